@@ -1,0 +1,53 @@
+# Newsroom: `make run` (the demo desk at http://127.0.0.1:$(PORT)) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+ARGS ?=
+
+# The first Python 3.12 or newer on PATH (pyenv's shims honour .python-version).
+PYTHON ?= $(shell for candidate in python3.13 python3.12 python3.14 python3 python; do \
+	if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
+		command -v $$candidate; break; fi; done)
+
+.PHONY: help run test venv lint format demo clean
+
+help:
+	@echo "make run   - set up .venv, migrate, load the demo desk, serve http://127.0.0.1:$(PORT)"
+	@echo "make test  - run the whole test suite (SQLite; PostgreSQL when DATABASE_URL names one)"
+
+$(VENV)/.installed: requirements.txt
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Newsroom needs Python 3.12 or newer, and none was found on PATH." >&2; \
+		echo "Install one (e.g. 'pyenv install 3.13') or run: make run PYTHON=/path/to/python3.12" >&2; \
+		exit 1; fi
+	@[ -x $(PY) ] || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	@mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo_desk
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv
+	@mkdir -p var
+	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret-key-for-the-test-suite-0123456789} \
+		$(PY) -m pytest $(ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,20 @@
+"""People, organizations, posts, role changes and the tenures they produce."""
+
+from people.models.moves import RoleChange, RoleChangeKind
+from people.models.organizations import Organization, OrganizationKind, OrganizationName, Post, Rank
+from people.models.people import Person, PersonName
+from people.models.tenures import Tenure, TenureScope
+
+__all__ = [
+    "Organization",
+    "OrganizationKind",
+    "OrganizationName",
+    "Person",
+    "PersonName",
+    "Post",
+    "Rank",
+    "RoleChange",
+    "RoleChangeKind",
+    "Tenure",
+    "TenureScope",
+]

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from newsroom.dates import PartialDateFields, Precision
+
+
+class RoleChangeKind(models.TextChoices):
+    JOINED = "joined", "joined"
+    APPOINTED = "appointed", "appointed"
+    PROMOTED = "promoted", "promoted"
+    LEFT = "left", "left"
+
+    @property
+    def opens_tenure(self) -> bool:
+        return self != RoleChangeKind.LEFT
+
+
+class RoleChangeQuerySet(models.QuerySet["RoleChange"]):
+    def public(self) -> RoleChangeQuerySet:
+        """Publicly confirmed changes: the only ones readers see (rule 3)."""
+        return self.filter(is_public=True)
+
+    def at(self, organization) -> RoleChangeQuerySet:
+        return self.filter(organization=organization)
+
+    def between(self, first_day: datetime.date, last_day: datetime.date) -> RoleChangeQuerySet:
+        """Changes that may have taken effect between two days, both included.
+
+        A change known only to the month or year is included when any day it can stand
+        for falls in the range.
+        """
+        return self.filter(effective_latest__gte=first_day, effective_date__lte=last_day)
+
+    def arrivals(self) -> RoleChangeQuerySet:
+        return self.filter(kind=RoleChangeKind.JOINED)
+
+    def departures(self) -> RoleChangeQuerySet:
+        return self.filter(kind=RoleChangeKind.LEFT)
+
+    def promotions(self) -> RoleChangeQuerySet:
+        return self.filter(kind__in=[RoleChangeKind.APPOINTED, RoleChangeKind.PROMOTED])
+
+    def newest_first(self) -> RoleChangeQuerySet:
+        return self.order_by("-effective_date", "-effective_latest", "-pk")
+
+    def chronological(self) -> RoleChangeQuerySet:
+        return self.order_by("effective_date", "effective_latest", "pk")
+
+    def for_display(self) -> RoleChangeQuerySet:
+        return self.select_related("person", "organization", "post", "previous_post")
+
+
+class RoleChange(models.Model):
+    """A dated event: someone joins, is appointed or promoted to, or leaves a post.
+
+    Role changes are the facts; tenures are derived from them (see people/tenures.py).
+    Record, edit and delete them through people.services so tenures follow.
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="role_changes")
+    organization = models.ForeignKey(
+        "people.Organization", on_delete=models.CASCADE, related_name="role_changes"
+    )
+    post = models.ForeignKey(
+        "people.Post",
+        on_delete=models.PROTECT,
+        related_name="role_changes",
+        help_text="The title started (joined, appointed, promoted) or ended (left).",
+    )
+    kind = models.CharField(max_length=10, choices=RoleChangeKind)
+    previous_post = models.ForeignKey(
+        "people.Post",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For a promotion or appointment: the title it ends on the same day.",
+    )
+    leaves_organization = models.BooleanField(
+        default=False,
+        help_text="For a departure: the person leaves the organization, so every title they "
+        "still hold there ends on the same day.",
+    )
+    is_interim = models.BooleanField(default=False)
+    effective_date = models.DateField("effective (earliest day)")
+    effective_precision = models.CharField(max_length=5, choices=Precision)
+    effective_latest = models.DateField("effective (latest day)", editable=False)
+    announced_date = models.DateField("announced (earliest day)", null=True, blank=True)
+    announced_precision = models.CharField(max_length=5, choices=Precision, blank=True)
+    announced_latest = models.DateField(
+        "announced (latest day)", null=True, blank=True, editable=False
+    )
+    reason = models.TextField("reason for leaving", blank=True)
+    is_public = models.BooleanField(
+        "publicly confirmed",
+        default=False,
+        help_text="Readers see only confirmed changes. Set from verified citations.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    effective = PartialDateFields("effective")
+    announced = PartialDateFields("announced")
+
+    objects = RoleChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["effective_date", "effective_latest", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "post", "kind", "effective_date", "effective_precision"],
+                name="role_change_unique_fact",
+                violation_error_message="This move is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_latest__gte=models.F("effective_date")),
+                name="role_change_effective_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=RoleChangeKind.LEFT) | Q(leaves_organization=False),
+                name="role_change_only_departures_leave_organization",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=RoleChangeKind.LEFT) | Q(previous_post__isnull=True),
+                name="role_change_departures_have_no_previous_title",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "effective_date"]),
+            models.Index(fields=["person", "effective_date"]),
+            models.Index(fields=["is_public", "effective_date"]),
+        ]
+        permissions = [("confirm_rolechange", "Can confirm a role change for readers")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.describe()} ({self.effective})"
+
+    def describe(self) -> str:
+        """"left Chief Technology Officer at OpenAI": what happened, without the date."""
+        return f"{self.get_kind_display()} {self.post.title} at {self.organization}"
+
+    @property
+    def kind_enum(self) -> RoleChangeKind:
+        return RoleChangeKind(self.kind)

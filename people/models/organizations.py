@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import re
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+
+class OrganizationKind(models.TextChoices):
+    COMPANY = "company", "company"
+    NONPROFIT = "nonprofit", "non-profit"
+    RESEARCH_LAB = "lab", "research lab"
+    UNIVERSITY = "university", "university"
+    GOVERNMENT = "government", "government body"
+    OTHER = "other", "other"
+
+
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def matching(self, text: str) -> OrganizationQuerySet:
+        text = " ".join(text.split())
+        if not text:
+            return self.none()
+        other_names = OrganizationName.objects.filter(
+            organization=OuterRef("pk"), name__icontains=text
+        )
+        return self.filter(Q(name__icontains=text) | Exists(other_names))
+
+    def named_exactly(self, name: str) -> OrganizationQuerySet:
+        name = " ".join(name.split())
+        other_names = OrganizationName.objects.filter(
+            organization=OuterRef("pk"), name__iexact=name
+        )
+        return self.filter(Q(name__iexact=name) | Exists(other_names))
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=OrganizationKind, default=OrganizationKind.COMPANY)
+    description = models.TextField(blank=True)
+    homepage = models.URLField(blank=True)
+    logo = models.ImageField(upload_to="organizations/logos/", blank=True)
+    logo_thumbnail = models.ImageField(upload_to="organizations/logos/", blank=True, editable=False)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(Lower("name"), name="organization_name_lower")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:organization-detail", args=[self.slug])
+
+    def save(self, *args, **kwargs) -> None:
+        from newsroom.slugs import unique_slug
+
+        self.name = " ".join(self.name.split())
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+
+class OrganizationName(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="other_names"
+    )
+    name = models.CharField(max_length=200)
+    language = models.CharField(max_length=35, blank=True)
+
+    class Meta:
+        ordering = ["language", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization", Lower("name"), name="organization_other_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rank(models.IntegerChoices):
+    """Seniority, for ordering leadership. Lower sorts first."""
+
+    CEO = 10, "chief executive"
+    PRESIDENT = 20, "president"
+    C_SUITE = 30, "C-suite"
+    SVP = 40, "senior vice president"
+    VP = 50, "vice president"
+    HEAD = 60, "head"
+    OTHER = 90, "other"
+
+    @classmethod
+    def guess(cls, title: str) -> Rank:
+        """A first guess from a title; an editor can correct it on the post."""
+        words = title.casefold()
+        if re.search(r"\bceo\b|chief executive", words):
+            return cls.CEO
+        if re.search(r"^(co-?)?president\b|\bpresident$", words) and "vice" not in words:
+            return cls.PRESIDENT
+        if re.search(r"\bchief\b|\bc[a-z]{1,3}o\b", words):
+            return cls.C_SUITE
+        if re.search(r"\bsvp\b|senior vice president|\bevp\b|executive vice president", words):
+            return cls.SVP
+        if re.search(r"\bvp\b|vice president", words):
+            return cls.VP
+        if re.search(r"^head\b|\bhead of\b", words):
+            return cls.HEAD
+        return cls.OTHER
+
+
+class Post(models.Model):
+    """A position that exists apart from whoever holds it: "Chief Technology Officer of OpenAI"."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="posts")
+    title = models.CharField(max_length=200)
+    rank = models.PositiveSmallIntegerField(choices=Rank, default=Rank.OTHER)
+    is_leadership = models.BooleanField(
+        "counts as leadership",
+        default=False,
+        help_text="Shown in the organization's leadership and in story sidebars.",
+    )
+
+    class Meta:
+        ordering = ["organization", "rank", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization", Lower("title"), name="post_title_unique_per_organization"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.organization}"

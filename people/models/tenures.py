@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+
+from newsroom.dates import PartialDateFields, Precision
+
+
+class TenureScope(models.TextChoices):
+    """Tenures are derived twice: from every role change, and from confirmed ones only."""
+
+    DESK = "desk", "desk (all recorded changes)"
+    PUBLIC = "public", "public (confirmed changes only)"
+
+
+class Certainty(models.TextChoices):
+    CERTAIN = "certain", "certain"
+    UNCERTAIN = "uncertain", "uncertain"
+
+
+class TenureQuerySet(models.QuerySet["Tenure"]):
+    def public(self) -> TenureQuerySet:
+        return self.filter(scope=TenureScope.PUBLIC)
+
+    def desk(self) -> TenureQuerySet:
+        return self.filter(scope=TenureScope.DESK)
+
+    def for_audience(self, *, staff: bool) -> TenureQuerySet:
+        return self.desk() if staff else self.public()
+
+    def held_on(self, day: datetime.date) -> TenureQuerySet:
+        """Tenures that were or may have been held on ``day``, each with its certainty.
+
+        Rule 2: a tenure is held on ``day`` when ``start <= day < end``. With partial
+        dates it is *certainly* held when its latest possible start is on or before the day
+        and its earliest possible end is after it; it is *uncertainly* held when the day
+        falls in the range the partial dates leave open. ``certainty`` is annotated.
+        """
+        possibly = (Q(start_date__isnull=True) | Q(start_date__lte=day)) & (
+            Q(end_latest__isnull=True) | Q(end_latest__gt=day)
+        )
+        certainly = Q(start_latest__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
+        return self.filter(possibly).annotate(
+            certainty=Case(
+                When(certainly, then=Value(Certainty.CERTAIN)),
+                default=Value(Certainty.UNCERTAIN),
+                output_field=models.CharField(),
+            )
+        )
+
+    def current(self) -> TenureQuerySet:
+        """Tenures still held: no recorded end."""
+        return self.filter(end_date__isnull=True)
+
+    def leadership(self) -> TenureQuerySet:
+        return self.filter(post__is_leadership=True)
+
+    def by_seniority(self) -> TenureQuerySet:
+        return self.order_by("post__rank", "person__sort_name", "person__name", "start_date")
+
+    def chronological(self) -> TenureQuerySet:
+        return self.order_by(
+            F("start_date").asc(nulls_first=True), F("end_date").asc(nulls_last=True), "pk"
+        )
+
+
+class Tenure(models.Model):
+    """A person holding a post from a start to an end (open while still held).
+
+    Derived state: people/tenures.py rebuilds a person's tenures at an organization from
+    their role changes whenever those change. Never edit a tenure by hand.
+    """
+
+    scope = models.CharField(max_length=6, choices=TenureScope)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="tenures")
+    organization = models.ForeignKey(
+        "people.Organization", on_delete=models.CASCADE, related_name="tenures"
+    )
+    post = models.ForeignKey("people.Post", on_delete=models.CASCADE, related_name="tenures")
+    is_interim = models.BooleanField(default=False)
+    start_date = models.DateField(null=True, blank=True, help_text="Empty when unknown.")
+    start_precision = models.CharField(max_length=5, choices=Precision, blank=True)
+    start_latest = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True, help_text="Empty while still held.")
+    end_precision = models.CharField(max_length=5, choices=Precision, blank=True)
+    end_latest = models.DateField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        "people.RoleChange", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        "people.RoleChange", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    start = PartialDateFields("start")
+    end = PartialDateFields("end")
+
+    objects = TenureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=False) | Q(end_date__isnull=False),
+                name="tenure_has_start_or_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_latest__isnull=True)
+                | Q(end_latest__gte=F("start_date")),
+                name="tenure_end_not_before_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "scope", "start_date"]),
+            models.Index(fields=["person", "scope"]),
+            models.Index(fields=["post", "scope"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}, {self.post.title} at {self.organization} ({self.span()})"
+
+    def span(self) -> str:
+        """"January 2017 – 2018", "since May 2022", "until September 25, 2024"."""
+        start, end = self.start, self.end
+        if start and end:
+            if start == end and start.precision != Precision.DAY:
+                return start.display()
+            return f"{start.display()} – {end.display()}"
+        if start:
+            return f"since {start.display()}"
+        if end:
+            return f"until {end.display()}"
+        return "dates unknown"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None

@@ -1,0 +1,215 @@
+"""Tenures from role changes: the rules of rule 2, in one place.
+
+A person's tenures at an organization are a pure function of their role changes there,
+replayed in date order:
+
+- joined, appointed and promoted open a tenure of the post; when a previous title is named,
+  its tenure ends on the same day (a promotion on day *d* ends the old title and starts the
+  new one on *d*);
+- left ends the open tenure of the post; when none is recorded, a tenure with an unknown
+  start is recorded ("until …"); a departure that leaves the organization also ends every
+  other title the person still holds there;
+- the same person may hold the same post again later, and several posts at once, but never
+  the same post twice at once; and no tenure ends before it starts.
+
+Replaying (rather than patching tenures one change at a time) makes the result independent
+of the order in which facts were recorded, so imports, edits, deletions and the public view
+(confirmed changes only) all follow the same rules.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from newsroom.dates import PartialDate
+from people.models import RoleChange, Tenure, TenureScope
+
+
+class TenureConflict(Exception):
+    """A role change that the rules of rule 2 refuse, with a message naming what and when."""
+
+    def __init__(self, message: str, role_change: RoleChange) -> None:
+        super().__init__(message)
+        self.message = message
+        self.role_change = role_change
+
+
+@dataclass
+class TenureDraft:
+    post_id: int
+    post_title: str
+    start: PartialDate | None
+    started_by: RoleChange | None
+    is_interim: bool = False
+    end: PartialDate | None = None
+    ended_by: RoleChange | None = None
+
+    def to_model(self, *, scope: TenureScope, person_id: int, organization_id: int) -> Tenure:
+        tenure = Tenure(
+            scope=scope,
+            person_id=person_id,
+            organization_id=organization_id,
+            post_id=self.post_id,
+            is_interim=self.is_interim,
+            started_by=self.started_by,
+            ended_by=self.ended_by,
+        )
+        tenure.start = self.start
+        tenure.end = self.end
+        return tenure
+
+
+def replay_order(change: RoleChange) -> tuple[datetime.date, int, int]:
+    """Sort key: a start counts from its earliest day, an end from its latest.
+
+    So "joined September 10, 2024" comes before "left September 2024", and "joined 2017"
+    before "left 2017". On the same day, starts come before ends.
+    """
+    effective = change.effective
+    if change.kind_enum.opens_tenure:
+        return (effective.earliest, 0, change.pk or 0)
+    return (effective.latest, 1, change.pk or 0)
+
+
+def build_tenures(changes: Sequence[RoleChange], *, strict: bool = True) -> list[TenureDraft]:
+    """Replay one person's role changes at one organization into tenures.
+
+    With ``strict``, a change the rules refuse raises :class:`TenureConflict`. Without it
+    (the public view, built from confirmed changes only, where a pending change can leave a
+    gap) the refused change is skipped.
+    """
+    ordered = sorted(changes, key=replay_order)
+    replay = _Replay(ordered)
+    for position, change in enumerate(ordered):
+        try:
+            replay.apply(position, change)
+        except TenureConflict:
+            if strict:
+                raise
+    return replay.result()
+
+
+class _Replay:
+    def __init__(self, ordered: Sequence[RoleChange]) -> None:
+        self.ordered = ordered
+        self.open: dict[int, TenureDraft] = {}
+        self.closed: list[TenureDraft] = []
+
+    def result(self) -> list[TenureDraft]:
+        return self.closed + list(self.open.values())
+
+    def apply(self, position: int, change: RoleChange) -> None:
+        day = change.effective
+        if change.kind_enum.opens_tenure:
+            if change.previous_post_id:
+                self._close(
+                    position, change, change.previous_post_id, change.previous_post.title, day
+                )
+            held = self.open.get(change.post_id)
+            if held is not None:
+                since = f" since {held.start.display()}" if held.start else ""
+                raise TenureConflict(
+                    f"{change.person} already holds {change.post.title} at "
+                    f"{change.organization}{since}, so they cannot start it again on "
+                    f"{day.display()}. Record the end of that tenure first, or correct the date.",
+                    change,
+                )
+            self.open[change.post_id] = TenureDraft(
+                post_id=change.post_id,
+                post_title=change.post.title,
+                start=day,
+                started_by=change,
+                is_interim=change.is_interim,
+            )
+            return
+        self._close(position, change, change.post_id, change.post.title, day)
+        if change.leaves_organization:
+            for post_id in list(self.open):
+                self._end(self.open.pop(post_id), day, change)
+
+    def _close(
+        self, position: int, change: RoleChange, post_id: int, title: str, day: PartialDate
+    ) -> None:
+        held = self.open.pop(post_id, None)
+        if held is not None:
+            self._end(held, day, change, title)
+            return
+        later_start = next(
+            (
+                later
+                for later in self.ordered[position + 1 :]
+                if later.kind_enum.opens_tenure and later.post_id == post_id
+            ),
+            None,
+        )
+        if later_start is not None:
+            raise TenureConflict(
+                f"{change.person}'s tenure as {title} at {change.organization} would end on "
+                f"{day.display()}, before it starts ({later_start.effective.display()}). "
+                "Check the dates; if they also held it earlier, record when that earlier "
+                "tenure began first.",
+                change,
+            )
+        earlier = [tenure for tenure in self.closed if tenure.post_id == post_id]
+        if earlier:
+            raise TenureConflict(
+                f"{change.person} holds no {title} tenure at {change.organization} on "
+                f"{day.display()} to end: the last one already ended on "
+                f"{earlier[-1].end.display()}.",
+                change,
+            )
+        self.closed.append(
+            TenureDraft(
+                post_id=post_id,
+                post_title=title,
+                start=None,
+                started_by=None,
+                end=day,
+                ended_by=change,
+            )
+        )
+
+    def _end(
+        self, tenure: TenureDraft, day: PartialDate, change: RoleChange, title: str = ""
+    ) -> None:
+        if tenure.start is not None and day.latest < tenure.start.earliest:
+            raise TenureConflict(
+                f"{change.person}'s tenure as {title or tenure.post_title} at "
+                f"{change.organization} would end on {day.display()}, before it starts "
+                f"({tenure.start.display()}).",
+                change,
+            )
+        tenure.end = day
+        tenure.ended_by = change
+        self.closed.append(tenure)
+
+
+def rebuild_tenures(*, person_id: int, organization_id: int) -> None:
+    """Rebuild the desk and public tenures of one person at one organization.
+
+    Raises :class:`TenureConflict` when the recorded changes break rule 2; call inside the
+    transaction that changed them, so a refused change rolls back.
+    """
+    changes = list(
+        RoleChange.objects.filter(person_id=person_id, organization_id=organization_id)
+        .select_related("person", "organization", "post", "previous_post")
+        .order_by("pk")
+    )
+    desk = build_tenures(changes, strict=True)
+    public = build_tenures([change for change in changes if change.is_public], strict=False)
+    Tenure.objects.filter(person_id=person_id, organization_id=organization_id).delete()
+    Tenure.objects.bulk_create(
+        _models(desk, TenureScope.DESK, person_id, organization_id)
+        + _models(public, TenureScope.PUBLIC, person_id, organization_id)
+    )
+
+
+def _models(
+    drafts: Iterable[TenureDraft], scope: TenureScope, person_id: int, organization_id: int
+) -> list[Tenure]:
+    return [
+        draft.to_model(scope=scope, person_id=person_id, organization_id=organization_id)
+        for draft in drafts
+    ]

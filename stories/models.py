@@ -1,0 +1,1 @@
+"""Stories, sources, statements and citations: built by the citations and stories issues."""
