@@ -34,8 +34,10 @@ class InvalidPartialDate(ValueError):
     """Raised with a message written for the person who typed the date."""
 
 
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
-_FORMAT_HELP = "Write a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2018, 2017-01 or 2024-09-25)."
+_PATTERN = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?$")
+_FORMAT_HELP = (
+    "Write a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2018, 2017-01 or 2024-09-25)."
+)
 
 
 @total_ordering
@@ -184,4 +186,3 @@ class PartialDateFields:
         setattr(instance, f"{self.prefix}_date", value.earliest if value else None)
         setattr(instance, f"{self.prefix}_precision", value.precision if value else "")
         setattr(instance, f"{self.prefix}_latest", value.latest if value else None)
-

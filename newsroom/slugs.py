@@ -21,10 +21,10 @@ def unique_slug(instance: models.Model, text: str, *, field: str = "slug") -> st
     """
     model = type(instance)
     base = slug_base(text, fallback=model._meta.model_name)
-    others = model._default_manager.exclude(pk=instance.pk) if instance.pk else model._default_manager
-    taken = set(
-        others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True)
+    others = (
+        model._default_manager.exclude(pk=instance.pk) if instance.pk else model._default_manager
     )
+    taken = set(others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True))
     if base not in taken:
         return base
     suffix = 2

@@ -1,8 +1,94 @@
-from django.http import HttpResponse
+"""Reader pages: people, their careers, organizations and their leadership on any date."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from newsroom.dates import InvalidPartialDate, parse_iso_day
+from newsroom.permissions import can_see_unconfirmed
+from people.models import Organization, Person, Tenure
+from people.queries import organization_overview, person_career
+
+PAGE_SIZE = 50
 
 
-def person_list(request):
-    return HttpResponse("")
+@require_GET
+@vary_on_headers("HX-Request")
+def person_list(request: HttpRequest) -> HttpResponse:
+    """Everyone, or those whose name or other name matches ``q`` (any script)."""
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    staff = can_see_unconfirmed(request.user)
+    people = Person.objects.matching(query) if query else Person.objects.all()
+    people = people.order_by("sort_name", "name", "pk").prefetch_related(
+        "other_names",
+        Prefetch(
+            "tenures",
+            queryset=Tenure.objects.for_audience(staff=staff)
+            .current()
+            .select_related("post", "organization")
+            .by_seniority(),
+            to_attr="current_tenures",
+        ),
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "people/person_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {"query": query, "page": page})
 
 
-person_detail = organization_list = organization_detail = person_list
+@require_GET
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    person = get_object_or_404(Person.objects.prefetch_related("other_names"), slug=slug)
+    staff = can_see_unconfirmed(request.user)
+    return render(
+        request,
+        "people/person_detail.html",
+        {"person": person, "career": person_career(person, staff=staff), "staff": staff},
+    )
+
+
+@require_GET
+def organization_list(request: HttpRequest) -> HttpResponse:
+    organizations = Organization.objects.order_by("name", "pk").prefetch_related("other_names")
+    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "people/organization_list.html", {"page": page})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Leadership on ``?as_of=YYYY-MM-DD`` (today by default), with moves around that day."""
+    organization = get_object_or_404(
+        Organization.objects.select_related("parent").prefetch_related("other_names"), slug=slug
+    )
+    staff = can_see_unconfirmed(request.user)
+    today = timezone.localdate()
+    raw_as_of = request.GET.get("as_of", "").strip()
+    error = ""
+    as_of = today
+    if raw_as_of:
+        try:
+            as_of = parse_iso_day(raw_as_of, what="date in “as_of”")
+        except InvalidPartialDate as invalid:
+            error = str(invalid)
+    context = {
+        "organization": organization,
+        "as_of": as_of,
+        "as_of_input": raw_as_of if error else as_of.isoformat(),
+        "is_today": as_of == today,
+        "error": error,
+        "staff": staff,
+    }
+    if not error:
+        context.update(organization_overview(organization, as_of, staff=staff))
+    template = "people/organization_detail.html"
+    if request.htmx:
+        template += "#leadership"
+    return render(request, template, context, status=400 if error else 200)

@@ -62,7 +62,9 @@ class RoleChange(models.Model):
     Record, edit and delete them through people.services so tenures follow.
     """
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="role_changes")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="role_changes"
+    )
     organization = models.ForeignKey(
         "people.Organization", on_delete=models.CASCADE, related_name="role_changes"
     )
@@ -144,7 +146,7 @@ class RoleChange(models.Model):
         return f"{self.person} {self.describe()} ({self.effective})"
 
     def describe(self) -> str:
-        """"left Chief Technology Officer at OpenAI": what happened, without the date."""
+        """ "left Chief Technology Officer at OpenAI": what happened, without the date."""
         return f"{self.get_kind_display()} {self.post.title} at {self.organization}"
 
     @property

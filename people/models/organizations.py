@@ -8,7 +8,6 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 
-
 class OrganizationKind(models.TextChoices):
     COMPANY = "company", "company"
     NONPROFIT = "nonprofit", "non-profit"
@@ -39,7 +38,9 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
 class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, editable=False)
-    kind = models.CharField(max_length=20, choices=OrganizationKind, default=OrganizationKind.COMPANY)
+    kind = models.CharField(
+        max_length=20, choices=OrganizationKind, default=OrganizationKind.COMPANY
+    )
     description = models.TextField(blank=True)
     homepage = models.URLField(blank=True)
     logo = models.ImageField(upload_to="organizations/logos/", blank=True)
@@ -59,9 +60,6 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("people:organization-detail", args=[self.slug])
-
     def save(self, *args, **kwargs) -> None:
         from newsroom.slugs import unique_slug
 
@@ -69,6 +67,9 @@ class Organization(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:organization-detail", args=[self.slug])
 
 
 class OrganizationName(models.Model):

@@ -7,7 +7,6 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 
-
 class PersonQuerySet(models.QuerySet["Person"]):
     def matching(self, text: str) -> PersonQuerySet:
         """People whose name or any other name contains ``text``, in any script."""
@@ -29,7 +28,7 @@ class Person(models.Model):
     sort_name = models.CharField(
         max_length=200,
         blank=True,
-        help_text="How the name sorts in lists, e.g. “Murati, Mira”. Left empty: family name first.",
+        help_text="How the name sorts, e.g. “Murati, Mira”. Left empty: family name first.",
     )
     slug = models.SlugField(max_length=220, unique=True, editable=False)
     bio = models.TextField("short bio", blank=True)
@@ -64,6 +63,16 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        from newsroom.slugs import unique_slug
+
+        self.name = " ".join(self.name.split())
+        if not self.sort_name:
+            self.sort_name = default_sort_name(self.name)
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("people:person-detail", args=[self.slug])
 
@@ -76,19 +85,9 @@ class Person(models.Model):
             return words[0][:2].upper()
         return (words[0][0] + words[-1][0]).upper()
 
-    def save(self, *args, **kwargs) -> None:
-        from newsroom.slugs import unique_slug
-
-        self.name = " ".join(self.name.split())
-        if not self.sort_name:
-            self.sort_name = default_sort_name(self.name)
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
-
 
 def default_sort_name(name: str) -> str:
-    """"Mira Murati" sorts as "Murati, Mira"; a single word sorts as itself."""
+    """ "Mira Murati" sorts as "Murati, Mira"; a single word sorts as itself."""
     words = name.split()
     if len(words) < 2:
         return name

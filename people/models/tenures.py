@@ -86,11 +86,13 @@ class Tenure(models.Model):
     end_date = models.DateField(null=True, blank=True, help_text="Empty while still held.")
     end_precision = models.CharField(max_length=5, choices=Precision, blank=True)
     end_latest = models.DateField(null=True, blank=True)
+    # SET_NULL, not CASCADE: deleting a role change goes through the service, which
+    # rebuilds these rows anyway.
     started_by = models.ForeignKey(
-        "people.RoleChange", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "people.RoleChange", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     ended_by = models.ForeignKey(
-        "people.RoleChange", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "people.RoleChange", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     start = PartialDateFields("start")
@@ -122,7 +124,7 @@ class Tenure(models.Model):
         return f"{self.person}, {self.post.title} at {self.organization} ({self.span()})"
 
     def span(self) -> str:
-        """"January 2017 – 2018", "since May 2022", "until September 25, 2024"."""
+        """ "January 2017 – 2018", "since May 2022", "until September 25, 2024"."""
         start, end = self.start, self.end
         if start and end:
             if start == end and start.precision != Precision.DAY:

@@ -1,0 +1,170 @@
+"""The admin for the people desk, usable by editors. Moves are saved through people.services."""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from people import services
+from people.forms import OrganizationForm, PersonForm, RoleChangeForm
+from people.models import (
+    Organization,
+    OrganizationName,
+    Person,
+    PersonName,
+    Post,
+    RoleChange,
+    Tenure,
+)
+
+
+class PersonNameInline(admin.TabularInline):
+    model = PersonName
+    extra = 1
+
+
+class ReadOnlyRoleChangeInline(admin.TabularInline):
+    """The person's moves at a glance; each opens in the role change form (the service)."""
+
+    model = RoleChange
+    fk_name = "person"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["effective_shown", "kind", "post", "organization", "is_public"]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("post", "organization")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="effective")
+    def effective_shown(self, change: RoleChange) -> str:
+        return change.effective.isoformat()
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    form = PersonForm
+    list_display = ["name", "slug", "wikidata_id", "x_handle", "updated_at"]
+    search_fields = ["name", "sort_name", "other_names__name", "slug"]
+    readonly_fields = ["slug", "photo_preview"]
+    inlines = [PersonNameInline, ReadOnlyRoleChangeInline]
+
+    @admin.display(description="current photo")
+    def photo_preview(self, person: Person) -> str:
+        if not person.photo_thumbnail:
+            return "—"
+        return format_html('<img src="{}" alt="" width="96">', person.photo_thumbnail.url)
+
+
+class OrganizationNameInline(admin.TabularInline):
+    model = OrganizationName
+    extra = 1
+
+
+class PostInline(admin.TabularInline):
+    model = Post
+    extra = 0
+    fields = ["title", "rank", "is_leadership"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationForm
+    list_display = ["name", "kind", "slug", "parent"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "other_names__name", "slug"]
+    readonly_fields = ["slug"]
+    autocomplete_fields = ["parent"]
+    inlines = [OrganizationNameInline, PostInline]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization", "rank", "is_leadership"]
+    list_filter = ["rank", "is_leadership"]
+    list_select_related = ["organization"]
+    list_editable = ["rank", "is_leadership"]
+    search_fields = ["title", "organization__name"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    form = RoleChangeForm
+    list_display = [
+        "effective_shown",
+        "person",
+        "kind",
+        "post_title",
+        "organization",
+        "is_public",
+    ]
+    list_filter = ["kind", "is_public", "effective_precision", "organization"]
+    list_select_related = ["person", "organization", "post"]
+    search_fields = [
+        "person__name",
+        "person__other_names__name",
+        "post__title",
+        "organization__name",
+    ]
+    autocomplete_fields = ["person", "organization"]
+    date_hierarchy = "effective_date"
+    ordering = ["-effective_date", "-pk"]
+    readonly_fields = ["tenures_link"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("person", "organization", "post", "previous_post")
+        )
+
+    @admin.display(description="effective", ordering="effective_date")
+    def effective_shown(self, change: RoleChange) -> str:
+        return change.effective.isoformat()
+
+    @admin.display(description="title", ordering="post__title")
+    def post_title(self, change: RoleChange) -> str:
+        return change.post.title
+
+    @admin.display(description="tenures")
+    def tenures_link(self, change: RoleChange) -> str:
+        if not change.pk:
+            return "—"
+        url = reverse("admin:people_tenure_changelist") + f"?person__id__exact={change.person_id}"
+        return format_html('<a href="{}">Tenures of {}</a>', url, change.person)
+
+    def save_model(self, request, obj, form, change) -> None:
+        form.save(recorded_by=request.user)
+
+    def delete_model(self, request, obj) -> None:
+        services.role_change_delete(role_change=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for change in queryset:
+            services.role_change_delete(role_change=change)
+
+
+@admin.register(Tenure)
+class TenureAdmin(admin.ModelAdmin):
+    """Read only: tenures are derived from role changes."""
+
+    list_display = ["person", "post", "organization", "scope", "span", "is_interim"]
+    list_filter = ["scope", "is_interim"]
+    list_select_related = ["person", "post", "organization"]
+    search_fields = ["person__name", "post__title", "organization__name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

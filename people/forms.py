@@ -1,0 +1,164 @@
+"""Forms for the people desk: recording a move, editing people and organizations."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from newsroom.forms import PartialDateField
+from newsroom.images import ImageUploadField, save_processed_image
+from people import services
+from people.models import Organization, Person, RoleChange, RoleChangeKind
+
+
+class _Rollback(Exception):
+    pass
+
+
+def check_in_rollback(action) -> None:
+    """Run a service call and undo it, so a form can show the service's refusals as errors.
+
+    The service is the one place the rules live; the form asks it rather than repeating
+    them. ValidationError comes back to the caller; the write itself never sticks.
+    """
+    try:
+        with transaction.atomic():
+            action()
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+class RoleChangeForm(forms.ModelForm):
+    """A role change as the admin edits it. Saving goes through people.services."""
+
+    title = forms.CharField(
+        max_length=200, help_text="The title started or, for a departure, ended."
+    )
+    previous_title = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="For joined, appointed or promoted: a title that ends on the same day.",
+    )
+    effective = PartialDateField(label="Effective date")
+    announced = PartialDateField(label="Announced date", required=False)
+
+    class Meta:
+        model = RoleChange
+        fields = [
+            "person",
+            "organization",
+            "kind",
+            "title",
+            "previous_title",
+            "effective",
+            "announced",
+            "leaves_organization",
+            "is_interim",
+            "reason",
+            "is_public",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("title", self.instance.post.title)
+            if self.instance.previous_post_id:
+                self.initial.setdefault("previous_title", self.instance.previous_post.title)
+            self.initial.setdefault("effective", self.instance.effective)
+            self.initial.setdefault("announced", self.instance.announced)
+
+    def _post_clean(self) -> None:
+        # The service validates and saves; ModelForm's own instance validation would check
+        # a half-built row (no post yet) and is skipped.
+        pass
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            check_in_rollback(self._write)
+        except ValidationError as refused:
+            self._add_service_errors(refused)
+        return cleaned
+
+    def _add_service_errors(self, refused: ValidationError) -> None:
+        if not hasattr(refused, "error_dict"):
+            self.add_error(None, refused)
+            return
+        for field, errors in refused.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+    def _arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "person": data["person"],
+            "organization": data["organization"],
+            "title": data["title"],
+            "kind": RoleChangeKind(data["kind"]),
+            "effective": data["effective"],
+            "announced": data.get("announced"),
+            "previous_title": data.get("previous_title", ""),
+            "leaves_organization": data.get("leaves_organization", False),
+            "is_interim": data.get("is_interim", False),
+            "reason": data.get("reason", ""),
+            "is_public": data.get("is_public", False),
+        }
+
+    def _write(self, recorded_by=None) -> RoleChange:
+        arguments = self._arguments()
+        if self.instance.pk:
+            stored = RoleChange.objects.select_related("post", "organization", "person").get(
+                pk=self.instance.pk
+            )
+            return services.role_change_update(role_change=stored, **arguments)
+        return services.role_change_record(**arguments, recorded_by=recorded_by)
+
+    def save(self, commit: bool = True, *, recorded_by=None) -> RoleChange:
+        self.instance = self._write(recorded_by=recorded_by)
+        return self.instance
+
+    def save_m2m(self) -> None:
+        pass
+
+
+class PersonForm(forms.ModelForm):
+    photo_upload = ImageUploadField(label="Photo", required=False)
+
+    class Meta:
+        model = Person
+        fields = ["name", "sort_name", "bio", "wikidata_id", "x_handle", "homepage"]
+
+    def save(self, commit: bool = True) -> Person:
+        person = super().save(commit=False)
+        processed = self.cleaned_data.get("photo_upload")
+        if processed:
+            save_processed_image(
+                person, processed, field="photo", rendition_field="photo_thumbnail"
+            )
+        if commit:
+            person.save()
+            self.save_m2m()
+        return person
+
+
+class OrganizationForm(forms.ModelForm):
+    logo_upload = ImageUploadField(label="Logo", required=False)
+
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "description", "homepage", "parent"]
+
+    def save(self, commit: bool = True) -> Organization:
+        organization = super().save(commit=False)
+        processed = self.cleaned_data.get("logo_upload")
+        if processed:
+            save_processed_image(
+                organization, processed, field="logo", rendition_field="logo_thumbnail"
+            )
+        if commit:
+            organization.save()
+            self.save_m2m()
+        return organization

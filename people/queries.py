@@ -1,0 +1,98 @@
+"""Reads that combine several querysets for a page: leadership, changes, careers.
+
+Every function takes ``staff``: readers see confirmed facts only (rule 3); journalists and
+editors also see what is pending, marked as such by the templates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from people.models import Organization, Person, RoleChange, Tenure
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` earlier, clamped to the month's end (March 31 → February 28)."""
+    month_index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def leadership_on(
+    organization: Organization, day: datetime.date, *, staff: bool = False
+) -> list[Tenure]:
+    """Who led ``organization`` on ``day``: seniority order, each marked certain or uncertain."""
+    return list(
+        Tenure.objects.for_audience(staff=staff)
+        .filter(organization=organization)
+        .leadership()
+        .held_on(day)
+        .select_related("person", "post", "started_by")
+        .by_seniority()
+    )
+
+
+def changes_between(
+    organization: Organization,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    *,
+    staff: bool = False,
+) -> list[RoleChange]:
+    """Arrivals, departures and promotions that may have taken effect in the range."""
+    changes = RoleChange.objects.at(organization).between(first_day, last_day)
+    if not staff:
+        changes = changes.public()
+    return list(changes.for_display().chronological())
+
+
+AROUND_DAYS = 90
+
+
+def organization_overview(
+    organization: Organization, day: datetime.date, *, staff: bool = False
+) -> dict[str, object]:
+    """Everything the organization page shows for ``day``, in four queries."""
+    around_from = day - datetime.timedelta(days=AROUND_DAYS)
+    around_to = day + datetime.timedelta(days=AROUND_DAYS)
+    year_ago = months_before(day, 12)
+    half_year_ago = months_before(day, 6)
+    departures = (
+        RoleChange.objects.at(organization)
+        .departures()
+        .between(year_ago, day - datetime.timedelta(days=1))
+    )
+    if not staff:
+        departures = departures.public()
+    departures_12 = list(departures.for_display().newest_first())
+    departures_6 = [change for change in departures_12 if change.effective_latest >= half_year_ago]
+    return {
+        "leadership": leadership_on(organization, day, staff=staff),
+        "around": changes_between(organization, around_from, around_to, staff=staff),
+        "around_from": around_from,
+        "around_to": around_to,
+        "half_year_ago": half_year_ago,
+        "year_ago": year_ago,
+        "departures_6_months": departures_6,
+        "departures_12_months": departures_12,
+    }
+
+
+def person_career(person: Person, *, staff: bool = False) -> dict[str, object]:
+    """A person's tenures (current first, then the whole career in order) and their moves."""
+    tenures = list(
+        Tenure.objects.for_audience(staff=staff)
+        .filter(person=person)
+        .select_related("organization", "post", "started_by", "ended_by")
+        .chronological()
+    )
+    changes = RoleChange.objects.filter(person=person)
+    if not staff:
+        changes = changes.public()
+    return {
+        "current": [tenure for tenure in tenures if tenure.is_current],
+        "tenures": tenures,
+        "moves": list(changes.for_display().chronological()),
+    }

@@ -1,0 +1,129 @@
+"""The admin, as an editor uses it: moves are recorded through the same service."""
+
+import pytest
+from django.urls import reverse
+
+from people.models import RoleChange, Tenure
+from people.tests.factories import OrganizationFactory, PersonFactory, editor, record
+
+pytestmark = [pytest.mark.django_db, pytest.mark.lazy_queries_allowed]
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(editor())
+    return client
+
+
+@pytest.mark.parametrize("model", ["person", "organization", "post", "rolechange", "tenure"])
+def test_an_editor_can_browse_every_people_model(editor_client, model):
+    person = PersonFactory(name="Mira Murati")
+    record(person, OrganizationFactory(name="OpenAI"), "left", "CTO", "2024-09-25")
+    response = editor_client.get(reverse(f"admin:people_{model}_changelist"), {"q": "Mira"})
+    assert response.status_code == 200
+
+
+def test_an_editor_records_a_move_in_the_admin_and_tenures_follow(editor_client):
+    person = PersonFactory(name="Mira Murati")
+    organization = OrganizationFactory(name="OpenAI")
+    response = editor_client.post(
+        reverse("admin:people_rolechange_add"),
+        {
+            "person": person.pk,
+            "organization": organization.pk,
+            "kind": "appointed",
+            "title": "Chief Technology Officer",
+            "effective": "2022-05",
+            "announced": "",
+            "reason": "",
+            "previous_title": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    change = RoleChange.objects.get()
+    assert change.effective.isoformat() == "2022-05"
+    tenure = Tenure.objects.desk().get(person=person)
+    assert tenure.start.isoformat() == "2022-05" and tenure.end is None
+
+
+def test_a_refused_move_shows_the_services_message_and_saves_nothing(editor_client):
+    person = PersonFactory(name="Mira Murati")
+    organization = OrganizationFactory(name="OpenAI")
+    record(person, organization, "appointed", "Chief Technology Officer", "2022-05")
+    response = editor_client.post(
+        reverse("admin:people_rolechange_add"),
+        {
+            "person": person.pk,
+            "organization": organization.pk,
+            "kind": "left",
+            "title": "Chief Technology Officer",
+            "effective": "2021-03-01",
+            "reason": "",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "before it starts" in html
+    assert RoleChange.objects.count() == 1
+
+
+def test_an_invalid_date_is_refused_beside_its_field(editor_client):
+    response = editor_client.post(
+        reverse("admin:people_rolechange_add"),
+        {
+            "person": PersonFactory().pk,
+            "organization": OrganizationFactory().pk,
+            "kind": "joined",
+            "title": "CTO",
+            "effective": "2023-02-30",
+        },
+    )
+    assert response.status_code == 200
+    assert "February 2023 has 28 days" in response.content.decode()
+    assert not RoleChange.objects.exists()
+
+
+def test_editing_a_move_in_the_admin_rebuilds_tenures(editor_client):
+    person = PersonFactory(name="Mira Murati")
+    organization = OrganizationFactory(name="OpenAI")
+    change = record(person, organization, "appointed", "Chief Technology Officer", "2022-05")
+    response = editor_client.post(
+        reverse("admin:people_rolechange_change", args=[change.pk]),
+        {
+            "person": person.pk,
+            "organization": organization.pk,
+            "kind": "appointed",
+            "title": "Chief Technology Officer",
+            "effective": "2022-06-01",
+            "reason": "",
+            "is_public": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Tenure.objects.public().get(person=person).start.isoformat() == "2022-06-01"
+
+
+def test_deleting_a_move_in_the_admin_rebuilds_tenures(editor_client):
+    person = PersonFactory(name="Mira Murati")
+    organization = OrganizationFactory(name="OpenAI")
+    record(person, organization, "appointed", "Chief Technology Officer", "2022-05")
+    departure = record(person, organization, "left", "Chief Technology Officer", "2024-09-25")
+    response = editor_client.post(
+        reverse("admin:people_rolechange_delete", args=[departure.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert Tenure.objects.desk().get(person=person).end is None
+
+
+def test_tenures_cannot_be_edited_by_hand(editor_client):
+    assert editor_client.get(reverse("admin:people_tenure_add")).status_code == 403
+
+
+def test_readers_and_journalists_cannot_reach_the_admin(client):
+    from people.tests.factories import journalist
+
+    response = client.get(reverse("admin:people_rolechange_changelist"))
+    assert response.status_code == 302
+    client.force_login(journalist())
+    response = client.get(reverse("admin:people_rolechange_changelist"))
+    assert response.status_code == 302

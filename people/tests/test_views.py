@@ -1,0 +1,224 @@
+"""Reader pages, as a reader (and a journalist) uses them."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from people.tests.factories import (
+    OrganizationFactory,
+    PersonFactory,
+    PersonNameFactory,
+    journalist,
+    record,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo_desk", verbosity=0)
+
+
+def text_of(response) -> str:
+    return response.content.decode()
+
+
+def leadership_html(response) -> str:
+    html = text_of(response)
+    start = html.index('id="leadership"')
+    return html[start : html.index("</section>", start)]
+
+
+def count_queries(client, url, **headers) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    return len(queries)
+
+
+# Search ------------------------------------------------------------------------------------
+
+
+def test_people_are_found_by_a_name_in_another_script(client, demo):
+    response = client.get(reverse("people:person-list"), {"q": "ミラ"})
+    assert response.status_code == 200
+    assert 'href="/people/mira-murati/"' in text_of(response)
+    assert "1 person matches" in text_of(response)
+
+
+def test_search_is_case_insensitive_and_ignores_extra_spaces(client, demo):
+    response = client.get(reverse("people:person-list"), {"q": "  bob   MCGREW "})
+    assert 'href="/people/bob-mcgrew/"' in text_of(response)
+
+
+def test_live_search_answers_htmx_with_only_the_results(client, demo):
+    response = client.get(reverse("people:person-list"), {"q": "マット"}, HTTP_HX_REQUEST="true")
+    html = text_of(response)
+    assert html.lstrip().startswith('<section id="people-results"')
+    assert "<html" not in html
+    assert 'href="/people/matt-knight/"' in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_search_without_matches_says_so(client, demo):
+    response = client.get(reverse("people:person-list"), {"q": "Nobody Atall"})
+    assert "Nobody matches “Nobody Atall”" in text_of(response)
+
+
+def test_search_input_is_escaped(client, demo):
+    response = client.get(reverse("people:person-list"), {"q": "<script>alert(1)</script>"})
+    assert "<script>alert(1)</script>" not in text_of(response)
+    assert "&lt;script&gt;" in text_of(response)
+
+
+# Profiles ----------------------------------------------------------------------------------
+
+
+def test_a_profile_shows_dates_at_their_precision(client, demo):
+    html = text_of(client.get("/people/bob-mcgrew/"))
+    assert "January 2017" in html
+    assert '<time datetime="2018">2018</time>' in html
+    assert "January 1, 2017" not in html and "January 1, 2018" not in html
+    assert '<time datetime="2017-01">January 2017</time>' in html
+
+
+def test_a_profile_shows_an_unknown_start_honestly(client, demo):
+    html = text_of(client.get("/people/jan-leike/"))
+    assert "until <time" in html and "May 2024" in html
+
+
+def test_a_profile_shows_initials_without_a_photo(client, demo):
+    html = text_of(client.get("/people/mira-murati/"))
+    assert 'class="avatar avatar-initials"' in html and ">MM<" in html
+    assert "ミラ・ムラティ" in html
+
+
+def test_an_unknown_person_is_404(client):
+    assert client.get("/people/nobody-at-all/").status_code == 404
+
+
+def test_readers_never_see_unconfirmed_moves(client):
+    person = PersonFactory(name="Pending Person")
+    organization = OrganizationFactory(name="Acme")
+    record(person, organization, "joined", "Chief Rumor Officer", "2024-01-02", public=False)
+    html = text_of(client.get(person.get_absolute_url()))
+    assert "Chief Rumor Officer" not in html
+    html = text_of(client.get(organization.get_absolute_url(), {"as_of": "2024-06-01"}))
+    assert "Chief Rumor Officer" not in html
+
+
+def test_journalists_see_unconfirmed_moves_marked_as_pending(client):
+    person = PersonFactory(name="Pending Person")
+    organization = OrganizationFactory(name="Acme")
+    record(person, organization, "joined", "Chief Rumor Officer", "2024-01-02", public=False)
+    client.force_login(journalist())
+    html = text_of(client.get(person.get_absolute_url()))
+    assert "Chief Rumor Officer" in html
+    assert "pending verification" in html
+
+
+# Organizations -----------------------------------------------------------------------------
+
+
+def test_leadership_on_a_date_links_each_holder(client, demo):
+    response = client.get("/organizations/openai/", {"as_of": "2024-09-24"})
+    leadership = leadership_html(response)
+    assert 'href="/people/mira-murati/"' in leadership
+    assert "Chief Technology Officer" in leadership
+
+
+def test_leadership_after_the_changes(client, demo):
+    leadership = leadership_html(client.get("/organizations/openai/", {"as_of": "2024-09-26"}))
+    assert "mira-murati" not in leadership
+    assert 'href="/people/mark-chen/"' in leadership and "SVP of Research" in leadership
+    assert 'href="/people/josh-achiam/"' in leadership and "Head of Mission Alignment" in leadership
+
+
+def test_uncertain_holders_are_visibly_marked(client, demo):
+    leadership = leadership_html(client.get("/organizations/openai/", {"as_of": "2024-05-15"}))
+    assert leadership.count("uncertain on this date") >= 2
+    assert 'class="leader certainty-uncertain"' in leadership
+
+
+def test_leadership_defaults_to_today(client, demo):
+    response = client.get("/organizations/openai/")
+    assert "Leadership today" in text_of(response)
+    assert datetime.date.today().isoformat() in text_of(response)
+
+
+def test_the_date_picker_swaps_only_the_leadership_for_htmx(client, demo):
+    response = client.get("/organizations/openai/", {"as_of": "2024-09-24"}, HTTP_HX_REQUEST="true")
+    html = text_of(response)
+    assert html.lstrip().startswith('<div id="leadership-section">')
+    assert "<html" not in html
+    assert "Mira Murati" in html
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize("as_of", ["2024-13-45", "2023-02-30", "yesterday", "2024-09"])
+def test_an_invalid_as_of_is_a_400_with_a_clear_message(client, demo, as_of):
+    response = client.get("/organizations/openai/", {"as_of": as_of})
+    assert response.status_code == 400
+    html = text_of(response)
+    assert 'role="alert"' in html
+    assert "as_of" in html
+    assert 'id="leadership"' not in html
+
+
+def test_departures_before_a_date_are_counted(client, demo):
+    html = text_of(client.get("/organizations/openai/", {"as_of": "2024-10-01"}))
+    # Murati, McGrew, Zoph (September), Schulman (August), Sutskever and Leike (May).
+    assert "<strong>6</strong> in the 6 months before" in html
+    assert "<strong>6</strong> in the 12 months before" in html
+
+
+def test_an_unknown_organization_is_404(client):
+    assert client.get("/organizations/nowhere/").status_code == 404
+
+
+# Query counts: the same at 3 and at 50 rows ------------------------------------------------
+
+
+def people_with_roles(count: int):
+    organization = OrganizationFactory()
+    for index in range(count):
+        person = PersonFactory()
+        PersonNameFactory(person=person)
+        record(person, organization, "joined", f"VP of Area {index}", "2020-01-01")
+    return organization
+
+
+@pytest.mark.parametrize("url", ["/people/", "/people/?q=Example", "/organizations/", "/"])
+def test_list_pages_query_count_does_not_grow_with_rows(client, url):
+    people_with_roles(3)
+    few = count_queries(client, url)
+    people_with_roles(47)
+    OrganizationFactory.create_batch(20)
+    assert count_queries(client, url) == few
+
+
+def test_organization_page_query_count_does_not_grow_with_leaders(client):
+    organization = people_with_roles(3)
+    url = f"{organization.get_absolute_url()}?as_of=2021-01-01"
+    few = count_queries(client, url)
+    for index in range(47):
+        person = PersonFactory()
+        record(person, organization, "joined", f"Head of Unit {index}", "2020-06-01")
+        record(person, organization, "left", f"Head of Unit {index}", "2020-12-01")
+    assert count_queries(client, url) == few
+
+
+def test_profile_query_count_does_not_grow_with_career(client):
+    person = PersonFactory()
+    organization = OrganizationFactory()
+    for index in range(3):
+        record(person, organization, "joined", f"Role {index}", f"{2000 + index}")
+    few = count_queries(client, person.get_absolute_url())
+    for index in range(3, 50):
+        record(person, OrganizationFactory(), "joined", f"Role {index}", f"{1950 + index}")
+    assert count_queries(client, person.get_absolute_url()) == few
