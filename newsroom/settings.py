@@ -181,3 +181,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# check_sources: never fetch loopback, private or link-local addresses (SSRF). Tests that
+# serve pages from a local server turn loopback on.
+SOURCE_CHECK_ALLOW_LOOPBACK = env_flag("SOURCE_CHECK_ALLOW_LOOPBACK")
+SOURCE_CHECK_TIMEOUT = float(os.environ.get("SOURCE_CHECK_TIMEOUT", "10"))
+SOURCE_CHECK_MAX_BYTES = int(os.environ.get("SOURCE_CHECK_MAX_BYTES", str(2_000_000)))

@@ -8,6 +8,7 @@ from newsroom import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("people.urls")),
+    path("", include("stories.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import calendar
 import datetime
 
+from django.db.models import Prefetch
+
 from people.models import Organization, Person, RoleChange, Tenure
 
 
@@ -91,8 +93,24 @@ def person_career(person: Person, *, staff: bool = False) -> dict[str, object]:
     changes = RoleChange.objects.filter(person=person)
     if not staff:
         changes = changes.public()
+    changes = changes.for_display().chronological().prefetch_related(citations_shown(staff=staff))
     return {
         "current": [tenure for tenure in tenures if tenure.is_current],
         "tenures": tenures,
-        "moves": list(changes.for_display().chronological()),
+        "moves": list(changes),
     }
+
+
+def citations_shown(*, staff: bool, to_attr: str = "shown_citations") -> Prefetch:
+    """What each role change rests on: verified citations for readers, all of them for staff.
+
+    The people app never imports stories (see DESIGN.md); it reaches citations through the
+    reverse relation ``RoleChange.citations``.
+    """
+    citation_model = RoleChange._meta.get_field("citations").related_model
+    citations = citation_model.objects.select_related(
+        "source", "statement", "statement__speaker", "decided_by"
+    ).order_by("created_at", "pk")
+    if not staff:
+        citations = citations.filter(state="verified")
+    return Prefetch("citations", queryset=citations, to_attr=to_attr)

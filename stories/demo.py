@@ -1,0 +1,340 @@
+"""The demo desk's citations: what each demo move rests on, and the traps left for the editor.
+
+Most moves rest on the Japanese article the product was conceived from (618ZXW, a
+translation of a QuantumBit piece), quoted in short passages with an English translation;
+Barret Zoph's departure also rests on his own post on X, the one usable link the article
+prints. The four facts "known from other public reporting" rest on Wikipedia articles.
+
+Left pending for the editor, from the reference sheet's traps:
+- Matt Knight named "Chief Information Officer": a translation slip for CISO;
+- Bob McGrew's "8 years at OpenAI", which January 2017 to September 2024 is not;
+- Barret Zoph's post pasted again with its share-tracking parameters: the same source.
+
+Loading is idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from newsroom.dates import PartialDate
+from people.demo import DemoPeople
+from people.models import RoleChange
+from people.services import role_change_record
+from stories.canonical import canonical_url
+from stories.models import Citation, CitationState, SourceKind
+from stories.services import citation_decide, citation_record
+
+ARTICLE = "https://618zxw.cn/w/1303.html"
+ZOPH_POST = "https://x.com/barret_zoph/status/1839095143397515452?s=46&t=iTysI4vQLQqCNJjSmBODPw"
+
+SOURCES = {
+    ARTICLE: {
+        "title": "OpenAIはトップ幹部3名を失い、マネージャーは1名のみとなりました",
+        "publisher": "618ZXW (translation of a QuantumBit article)",
+        "kind": SourceKind.ARTICLE,
+        "published": "2024-09",
+        "language": "ja",
+    },
+    ZOPH_POST: {
+        "title": "Barret Zoph on X: leaving OpenAI",
+        "publisher": "X",
+        "kind": SourceKind.POST,
+        "published": "2024-09-25",
+        "language": "en",
+    },
+    "https://en.wikipedia.org/wiki/Mira_Murati": {
+        "title": "Mira Murati",
+        "publisher": "Wikipedia",
+        "kind": SourceKind.ARTICLE,
+        "language": "en",
+    },
+    "https://en.wikipedia.org/wiki/Sam_Altman": {
+        "title": "Sam Altman",
+        "publisher": "Wikipedia",
+        "kind": SourceKind.ARTICLE,
+        "language": "en",
+    },
+    "https://en.wikipedia.org/wiki/Ilya_Sutskever": {
+        "title": "Ilya Sutskever",
+        "publisher": "Wikipedia",
+        "kind": SourceKind.ARTICLE,
+        "language": "en",
+    },
+    "https://en.wikipedia.org/wiki/Anthropic": {
+        "title": "Anthropic",
+        "publisher": "Wikipedia",
+        "kind": SourceKind.ARTICLE,
+        "language": "en",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Cite:
+    move: str
+    source: str
+    quote: str = ""
+    translation: str = ""
+    speaker: str = ""
+    verify: bool = True
+
+
+def _article(move: str, quote: str, translation: str, speaker: str = "") -> Cite:
+    return Cite(move, ARTICLE, quote, translation, speaker)
+
+
+CITATIONS = [
+    Cite("sutskever-joins", "https://en.wikipedia.org/wiki/Ilya_Sutskever"),
+    Cite("altman-ceo", "https://en.wikipedia.org/wiki/Sam_Altman"),
+    Cite("murati-joins", "https://en.wikipedia.org/wiki/Mira_Murati"),
+    Cite("murati-cto", "https://en.wikipedia.org/wiki/Mira_Murati"),
+    _article(
+        "mcgrew-joins",
+        "ボブ・マグルーは2017年1月にOpenAIに入社し",
+        "Bob McGrew joined OpenAI in January 2017",
+    ),
+    _article(
+        "mcgrew-vp",
+        "2018年に技術スタッフから研究担当副社長に昇進し",
+        "in 2018 he was promoted from technical staff to VP of Research",
+    ),
+    _article(
+        "pachocki-joins",
+        "Jakub Pachockiは2017年にOpenAIに入社し、当初はDotaチームを率い",
+        "Jakub Pachocki joined OpenAI in 2017 and first led the Dota team",
+    ),
+    _article(
+        "achiam-intern",
+        "2017年にOpenAIでインターンシップを経験し",
+        "he interned at OpenAI in 2017",
+    ),
+    _article(
+        "achiam-intern-ends",
+        "2017年にOpenAIでインターンシップを経験し、後にリサーチサイエンティストに昇進",
+        "he interned at OpenAI in 2017 and was later promoted to research scientist",
+    ),
+    _article("chen-joins", "彼は2018年にOpenAIに入社し", "He joined OpenAI in 2018"),
+    _article(
+        "knight-joins",
+        "彼は 2020 年に OpenAI に入社し、セキュリティ、IT、セキュリティとプライバシーの分野での"
+        "研究とエンジニアリングの取り組みを主導しました",
+        "He joined OpenAI in 2020 and led research and engineering in security, IT and privacy",
+    ),
+    _article(
+        "dario-leaves",
+        "多くのGPT-3研究者を率いてAnthropicを設立したAmodei兄弟の離脱",
+        "the departure of the Amodei siblings, who led many GPT-3 researchers to found Anthropic",
+    ),
+    _article(
+        "daniela-leaves",
+        "多くのGPT-3研究者を率いてAnthropicを設立したAmodei兄弟の離脱",
+        "the departure of the Amodei siblings, who led many GPT-3 researchers to found Anthropic",
+    ),
+    Cite("dario-founds", "https://en.wikipedia.org/wiki/Anthropic"),
+    Cite("daniela-founds", "https://en.wikipedia.org/wiki/Anthropic"),
+    _article(
+        "zoph-joins",
+        "彼は 2022 年に OpenAI に入社し、トレーニング後のチームをゼロから構築して率いています",
+        "He joined OpenAI in 2022 and built and led the post-training team from scratch",
+    ),
+    _article(
+        "narayanan-joins",
+        "Srinivas 氏は 2023 年にエンジニアリング担当副社長として入社し",
+        "Srinivas joined in 2023 as VP of Engineering",
+    ),
+    _article(
+        "sutskever-leaves",
+        "今年5月、Ilya氏とRLHFの発明者の1人であるJan Leike氏が共に同社を去った",
+        "In May this year, Ilya and Jan Leike, one of the inventors of RLHF, both left",
+    ),
+    _article(
+        "leike-leaves",
+        "今年5月、Ilya氏とRLHFの発明者の1人であるJan Leike氏が共に同社を去った",
+        "In May this year, Ilya and Jan Leike, one of the inventors of RLHF, both left",
+    ),
+    _article(
+        "pachocki-chief-scientist",
+        "今年5月、彼はイリヤの後任として主任科学者に就任した",
+        "In May this year he succeeded Ilya as Chief Scientist",
+    ),
+    _article(
+        "weil-joins",
+        "Kevin Weil 氏は今年 6 月に CPO (最高製品責任者) として OpenAI に入社しました",
+        "Kevin Weil joined OpenAI in June this year as CPO (Chief Product Officer)",
+    ),
+    _article(
+        "schulman-leaves",
+        "ジョン・シュルマン氏がアントロピックに赴任した",
+        "John Schulman moved to Anthropic",
+    ),
+    _article(
+        "schulman-anthropic",
+        "ジョン・シュルマン氏がアントロピックに赴任した",
+        "John Schulman moved to Anthropic",
+    ),
+    _article(
+        "murati-leaves",
+        "過去6年半にわたり、ミラはOpenAIの発展と成長において重要な役割を果たしてきました",
+        "For the past six and a half years, Mira has played a key role in OpenAI's growth",
+        speaker="Sam Altman",
+    ),
+    _article(
+        "mcgrew-leaves",
+        "ボブとバレットもOpenAIを退社することを決定しました",
+        "Bob and Barret have also decided to leave OpenAI",
+        speaker="Sam Altman",
+    ),
+    _article(
+        "zoph-leaves",
+        "ボブとバレットもOpenAIを退社することを決定しました",
+        "Bob and Barret have also decided to leave OpenAI",
+        speaker="Sam Altman",
+    ),
+    Cite(
+        "zoph-leaves",
+        ZOPH_POST,
+        quote="I have decided to leave OpenAI.",
+        speaker="Barret Zoph",
+    ),
+    _article(
+        "chen-svp",
+        "マークは研究担当シニアバイスプレジデントに就任し",
+        "Mark is taking the role of Senior Vice President of Research",
+        speaker="Sam Altman",
+    ),
+    _article(
+        "achiam-mission-alignment",
+        "ジョシュ・アキアムが新たなミッション・アライメント・リーダーに就任し",
+        "Josh Achiam is taking on a new role as Head of Mission Alignment",
+        speaker="Sam Altman",
+    ),
+    _article(
+        "knight-ciso",
+        "マシュー・ナイトが最高情報セキュリティ責任者を務めます",
+        "Matthew Knight serves as Chief Information Security Officer",
+    ),
+]
+
+# The traps: recorded by the journalist, left for the editor to catch.
+TRAP_MOVE = {
+    "person": "Matt Knight",
+    "organization": "OpenAI",
+    "kind": "appointed",
+    "title": "Chief Information Officer",
+    "effective": "2024-09-25",
+}
+TRAPS = [
+    Cite(
+        "knight-cio",
+        ARTICLE,
+        "マット・ナイトが長年務めてきた最高情報セキュリティ責任者(CIO)に就任します",
+        "Matt Knight is taking on the role of Chief Information Security Officer (CIO), "
+        "which he has long held",
+        speaker="Sam Altman",
+        verify=False,
+    ),
+    Cite(
+        "mcgrew-joins",
+        ARTICLE,
+        "OpenAIでの8年間は、私に深い謙虚さと畏敬の念を植え付けました",
+        "My eight years at OpenAI have left me deeply humbled and in awe",
+        speaker="Bob McGrew",
+        verify=False,
+    ),
+    Cite("zoph-leaves", ZOPH_POST, verify=False),
+]
+
+
+def ensure_accounts(password: str) -> tuple[User, User]:
+    """The demo journalist and editor. An existing account keeps its password."""
+    accounts = []
+    for username, group, is_staff in (
+        ("journalist", "Journalists", False),
+        ("editor", "Editors", True),
+    ):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, email=f"{username}@newsroom.invalid", is_staff=is_staff)
+            user.set_password(password)
+            user.save()
+        user.groups.add(Group.objects.get(name=group))
+        accounts.append(user)
+    return accounts[0], accounts[1]
+
+
+def load_citations(people: DemoPeople, *, journalist: User, editor: User) -> int:
+    """Attach the demo citations, verify the sound ones, leave the traps pending."""
+    created = 0
+    with transaction.atomic():
+        moves = dict(people.moves)
+        moves["knight-cio"] = _trap_move(people, journalist)
+        for cite in [*CITATIONS, *TRAPS]:
+            citation, is_new = _cite(cite, moves, people, journalist)
+            created += is_new
+            if cite.verify and citation.state == CitationState.PENDING:
+                citation_decide(
+                    citation=citation,
+                    editor=editor,
+                    decision=CitationState.VERIFIED,
+                    note="Checked against the source.",
+                )
+                created += 1
+    return created
+
+
+def _trap_move(people: DemoPeople, journalist: User) -> RoleChange:
+    effective = PartialDate.parse(TRAP_MOVE["effective"])
+    existing = RoleChange.objects.filter(
+        person=people.people[TRAP_MOVE["person"]],
+        post__title=TRAP_MOVE["title"],
+        kind=TRAP_MOVE["kind"],
+        effective_date=effective.earliest,
+    ).first()
+    if existing is not None:
+        return existing
+    return role_change_record(
+        person=people.people[TRAP_MOVE["person"]],
+        organization=people.organizations[TRAP_MOVE["organization"]],
+        title=TRAP_MOVE["title"],
+        kind=TRAP_MOVE["kind"],
+        effective=effective,
+        announced=effective,
+        recorded_by=journalist,
+    )
+
+
+def _cite(cite: Cite, moves: dict, people: DemoPeople, journalist: User):
+    role_change = moves[cite.move]
+    details = SOURCES[cite.source]
+    existing = Citation.objects.filter(
+        role_change=role_change, source__canonical_url=canonical_url(cite.source)
+    )
+    if cite.quote:
+        existing = existing.filter(statement__quote=cite.quote)
+    else:
+        existing = existing.filter(statement__isnull=True)
+    found = existing.first()
+    if found is not None:
+        return found, False
+    citation = citation_record(
+        role_change=role_change,
+        source_url=cite.source,
+        source_title=details["title"],
+        source_publisher=details["publisher"],
+        source_kind=details["kind"],
+        source_published=PartialDate.parse(details["published"])
+        if details.get("published")
+        else None,
+        source_language=details["language"],
+        quote=cite.quote,
+        translation=cite.translation,
+        quote_language=details["language"] if cite.quote else "",
+        speaker=people.people.get(cite.speaker),
+        recorded_by=journalist,
+    )
+    return citation, True
+

@@ -1,0 +1,294 @@
+"""Desk forms: record a move with its citation, add a citation, decide a citation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from newsroom.forms import PartialDateField
+from people.models import Organization, Person, RoleChange, RoleChangeKind
+from people.services import organization_create, person_create
+from stories.models import Citation, CitationState, SourceKind
+from stories.services import MoveWithCitation, citation_record, move_record_with_citation
+
+NEW = "new"
+LANGUAGE_HELP = "A language tag: en, ja, zh-Hans…"
+
+
+@dataclass
+class EntityChoice:
+    """Who a typed name refers to: an existing row, or a new one to create with that name."""
+
+    name: str
+    existing: models.Model | None = None
+
+    @property
+    def is_new(self) -> bool:
+        return self.existing is None
+
+
+def resolve_entity(
+    queryset: models.QuerySet, name: str, choice: str, *, noun: str, required: bool
+) -> EntityChoice | None:
+    """Turn a typed name and an optional picked option into one person or organization.
+
+    The picked option (from the live suggestions, or from the list shown after an ambiguous
+    name) wins. Without one, a name matching exactly one existing name or other name is that
+    one, a name matching none is new, and a name matching several must be picked.
+    """
+    name = " ".join(name.split())
+    if choice and choice != NEW:
+        picked = queryset.filter(pk=choice).first() if choice.isdigit() else None
+        if picked is None:
+            raise ValidationError(f"The {noun} you picked no longer exists; pick again.")
+        return EntityChoice(name=picked.name, existing=picked)
+    if not name:
+        if required:
+            raise ValidationError(f"Give the {noun}'s name.")
+        return None
+    if choice == NEW:
+        return EntityChoice(name=name)
+    matches = list(queryset.named_exactly(name)[:2])
+    if len(matches) == 1:
+        return EntityChoice(name=matches[0].name, existing=matches[0])
+    if len(matches) > 1:
+        raise ValidationError(
+            f"Several {noun}s are called “{name}”: pick one below, or “new” for someone else.",
+            code="ambiguous",
+        )
+    return EntityChoice(name=name)
+
+
+def entity_options(queryset: models.QuerySet, name: str, limit: int = 8) -> list[models.Model]:
+    """Suggestions for a typed name: anyone whose name or other name contains it."""
+    name = " ".join(name.split())
+    if not name:
+        return []
+    return list(queryset.matching(name).prefetch_related("other_names")[:limit])
+
+
+class ServiceErrorsMixin:
+    """Show a service's ValidationError beside the fields it names."""
+
+    field_aliases: dict[str, str] = {}
+
+    def add_service_errors(self, refused: ValidationError) -> None:
+        if not hasattr(refused, "error_dict"):
+            self.add_error(None, refused)
+            return
+        for field, errors in refused.message_dict.items():
+            target = self.field_aliases.get(field, field)
+            self.add_error(target if target in self.fields else None, errors)
+
+
+class CitationFields(forms.Form):
+    """The source and quote behind a claim (shared by both desk forms)."""
+
+    source_url = forms.CharField(
+        label="Source URL",
+        max_length=2100,
+        help_text="The full address of the post, release, memo, filing or article.",
+        widget=forms.URLInput(attrs={"autocomplete": "off", "inputmode": "url"}),
+    )
+    source_title = forms.CharField(label="Source title", max_length=300, required=False)
+    source_publisher = forms.CharField(label="Publisher or site", max_length=200, required=False)
+    source_kind = forms.ChoiceField(
+        label="Kind of source", choices=SourceKind.choices, initial=SourceKind.POST
+    )
+    source_published = PartialDateField(label="Published", required=False)
+    source_language = forms.CharField(
+        label="Source language", max_length=35, required=False, help_text=LANGUAGE_HELP
+    )
+    quote = forms.CharField(
+        label="Quote",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The exact words, as the source has them. Leave empty to cite the source alone.",
+    )
+    context_before = forms.CharField(
+        label="Text just before the quote", max_length=500, required=False
+    )
+    context_after = forms.CharField(label="Text just after the quote", max_length=500, required=False)
+    speaker_name = forms.CharField(label="Speaker", max_length=200, required=False)
+    quote_language = forms.CharField(
+        label="Quote language", max_length=35, required=False, help_text=LANGUAGE_HELP
+    )
+    translation = forms.CharField(
+        label="Translation", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_speaker_name(self) -> str:
+        return " ".join(self.cleaned_data["speaker_name"].split())
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        try:
+            cleaned["speaker"] = resolve_entity(
+                Person.objects.all(),
+                cleaned.get("speaker_name", ""),
+                self.data.get(self.add_prefix("speaker_choice"), ""),
+                noun="person",
+                required=False,
+            )
+        except ValidationError as invalid:
+            self.add_error("speaker_name", invalid)
+        if cleaned.get("speaker") and not cleaned.get("quote", "").strip():
+            self.add_error("quote", "A speaker goes with a quote: give the quote, or no speaker.")
+        return cleaned
+
+    def citation_arguments(self, recorded_by) -> dict:
+        data = self.cleaned_data
+        return {
+            "source_url": data["source_url"],
+            "source_title": data.get("source_title", ""),
+            "source_publisher": data.get("source_publisher", ""),
+            "source_kind": data.get("source_kind", ""),
+            "source_published": data.get("source_published"),
+            "source_language": data.get("source_language", ""),
+            "quote": data.get("quote", ""),
+            "context_before": data.get("context_before", ""),
+            "context_after": data.get("context_after", ""),
+            "speaker": _materialize(data.get("speaker"), person_create),
+            "quote_language": data.get("quote_language", ""),
+            "translation": data.get("translation", ""),
+        }
+
+
+def _materialize(choice: EntityChoice | None, create) -> models.Model | None:
+    if choice is None:
+        return None
+    if choice.is_new:
+        return create(name=choice.name)
+    return choice.existing
+
+
+class RecordMoveForm(ServiceErrorsMixin, CitationFields):
+    """Record a role change together with its quote and source, all or nothing."""
+
+    person_name = forms.CharField(label="Person", max_length=200)
+    organization_name = forms.CharField(label="Organization", max_length=200)
+    kind = forms.ChoiceField(label="What happened", choices=RoleChangeKind.choices)
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="The title started or, for a departure, ended: “Chief Technology Officer”.",
+    )
+    previous_title = forms.CharField(
+        label="Previous title",
+        max_length=200,
+        required=False,
+        help_text="Joined, appointed or promoted: a title that ends the same day.",
+    )
+    leaves_organization = forms.BooleanField(
+        label="Leaves the organization (every title held there ends)", required=False
+    )
+    is_interim = forms.BooleanField(label="Interim", required=False)
+    effective = PartialDateField(label="Effective date")
+    announced = PartialDateField(label="Announced date", required=False)
+    reason = forms.CharField(
+        label="Reason for leaving", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    field_order = [
+        "person_name",
+        "organization_name",
+        "kind",
+        "title",
+        "previous_title",
+        "leaves_organization",
+        "is_interim",
+        "effective",
+        "announced",
+        "reason",
+    ]
+    field_aliases = {"person": "person_name", "organization": "organization_name"}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for field, queryset, noun in (
+            ("person", Person.objects.all(), "person"),
+            ("organization", Organization.objects.all(), "organization"),
+        ):
+            try:
+                cleaned[field] = resolve_entity(
+                    queryset,
+                    cleaned.get(f"{field}_name", ""),
+                    self.data.get(self.add_prefix(f"{field}_choice"), ""),
+                    noun=noun,
+                    required=True,
+                )
+            except ValidationError as invalid:
+                self.add_error(f"{field}_name", invalid)
+        return cleaned
+
+    def save(self, *, recorded_by) -> MoveWithCitation | None:
+        """Write everything, or nothing with every error added to the form."""
+        data = self.cleaned_data
+        try:
+            with transaction.atomic():
+                return move_record_with_citation(
+                    person=_materialize(data["person"], person_create),
+                    organization=_materialize(data["organization"], organization_create),
+                    title=data["title"],
+                    kind=data["kind"],
+                    effective=data["effective"],
+                    announced=data.get("announced"),
+                    previous_title=data.get("previous_title", ""),
+                    leaves_organization=data.get("leaves_organization", False),
+                    is_interim=data.get("is_interim", False),
+                    reason=data.get("reason", ""),
+                    recorded_by=recorded_by,
+                    **self.citation_arguments(recorded_by),
+                )
+        except ValidationError as refused:
+            self.add_service_errors(refused)
+            return None
+
+
+class AddCitationForm(ServiceErrorsMixin, CitationFields):
+    """Another citation for a move already on record."""
+
+    def save(self, *, role_change: RoleChange, recorded_by) -> Citation | None:
+        try:
+            with transaction.atomic():
+                return citation_record(
+                    role_change=role_change,
+                    recorded_by=recorded_by,
+                    **self.citation_arguments(recorded_by),
+                )
+        except ValidationError as refused:
+            self.add_service_errors(refused)
+            return None
+
+
+class DecisionForm(forms.Form):
+    """An editor's decision on a citation. ``seen_state`` detects a decision made meanwhile."""
+
+    decision = forms.ChoiceField(
+        choices=[
+            (CitationState.VERIFIED, "Verify"),
+            (CitationState.DISPUTED, "Dispute"),
+            (CitationState.REJECTED, "Reject"),
+        ]
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required to dispute or reject: the journalist reads it.",
+    )
+    seen_state = forms.ChoiceField(choices=CitationState.choices, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision in (CitationState.DISPUTED, CitationState.REJECTED) and not cleaned.get(
+            "note", ""
+        ).strip():
+            self.add_error(
+                "note", f"Say why you {'dispute' if decision == 'disputed' else 'reject'} it."
+            )
+        return cleaned

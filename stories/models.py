@@ -1,1 +1,0 @@
-"""Stories, sources, statements and citations: built by the citations and stories issues."""

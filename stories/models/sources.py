@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from newsroom.dates import PartialDateFields, Precision
+
+
+class SourceKind(models.TextChoices):
+    POST = "post", "social media post"
+    PRESS_RELEASE = "press_release", "press release"
+    MEMO = "memo", "memo"
+    FILING = "filing", "filing"
+    ARTICLE = "article", "article"
+    OTHER = "other", "other"
+
+
+class LinkStatus(models.TextChoices):
+    UNCHECKED = "unchecked", "not checked yet"
+    LIVE = "live", "live"
+    DEAD = "dead", "dead"
+    CHANGED = "changed", "changed (a quote is no longer found)"
+
+
+class Source(models.Model):
+    """A published document at a URL. One row per document: see stories/canonical.py."""
+
+    canonical_url = models.URLField(max_length=2000, unique=True)
+    url_as_entered = models.CharField(max_length=2000)
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField("publisher or site", max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=SourceKind, default=SourceKind.OTHER)
+    published_date = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(max_length=5, choices=Precision, blank=True)
+    published_latest = models.DateField(null=True, blank=True, editable=False)
+    language = models.CharField(max_length=35, blank=True)
+    archive_url = models.URLField(max_length=2000, blank=True)
+    archive_date = models.DateField(null=True, blank=True)
+    link_status = models.CharField(
+        max_length=10, choices=LinkStatus, default=LinkStatus.UNCHECKED
+    )
+    last_fetched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When check_sources last actually received the page."
+    )
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_check_note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    published = PartialDateFields("published")
+
+    class Meta:
+        ordering = ["-published_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title or self.canonical_url
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.canonical_url
+
+
+class Statement(models.Model):
+    """A quote from a source: the exact words, with a little context to find them again."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
+    quote = models.TextField("exact quoted words")
+    context_before = models.CharField(max_length=500, blank=True)
+    context_after = models.CharField(max_length=500, blank=True)
+    speaker = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statements",
+    )
+    language = models.CharField(max_length=35, blank=True)
+    translation = models.TextField(blank=True, help_text="In English, when the quote is not.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        quote = self.quote if len(self.quote) <= 60 else self.quote[:57] + "…"
+        return f"“{quote}”"

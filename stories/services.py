@@ -1,0 +1,497 @@
+"""Writes on sources, statements and citations: rules 3, 5 and 7 of the design.
+
+- Rule 7: a source is found or created by its canonical URL (stories/canonical.py).
+- Rule 3: a role change is publicly confirmed exactly when one of its citations is verified;
+  :func:`role_change_sync_public` is the only place that decides it.
+- Rule 5: editing a quote or a source that an editor verified puts its citations back to
+  pending, with a history entry; every decision is kept in CitationDecision.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from newsroom.dates import PartialDate
+from people.models import Organization, Person, RoleChange, RoleChangeKind
+from people.services import role_change_record, role_change_set_public
+from stories.canonical import InvalidSourceURL, canonical_url
+from stories.models import Citation, CitationDecision, CitationState, Source, SourceKind, Statement
+
+NOTE_REQUIRED = {CitationState.DISPUTED, CitationState.REJECTED}
+
+
+class CitationConflict(Exception):
+    """Someone else decided this citation first. Carries what they decided, when and why."""
+
+    def __init__(self, citation: Citation) -> None:
+        self.citation = citation
+        who = citation.decided_by.get_username() if citation.decided_by else "someone"
+        when = timezone.localtime(citation.decided_at).strftime("%Y-%m-%d %H:%M") if (
+            citation.decided_at
+        ) else "earlier"
+        super().__init__(
+            f"{who} already marked this citation {citation.get_state_display()} at {when}"
+            + (f": “{citation.decision_note}”" if citation.decision_note else ".")
+        )
+
+
+# Sources and statements ---------------------------------------------------------------------
+
+
+def source_get_or_create(
+    *,
+    url: str,
+    title: str = "",
+    publisher: str = "",
+    kind: str = "",
+    published: PartialDate | None = None,
+    language: str = "",
+    archive_url: str = "",
+    archive_date: datetime.date | None = None,
+    created_by: AbstractBaseUser | None = None,
+) -> tuple[Source, bool]:
+    """The source for ``url`` under its canonical form, created when new (rule 7).
+
+    An existing source is reused as it is: details given here only fill fields that are still
+    empty, so nothing an editor already checked is overwritten.
+    """
+    try:
+        canonical = canonical_url(url)
+    except InvalidSourceURL as invalid:
+        raise ValidationError({"source_url": [invalid.message]}) from None
+    details = {
+        "title": title.strip(),
+        "publisher": publisher.strip(),
+        "kind": kind,
+        "language": language.strip(),
+        "archive_url": archive_url.strip(),
+        "archive_date": archive_date,
+    }
+    existing = Source.objects.filter(canonical_url=canonical).first()
+    if existing is not None:
+        _fill_blanks(existing, details, published)
+        return existing, False
+    source = Source(canonical_url=canonical, url_as_entered=url.strip(), created_by=created_by)
+    for field, value in details.items():
+        if value:
+            setattr(source, field, value)
+    source.published = published
+    source.full_clean(exclude=["created_by"])
+    try:
+        with transaction.atomic():
+            source.save()
+    except IntegrityError:
+        # Entered by someone else a moment ago: one document, one source.
+        return Source.objects.get(canonical_url=canonical), False
+    return source, True
+
+
+def _fill_blanks(source: Source, details: dict, published: PartialDate | None) -> None:
+    changed = []
+    for field, value in details.items():
+        current = getattr(source, field)
+        is_blank = not current or (field == "kind" and current == SourceKind.OTHER)
+        if value and is_blank and value != current:
+            setattr(source, field, value)
+            changed.append(field)
+    if published and source.published is None:
+        source.published = published
+        changed += ["published_date", "published_precision", "published_latest"]
+    if changed:
+        source.full_clean(exclude=["created_by"])
+        source.save(update_fields=[*changed, "updated_at"])
+
+
+def statement_get_or_create(
+    *,
+    source: Source,
+    quote: str,
+    context_before: str = "",
+    context_after: str = "",
+    speaker: Person | None = None,
+    language: str = "",
+    translation: str = "",
+    created_by: AbstractBaseUser | None = None,
+) -> Statement:
+    """A quote from ``source``; the same words from the same speaker are one statement."""
+    quote = quote.strip()
+    if not quote:
+        raise ValidationError({"quote": ["Give the exact words quoted from the source."]})
+    existing = Statement.objects.filter(source=source, quote=quote, speaker=speaker).first()
+    if existing is not None:
+        return existing
+    statement = Statement(
+        source=source,
+        quote=quote,
+        context_before=context_before.strip(),
+        context_after=context_after.strip(),
+        speaker=speaker,
+        language=language.strip(),
+        translation=translation.strip(),
+        created_by=created_by,
+    )
+    statement.full_clean(exclude=["created_by", "speaker", "source"])
+    statement.save()
+    return statement
+
+
+STATEMENT_FIELDS = {"quote", "context_before", "context_after", "speaker", "language", "translation"}
+SOURCE_FIELDS = {
+    "title",
+    "publisher",
+    "kind",
+    "published",
+    "language",
+    "archive_url",
+    "archive_date",
+}
+
+
+def statement_update(
+    *, statement: Statement, editor: AbstractBaseUser, **changes: object
+) -> Statement:
+    """Edit a statement; verified citations resting on it go back to pending (rule 5)."""
+    unknown = set(changes) - STATEMENT_FIELDS
+    if unknown:
+        raise TypeError(f"statement_update() cannot change {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        changed = [field for field, value in changes.items() if getattr(statement, field) != value]
+        if not changed:
+            return statement
+        for field in changed:
+            setattr(statement, field, changes[field])
+        if not str(statement.quote).strip():
+            raise ValidationError({"quote": ["The quote cannot be empty."]})
+        statement.full_clean(exclude=["created_by", "speaker", "source"])
+        statement.save()
+        _reopen(
+            Citation.objects.filter(statement=statement),
+            editor,
+            f"Quote edited ({', '.join(changed)}): back to pending for a new check.",
+        )
+    return statement
+
+
+def source_update(*, source: Source, editor: AbstractBaseUser, **changes: object) -> Source:
+    """Edit a source's details; verified citations resting on it go back to pending (rule 5).
+
+    A new ``url`` is canonicalized; it may not be the address of another source.
+    """
+    with transaction.atomic():
+        changed = []
+        if "url" in changes:
+            url = str(changes.pop("url"))
+            try:
+                canonical = canonical_url(url)
+            except InvalidSourceURL as invalid:
+                raise ValidationError({"source_url": [invalid.message]}) from None
+            if canonical != source.canonical_url:
+                other = Source.objects.filter(canonical_url=canonical).exclude(pk=source.pk)
+                if other.exists():
+                    raise ValidationError(
+                        {"source_url": [f"Another source already has this address: {canonical}."]}
+                    )
+                source.canonical_url = canonical
+                source.url_as_entered = url.strip()
+                changed.append("address")
+        unknown = set(changes) - SOURCE_FIELDS
+        if unknown:
+            raise TypeError(f"source_update() cannot change {', '.join(sorted(unknown))}")
+        for field, value in changes.items():
+            if getattr(source, field) != value:
+                setattr(source, field, value)
+                changed.append(field)
+        if not changed:
+            return source
+        source.full_clean(exclude=["created_by"])
+        source.save()
+        _reopen(
+            Citation.objects.filter(source=source),
+            editor,
+            f"Source edited ({', '.join(changed)}): back to pending for a new check.",
+        )
+    return source
+
+
+def _reopen(citations, editor: AbstractBaseUser, note: str) -> None:
+    now = timezone.now()
+    for citation in citations.filter(state=CitationState.VERIFIED).select_for_update():
+        CitationDecision.objects.create(
+            citation=citation,
+            actor=editor,
+            at=now,
+            from_state=citation.state,
+            to_state=CitationState.PENDING,
+            note=note,
+        )
+        citation.state = CitationState.PENDING
+        citation.decided_by = editor
+        citation.decided_at = now
+        citation.decision_note = note
+        citation.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+        if citation.role_change_id:
+            role_change_sync_public(role_change_id=citation.role_change_id)
+
+
+# Citations ------------------------------------------------------------------------------------
+
+
+def citation_add(
+    *,
+    role_change: RoleChange,
+    source: Source,
+    statement: Statement | None = None,
+    created_by: AbstractBaseUser | None = None,
+) -> Citation:
+    """Attach a statement (or a bare source) to a role change, pending an editor's check."""
+    if statement is not None and statement.source_id != source.pk:
+        raise ValidationError({"quote": ["The quote must come from the cited source."]})
+    duplicate = Citation.objects.filter(role_change=role_change, source=source)
+    duplicate = (
+        duplicate.filter(statement=statement)
+        if statement
+        else duplicate.filter(statement__isnull=True)
+    )
+    if duplicate.exists():
+        raise ValidationError(
+            {
+                "quote" if statement else "source_url": [
+                    "This move already cites "
+                    + ("this quote from this source." if statement else "this source.")
+                ]
+            }
+        )
+    with transaction.atomic():
+        citation = Citation.objects.create(
+            role_change=role_change, source=source, statement=statement, created_by=created_by
+        )
+        CitationDecision.objects.create(
+            citation=citation,
+            actor=created_by,
+            at=citation.created_at,
+            from_state="",
+            to_state=CitationState.PENDING,
+            note="Recorded; waiting for an editor's check.",
+        )
+    return citation
+
+
+def citation_decide(
+    *,
+    citation: Citation,
+    editor: AbstractBaseUser,
+    decision: CitationState | str,
+    note: str = "",
+    expected_state: CitationState | str | None = None,
+) -> Citation:
+    """Verify, dispute or reject a citation, recording who, when, from what state and why.
+
+    ``expected_state`` is the state the editor saw: when another editor decided in the
+    meantime, :class:`CitationConflict` is raised with their decision and nothing is written.
+    A disputed or rejected decision needs a note. Keeps the role change's public flag in step.
+    """
+    decision = CitationState(decision)
+    note = note.strip()
+    if not editor.has_perm("stories.verify_citation"):
+        raise PermissionDenied("Only editors can verify, dispute or reject citations.")
+    if decision == CitationState.PENDING:
+        raise ValidationError({"decision": ["Choose verified, disputed or rejected."]})
+    if decision in NOTE_REQUIRED and not note:
+        raise ValidationError(
+            {"note": [f"Say why the citation is {decision.label}: the journalist will read it."]}
+        )
+    with transaction.atomic():
+        locked = (
+            Citation.objects.select_for_update()
+            .select_related("decided_by")
+            .get(pk=citation.pk)
+        )
+        if expected_state is not None and locked.state != CitationState(expected_state):
+            raise CitationConflict(locked)
+        if locked.state == decision:
+            raise CitationConflict(locked)
+        now = timezone.now()
+        CitationDecision.objects.create(
+            citation=locked,
+            actor=editor,
+            at=now,
+            from_state=locked.state,
+            to_state=decision,
+            note=note,
+        )
+        locked.state = decision
+        locked.decided_by = editor
+        locked.decided_at = now
+        locked.decision_note = note
+        locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+        if locked.role_change_id:
+            role_change_sync_public(role_change_id=locked.role_change_id)
+    citation.refresh_from_db()
+    return locked
+
+
+def role_change_sync_public(*, role_change_id: int) -> RoleChange:
+    """Rule 3: a role change is public exactly when at least one citation is verified."""
+    role_change = RoleChange.objects.select_related("person", "organization", "post").get(
+        pk=role_change_id
+    )
+    verified = Citation.objects.filter(
+        role_change_id=role_change_id, state=CitationState.VERIFIED
+    ).exists()
+    return role_change_set_public(role_change=role_change, is_public=verified)
+
+
+# Recording a move with its citation -----------------------------------------------------------
+
+
+@dataclass
+class MoveWithCitation:
+    role_change: RoleChange
+    citation: Citation
+    role_change_created: bool
+
+
+def citation_record(
+    *,
+    role_change: RoleChange | None,
+    source_url: str,
+    source_title: str = "",
+    source_publisher: str = "",
+    source_kind: str = "",
+    source_published: PartialDate | None = None,
+    source_language: str = "",
+    quote: str = "",
+    context_before: str = "",
+    context_after: str = "",
+    speaker: Person | None = None,
+    quote_language: str = "",
+    translation: str = "",
+    recorded_by: AbstractBaseUser | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> Citation | None:
+    """Find or create the source (rule 7) and the quote, and cite them for ``role_change``.
+
+    Errors are raised together as one ValidationError keyed by field; with ``errors`` given
+    they are collected there instead (and None is returned), so a caller recording a move at
+    the same time can report everything at once.
+    """
+    collected: dict[str, list[str]] = {} if errors is None else errors
+    source = statement = None
+    try:
+        source, _ = source_get_or_create(
+            url=source_url,
+            title=source_title,
+            publisher=source_publisher,
+            kind=source_kind,
+            published=source_published,
+            language=source_language,
+            created_by=recorded_by,
+        )
+    except ValidationError as invalid:
+        _collect(collected, invalid)
+    if source is not None and quote.strip():
+        try:
+            statement = statement_get_or_create(
+                source=source,
+                quote=quote,
+                context_before=context_before,
+                context_after=context_after,
+                speaker=speaker,
+                language=quote_language,
+                translation=translation,
+                created_by=recorded_by,
+            )
+        except ValidationError as invalid:
+            _collect(collected, invalid)
+    if collected or role_change is None:
+        if errors is None and collected:
+            raise ValidationError(collected)
+        return None
+    return citation_add(
+        role_change=role_change, source=source, statement=statement, created_by=recorded_by
+    )
+
+
+def move_record_with_citation(
+    *,
+    person: Person,
+    organization: Organization,
+    title: str,
+    kind: RoleChangeKind | str,
+    effective: PartialDate,
+    announced: PartialDate | None = None,
+    previous_title: str = "",
+    leaves_organization: bool = False,
+    is_interim: bool = False,
+    reason: str = "",
+    recorded_by: AbstractBaseUser | None = None,
+    **citation: object,
+) -> MoveWithCitation:
+    """Record a role change with the quote and source behind it, in one transaction.
+
+    ``citation`` takes the keyword arguments of :func:`citation_record`. The same move
+    already on record (same person, title, kind and date) gets the new citation instead of
+    a duplicate. Every error from every step is collected so a form can show each beside its
+    field; on any error nothing is saved.
+    """
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        role_change, created = _find_or_record_move(
+            errors,
+            person=person,
+            organization=organization,
+            title=title,
+            kind=RoleChangeKind(kind),
+            effective=effective,
+            announced=announced,
+            previous_title=previous_title,
+            leaves_organization=leaves_organization,
+            is_interim=is_interim,
+            reason=reason,
+            recorded_by=recorded_by,
+        )
+        cited = citation_record(
+            role_change=role_change, recorded_by=recorded_by, errors=errors, **citation
+        )
+        if errors:
+            raise ValidationError(errors)
+    return MoveWithCitation(role_change, cited, created)
+
+
+def _find_or_record_move(errors: dict, **arguments) -> tuple[RoleChange | None, bool]:
+    effective: PartialDate = arguments["effective"]
+    existing = (
+        RoleChange.objects.filter(
+            person=arguments["person"],
+            organization=arguments["organization"],
+            post__title__iexact=" ".join(arguments["title"].split()),
+            kind=arguments["kind"],
+            effective_date=effective.earliest,
+            effective_precision=effective.precision,
+        )
+        .select_related("person", "organization", "post")
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return role_change_record(**arguments), True
+    except ValidationError as invalid:
+        _collect(errors, invalid)
+        return None, False
+
+
+def _collect(errors: dict[str, list[str]], invalid: ValidationError) -> None:
+    if hasattr(invalid, "error_dict"):
+        for field, field_errors in invalid.message_dict.items():
+            errors.setdefault(field, []).extend(field_errors)
+    else:
+        errors.setdefault("__all__", []).extend(invalid.messages)
+
