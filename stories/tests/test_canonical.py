@@ -1,4 +1,4 @@
-"""Canonical source URLs: every rule and every refusal by example, then the promises as properties."""
+"""Canonical source URLs: each rule and refusal by example, then the promises as properties."""
 
 from __future__ import annotations
 
