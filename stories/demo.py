@@ -337,4 +337,3 @@ def _cite(cite: Cite, moves: dict, people: DemoPeople, journalist: User):
         recorded_by=journalist,
     )
     return citation, True
-

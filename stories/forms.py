@@ -11,10 +11,12 @@ from django.db import models, transaction
 from newsroom.forms import PartialDateField
 from people.models import Organization, Person, RoleChange, RoleChangeKind
 from people.services import organization_create, person_create
+from stories.canonical import InvalidSourceURL, canonical_url
 from stories.models import Citation, CitationState, SourceKind
 from stories.services import MoveWithCitation, citation_record, move_record_with_citation
 
 NEW = "new"
+PLURALS = {"person": "people"}
 LANGUAGE_HELP = "A language tag: en, ja, zh-Hans…"
 
 
@@ -24,6 +26,7 @@ class EntityChoice:
 
     name: str
     existing: models.Model | None = None
+    picked_new: bool = False
 
     @property
     def is_new(self) -> bool:
@@ -50,13 +53,14 @@ def resolve_entity(
             raise ValidationError(f"Give the {noun}'s name.")
         return None
     if choice == NEW:
-        return EntityChoice(name=name)
+        return EntityChoice(name=name, picked_new=True)
     matches = list(queryset.named_exactly(name)[:2])
     if len(matches) == 1:
         return EntityChoice(name=matches[0].name, existing=matches[0])
     if len(matches) > 1:
         raise ValidationError(
-            f"Several {noun}s are called “{name}”: pick one below, or “new” for someone else.",
+            f"Several {PLURALS.get(noun, noun + 's')} are called “{name}”: pick one below, "
+            "or “new” for another one.",
             code="ambiguous",
         )
     return EntityChoice(name=name)
@@ -96,7 +100,7 @@ class CitationFields(forms.Form):
     source_title = forms.CharField(label="Source title", max_length=300, required=False)
     source_publisher = forms.CharField(label="Publisher or site", max_length=200, required=False)
     source_kind = forms.ChoiceField(
-        label="Kind of source", choices=SourceKind.choices, initial=SourceKind.POST
+        label="Kind of source", choices=SourceKind.choices, initial=SourceKind.POST, required=False
     )
     source_published = PartialDateField(label="Published", required=False)
     source_language = forms.CharField(
@@ -111,7 +115,9 @@ class CitationFields(forms.Form):
     context_before = forms.CharField(
         label="Text just before the quote", max_length=500, required=False
     )
-    context_after = forms.CharField(label="Text just after the quote", max_length=500, required=False)
+    context_after = forms.CharField(
+        label="Text just after the quote", max_length=500, required=False
+    )
     speaker_name = forms.CharField(label="Speaker", max_length=200, required=False)
     quote_language = forms.CharField(
         label="Quote language", max_length=35, required=False, help_text=LANGUAGE_HELP
@@ -119,6 +125,15 @@ class CitationFields(forms.Form):
     translation = forms.CharField(
         label="Translation", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean_source_url(self) -> str:
+        # Checked here too, so a bad link is reported with every other error at once.
+        url = self.cleaned_data["source_url"]
+        try:
+            canonical_url(url)
+        except InvalidSourceURL as invalid:
+            raise ValidationError(invalid.message, code="invalid") from None
+        return url
 
     def clean_speaker_name(self) -> str:
         return " ".join(self.cleaned_data["speaker_name"].split())
@@ -139,7 +154,7 @@ class CitationFields(forms.Form):
             self.add_error("quote", "A speaker goes with a quote: give the quote, or no speaker.")
         return cleaned
 
-    def citation_arguments(self, recorded_by) -> dict:
+    def citation_arguments(self) -> dict:
         data = self.cleaned_data
         return {
             "source_url": data["source_url"],
@@ -151,18 +166,28 @@ class CitationFields(forms.Form):
             "quote": data.get("quote", ""),
             "context_before": data.get("context_before", ""),
             "context_after": data.get("context_after", ""),
-            "speaker": _materialize(data.get("speaker"), person_create),
+            "speaker": _materialize(data.get("speaker"), person_create, Person),
             "quote_language": data.get("quote_language", ""),
             "translation": data.get("translation", ""),
         }
 
 
-def _materialize(choice: EntityChoice | None, create) -> models.Model | None:
+def _materialize(choice: EntityChoice | None, create, model) -> models.Model | None:
+    """The chosen row, creating it when new.
+
+    A name that matched nobody when the form was checked may match someone created a moment
+    ago in the same save (the person of a move who is also the quote's speaker): unless
+    "new" was picked explicitly, an exact match found now is used.
+    """
     if choice is None:
         return None
-    if choice.is_new:
-        return create(name=choice.name)
-    return choice.existing
+    if not choice.is_new:
+        return choice.existing
+    if not choice.picked_new:
+        match = list(model.objects.named_exactly(choice.name)[:2])
+        if len(match) == 1:
+            return match[0]
+    return create(name=choice.name)
 
 
 class RecordMoveForm(ServiceErrorsMixin, CitationFields):
@@ -230,8 +255,10 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
         try:
             with transaction.atomic():
                 return move_record_with_citation(
-                    person=_materialize(data["person"], person_create),
-                    organization=_materialize(data["organization"], organization_create),
+                    person=_materialize(data["person"], person_create, Person),
+                    organization=_materialize(
+                        data["organization"], organization_create, Organization
+                    ),
                     title=data["title"],
                     kind=data["kind"],
                     effective=data["effective"],
@@ -241,7 +268,7 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
                     is_interim=data.get("is_interim", False),
                     reason=data.get("reason", ""),
                     recorded_by=recorded_by,
-                    **self.citation_arguments(recorded_by),
+                    **self.citation_arguments(),
                 )
         except ValidationError as refused:
             self.add_service_errors(refused)
@@ -257,7 +284,7 @@ class AddCitationForm(ServiceErrorsMixin, CitationFields):
                 return citation_record(
                     role_change=role_change,
                     recorded_by=recorded_by,
-                    **self.citation_arguments(recorded_by),
+                    **self.citation_arguments(),
                 )
         except ValidationError as refused:
             self.add_service_errors(refused)
@@ -285,9 +312,10 @@ class DecisionForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         decision = cleaned.get("decision")
-        if decision in (CitationState.DISPUTED, CitationState.REJECTED) and not cleaned.get(
-            "note", ""
-        ).strip():
+        if (
+            decision in (CitationState.DISPUTED, CitationState.REJECTED)
+            and not cleaned.get("note", "").strip()
+        ):
             self.add_error(
                 "note", f"Say why you {'dispute' if decision == 'disputed' else 'reject'} it."
             )

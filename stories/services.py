@@ -32,9 +32,11 @@ class CitationConflict(Exception):
     def __init__(self, citation: Citation) -> None:
         self.citation = citation
         who = citation.decided_by.get_username() if citation.decided_by else "someone"
-        when = timezone.localtime(citation.decided_at).strftime("%Y-%m-%d %H:%M") if (
-            citation.decided_at
-        ) else "earlier"
+        when = (
+            timezone.localtime(citation.decided_at).strftime("%Y-%m-%d %H:%M")
+            if (citation.decided_at)
+            else "earlier"
+        )
         super().__init__(
             f"{who} already marked this citation {citation.get_state_display()} at {when}"
             + (f": “{citation.decision_note}”" if citation.decision_note else ".")
@@ -141,7 +143,14 @@ def statement_get_or_create(
     return statement
 
 
-STATEMENT_FIELDS = {"quote", "context_before", "context_after", "speaker", "language", "translation"}
+STATEMENT_FIELDS = {
+    "quote",
+    "context_before",
+    "context_after",
+    "speaker",
+    "language",
+    "translation",
+}
 SOURCE_FIELDS = {
     "title",
     "publisher",
@@ -308,7 +317,7 @@ def citation_decide(
         )
     with transaction.atomic():
         locked = (
-            Citation.objects.select_for_update()
+            Citation.objects.select_for_update(of=("self",))
             .select_related("decided_by")
             .get(pk=citation.pk)
         )
@@ -332,7 +341,9 @@ def citation_decide(
         locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         if locked.role_change_id:
             role_change_sync_public(role_change_id=locked.role_change_id)
-    citation.refresh_from_db()
+    # Keep the caller's object in step without dropping what it already loaded.
+    for field in ("state", "decided_by", "decided_at", "decision_note"):
+        setattr(citation, field, getattr(locked, field))
     return locked
 
 
@@ -494,4 +505,3 @@ def _collect(errors: dict[str, list[str]], invalid: ValidationError) -> None:
             errors.setdefault(field, []).extend(field_errors)
     else:
         errors.setdefault("__all__", []).extend(invalid.messages)
-

@@ -14,5 +14,5 @@ urlpatterns = [
     path("desk/statements/<int:pk>/edit/", desk.statement_edit, name="statement-edit"),
     path("desk/verify/", verification.queue, name="verify-queue"),
     path("desk/citations/<int:pk>/", verification.citation_detail, name="citation-detail"),
-    path("desk/citations/<int:pk>/decide/", verification.citation_decide, name="citation-decide"),
+    path("desk/citations/<int:pk>/decide/", verification.decide, name="citation-decide"),
 ]

@@ -36,9 +36,7 @@ class Source(models.Model):
     language = models.CharField(max_length=35, blank=True)
     archive_url = models.URLField(max_length=2000, blank=True)
     archive_date = models.DateField(null=True, blank=True)
-    link_status = models.CharField(
-        max_length=10, choices=LinkStatus, default=LinkStatus.UNCHECKED
-    )
+    link_status = models.CharField(max_length=10, choices=LinkStatus, default=LinkStatus.UNCHECKED)
     last_fetched_at = models.DateTimeField(
         null=True, blank=True, help_text="When check_sources last actually received the page."
     )

@@ -6,8 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -80,10 +80,13 @@ def move_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A move on the desk: its claim, its citations and their states; add another citation."""
     role_change = get_object_or_404(RoleChange.objects.for_display(), pk=pk)
     form = AddCitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if form.save(role_change=role_change, recorded_by=request.user) is not None:
-            messages.success(request, "Citation added. It waits for an editor.")
-            return redirect("stories:move-detail", pk=pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.save(role_change=role_change, recorded_by=request.user) is not None
+    ):
+        messages.success(request, "Citation added. It waits for an editor.")
+        return redirect("stories:move-detail", pk=pk)
     citations = (
         Citation.objects.filter(role_change=role_change)
         .for_display()
@@ -169,7 +172,9 @@ def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes = {field: form.cleaned_data[field] for field in SourceEditForm.Meta.fields}
         changes["published"] = form.cleaned_data["published"]
         try:
-            source_update(source=stored, editor=request.user, url=form.cleaned_data["url"], **changes)
+            source_update(
+                source=stored, editor=request.user, url=form.cleaned_data["url"], **changes
+            )
         except ValidationError as refused:
             for field, errors in refused.message_dict.items():
                 form.add_error("url" if field == "source_url" else None, errors)
@@ -211,4 +216,3 @@ def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Quote saved. Any verified citation on it is pending again.")
             return redirect(_next_url(request))
     return render(request, "desk/statement_edit.html", {"form": form, "statement": statement})
-

@@ -42,9 +42,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "organization": organization,
             "person": person,
-            "organizations": Organization.objects.filter(
-                role_changes__in=with_pending
-            ).distinct().order_by("name"),
+            "organizations": Organization.objects.filter(role_changes__in=with_pending)
+            .distinct()
+            .order_by("name"),
             "people": Person.objects.filter(role_changes__in=with_pending)
             .distinct()
             .order_by("sort_name", "name"),
@@ -59,7 +59,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @editor_required
 @vary_on_headers("HX-Request")
-def citation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Verify, dispute or reject. With htmx the queue row is swapped in place."""
     citation = get_object_or_404(Citation.objects.for_display(), pk=pk)
     form = DecisionForm(request.POST)
@@ -86,7 +86,7 @@ def citation_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, f"Citation {citation.pk} marked {citation.get_state_display()}."
                 )
-                return redirect(_back_to(request))
+                return redirect("stories:verify-queue")
     else:
         status = 422
     citation = Citation.objects.for_display().get(pk=pk)
@@ -106,10 +106,6 @@ def citation_decide(request: HttpRequest, pk: int) -> HttpResponse:
         _detail_context(request, citation, form),
         status=400,
     )
-
-
-def _back_to(request: HttpRequest) -> str:
-    return "stories:verify-queue"
 
 
 @require_GET

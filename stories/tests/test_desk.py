@@ -1,0 +1,325 @@
+"""The desk as journalists and editors use it, and what every role may reach."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from people.models import Person, RoleChange
+from people.tests.factories import (
+    OrganizationFactory,
+    PersonFactory,
+    PersonNameFactory,
+    UserFactory,
+    editor,
+    journalist,
+    record,
+)
+from stories.models import Citation, CitationState, Source
+from stories.services import citation_decide
+from stories.tests.factories import pending_citation
+
+pytestmark = pytest.mark.django_db
+
+ZOPH = "https://x.com/barret_zoph/status/1839095143397515452"
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def errors_of(response) -> str:
+    return " ".join(re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', html(response), re.S))
+
+
+# Who may reach what ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def desk_urls():
+    citation = pending_citation()
+    return {
+        "journalist": [
+            ("get", reverse("stories:desk-home")),
+            ("get", reverse("stories:move-record")),
+            ("get", reverse("stories:move-detail", args=[citation.role_change_id])),
+            ("get", reverse("stories:lookup", args=["person"]) + "?person_name=a"),
+            ("get", reverse("stories:source-preview") + "?source_url=https://example.com"),
+            ("get", reverse("stories:source-edit", args=[citation.source_id])),
+            ("get", reverse("stories:statement-edit", args=[citation.statement_id])),
+            ("get", reverse("stories:citation-detail", args=[citation.pk])),
+        ],
+        "editor": [
+            ("get", reverse("stories:verify-queue")),
+            ("post", reverse("stories:citation-decide", args=[citation.pk])),
+        ],
+    }
+
+
+def test_anonymous_readers_are_sent_to_sign_in_from_every_desk_page(client, desk_urls):
+    for method, url in desk_urls["journalist"] + desk_urls["editor"]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login") + "?next="), url
+
+
+def test_a_signed_in_reader_without_a_desk_role_gets_403(client, desk_urls):
+    client.force_login(UserFactory())
+    for method, url in desk_urls["journalist"] + desk_urls["editor"]:
+        assert getattr(client, method)(url).status_code == 403, url
+
+
+def test_a_journalist_reaches_the_desk_but_not_the_editors_pages(client, desk_urls):
+    client.force_login(journalist())
+    for method, url in desk_urls["journalist"]:
+        assert getattr(client, method)(url).status_code == 200, url
+    for method, url in desk_urls["editor"]:
+        assert getattr(client, method)(url).status_code == 403, url
+    assert Citation.objects.get().state == CitationState.PENDING
+
+
+def test_an_editor_reaches_every_desk_page(client, desk_urls):
+    client.force_login(editor())
+    for method, url in desk_urls["journalist"] + desk_urls["editor"][:1]:
+        assert getattr(client, method)(url).status_code == 200, url
+
+
+def test_desk_writes_need_the_csrf_token():
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(journalist())
+    response = strict.post(reverse("stories:move-record"), {"person_name": "X"})
+    assert response.status_code == 403
+    assert not Person.objects.filter(name="X").exists()
+
+
+# Recording a move --------------------------------------------------------------------------
+
+
+def move_form(**overrides):
+    data = {
+        "person_name": "Barret Zoph",
+        "organization_name": "OpenAI",
+        "kind": "left",
+        "title": "VP of Research, Post-Training",
+        "effective": "2024-09-25",
+        "announced": "2024-09-25",
+        "source_url": ZOPH + "?s=46&t=iTysI4vQLQqCNJjSmBODPw",
+        "source_title": "Barret Zoph on X",
+        "source_kind": "post",
+        "source_published": "2024-09-25",
+        "quote": "I have decided to leave OpenAI.",
+        "speaker_name": "Barret Zoph",
+        "quote_language": "en",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_journalist_records_a_move_with_its_quote_and_source(client):
+    author = journalist()
+    client.force_login(author)
+    response = client.post(reverse("stories:move-record"), move_form())
+    move = RoleChange.objects.select_related("person", "organization", "post").get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("stories:move-detail", args=[move.pk])
+    assert (move.person.name, move.organization.name, move.post.title) == (
+        "Barret Zoph",
+        "OpenAI",
+        "VP of Research, Post-Training",
+    )
+    assert move.effective.isoformat() == "2024-09-25" and not move.is_public
+    citation = Citation.objects.select_related("source", "statement__speaker").get()
+    assert citation.source.canonical_url == ZOPH
+    assert citation.statement.speaker_id == move.person_id
+    assert citation.created_by_id == author.pk
+    assert Person.objects.count() == 1
+
+
+def test_existing_people_and_organizations_are_found_by_any_name(client):
+    person = PersonFactory(name="Mira Murati")
+    PersonNameFactory(person=person, name="ミラ・ムラティ")
+    organization = OrganizationFactory(name="OpenAI")
+    client.force_login(journalist())
+    client.post(
+        reverse("stories:move-record"),
+        move_form(person_name="ミラ・ムラティ", organization_name="openai", speaker_name=""),
+    )
+    move = RoleChange.objects.get()
+    assert (move.person_id, move.organization_id) == (person.pk, organization.pk)
+
+
+def test_an_ambiguous_name_asks_to_pick_and_saves_nothing(client):
+    PersonFactory(name="Mark Chen")
+    PersonFactory(name="Mark Chen")
+    client.force_login(journalist())
+    response = client.post(
+        reverse("stories:move-record"), move_form(person_name="Mark Chen", speaker_name="")
+    )
+    assert response.status_code == 200
+    assert "Several people are called “Mark Chen”" in errors_of(response)
+    assert html(response).count('name="person_choice"') == 3
+    assert not RoleChange.objects.exists()
+
+
+def test_a_picked_person_is_used(client):
+    PersonFactory(name="Mark Chen")
+    wanted = PersonFactory(name="Mark Chen")
+    client.force_login(journalist())
+    client.post(
+        reverse("stories:move-record"),
+        move_form(person_name="Mark Chen", person_choice=str(wanted.pk), speaker_name=""),
+    )
+    assert RoleChange.objects.get().person_id == wanted.pk
+
+
+def test_every_error_is_shown_beside_its_field_and_nothing_is_saved(client):
+    client.force_login(journalist())
+    response = client.post(
+        reverse("stories:move-record"),
+        move_form(effective="2023-02-30", source_url="https://x.com/sama/status/183..."),
+    )
+    assert response.status_code == 200
+    errors = errors_of(response)
+    assert "February 2023 has 28 days" in errors
+    assert "cut short" in errors
+    assert "Nothing was saved" in html(response)
+    assert 'value="I have decided to leave OpenAI."' in html(response) or (
+        "I have decided to leave OpenAI." in html(response)
+    )
+    assert not Person.objects.exists() and not Source.objects.exists()
+
+
+def test_a_rule_refusal_from_the_service_is_shown_and_nothing_is_saved(client):
+    person = PersonFactory(name="Barret Zoph")
+    organization = OrganizationFactory(name="OpenAI")
+    record(person, organization, "joined", "VP of Research, Post-Training", "2025")
+    client.force_login(journalist())
+    response = client.post(reverse("stories:move-record"), move_form(speaker_name=""))
+    assert "before it starts" in errors_of(response)
+    assert RoleChange.objects.count() == 1 and not Source.objects.exists()
+
+
+def test_the_canonical_form_is_shown_before_saving(client):
+    client.force_login(journalist())
+    response = client.get(
+        reverse("stories:source-preview"),
+        {"source_url": ZOPH + "?s=46&t=iTysI4vQLQqCNJjSmBODPw"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert f"<code>{ZOPH}</code>" in html(response)
+    response = client.get(
+        reverse("stories:source-preview"), {"source_url": "https://x.com/sama/status/183..."}
+    )
+    assert "cut short" in html(response)
+
+
+def test_an_existing_source_is_announced_as_reused(client):
+    client.force_login(journalist())
+    client.post(reverse("stories:move-record"), move_form())
+    response = client.get(reverse("stories:source-preview"), {"source_url": ZOPH})
+    assert "Already on the desk" in html(response)
+
+
+def test_people_are_suggested_as_you_type_in_any_script(client):
+    person = PersonFactory(name="Mira Murati")
+    PersonNameFactory(person=person, name="ミラ")
+    client.force_login(journalist())
+    response = client.get(
+        reverse("stories:lookup", args=["person"]), {"person_name": "ミ"}, HTTP_HX_REQUEST="true"
+    )
+    assert f'value="{person.pk}"' in html(response)
+    assert 'value="new"' in html(response)
+    assert client.get(reverse("stories:lookup", args=["planet"])).status_code == 404
+
+
+def test_another_citation_is_added_to_a_recorded_move(client):
+    citation = pending_citation()
+    client.force_login(journalist())
+    response = client.post(
+        reverse("stories:move-detail", args=[citation.role_change_id]),
+        {"source_url": "https://example.org/filing", "source_kind": "filing", "quote": ""},
+    )
+    assert response.status_code == 302
+    assert Citation.objects.filter(role_change_id=citation.role_change_id).count() == 2
+
+
+# Desk home -------------------------------------------------------------------------------
+
+
+def test_the_desk_home_shows_my_pending_and_what_editors_sent_back(client):
+    author = journalist()
+    waiting = pending_citation(created_by=author, title="CTO")
+    sent_back = pending_citation(created_by=author, title="CIO")
+    citation_decide(
+        citation=sent_back, editor=editor(), decision="disputed", note="The source says CISO."
+    )
+    client.force_login(author)
+    page = html(client.get(reverse("stories:desk-home")))
+    assert f"Citation {waiting.pk}" in page
+    assert "The source says CISO." in page
+
+
+def test_editing_a_verified_quote_on_the_desk_reopens_it(client):
+    citation = pending_citation()
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    client.force_login(journalist())
+    response = client.post(
+        reverse("stories:statement-edit", args=[citation.statement_id])
+        + "?next=https://evil.example/",
+        {
+            "quote": "Corrected words.",
+            "context_before": "",
+            "context_after": "",
+            "language": "en",
+            "translation": "",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("stories:desk-home")
+    citation.refresh_from_db()
+    assert citation.state == CitationState.PENDING
+
+
+# Demo ------------------------------------------------------------------------------------
+
+
+def test_matt_knights_cio_claim_waits_in_the_queue_and_stays_off_his_profile(client):
+    call_command("load_demo_desk", verbosity=0)
+    profile = html(client.get("/people/matt-knight/"))
+    assert "Chief Information Security Officer" in profile
+    assert "Chief Information Officer" not in profile
+    assert "verified by an editor on" in profile
+
+    client.force_login(editor())
+    queue = html(client.get(reverse("stories:verify-queue")))
+    assert "Chief Information Officer" in queue
+    staff_profile = html(client.get("/people/matt-knight/"))
+    assert "Chief Information Officer" in staff_profile
+    assert "pending verification" in staff_profile
+
+
+def test_the_demo_cites_barret_zophs_post_by_its_canonical_url(client):
+    call_command("load_demo_desk", verbosity=0)
+    profile = html(client.get("/people/barret-zoph/"))
+    assert f'href="{ZOPH}"' in profile
+    assert 'rel="noopener noreferrer"' in profile
+    assert "?s=46" not in profile
+
+
+def test_the_desk_query_count_does_not_grow(client):
+    author = journalist()
+    client.force_login(author)
+    for _ in range(3):
+        pending_citation(created_by=author)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("stories:desk-home"))
+    for _ in range(47):
+        pending_citation(created_by=author)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("stories:desk-home"))
+    assert len(many) == len(few)

@@ -1,0 +1,270 @@
+"""Rules 3, 5 and 7 through the services every desk screen, import and command uses."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from newsroom.dates import PartialDate
+from people.models import RoleChange, Tenure
+from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist, record
+from stories.models import Citation, CitationDecision, CitationState, Source, Statement
+from stories.services import (
+    CitationConflict,
+    citation_add,
+    citation_decide,
+    move_record_with_citation,
+    source_get_or_create,
+    source_update,
+    statement_update,
+)
+from stories.tests.factories import SourceFactory, StatementFactory, pending_citation
+
+pytestmark = pytest.mark.django_db
+
+ZOPH = "https://x.com/barret_zoph/status/1839095143397515452"
+
+
+# Rule 7: one source per document ----------------------------------------------------------
+
+
+def test_the_same_document_entered_twice_is_one_source():
+    first, created = source_get_or_create(url=ZOPH + "?s=46&t=iTysI4vQLQqCNJjSmBODPw")
+    again, created_again = source_get_or_create(
+        url="https://twitter.com/barret_zoph/status/1839095143397515452#x"
+    )
+    assert created and not created_again
+    assert first.pk == again.pk
+    assert first.canonical_url == ZOPH
+    assert first.url_as_entered.endswith("t=iTysI4vQLQqCNJjSmBODPw")
+    assert Source.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://x.com/sama/status/183...", "cut short"),
+        ("https://x.com/bobmcgrewai/sta…", "cut short"),
+        ("javascript:alert(1)", "http"),
+        ("ftp://example.com/file", "http"),
+        ("https://user:secret@example.com/", "password"),
+    ],
+)
+def test_unusable_links_are_refused_with_a_message(url, message):
+    with pytest.raises(ValidationError) as refused:
+        source_get_or_create(url=url)
+    assert message in " ".join(refused.value.message_dict["source_url"]).lower()
+    assert not Source.objects.exists()
+
+
+def test_reusing_a_source_fills_blanks_but_never_overwrites():
+    source, _ = source_get_or_create(url=ZOPH, title="Barret Zoph on X")
+    source_get_or_create(url=ZOPH, title="Something else", publisher="X")
+    source.refresh_from_db()
+    assert source.title == "Barret Zoph on X"
+    assert source.publisher == "X"
+
+
+# Rule 3: public facts are verified facts ---------------------------------------------------
+
+
+def test_a_move_becomes_public_when_its_first_citation_is_verified():
+    citation = pending_citation()
+    move = RoleChange.objects.get(pk=citation.role_change_id)
+    assert not move.is_public
+    assert not Tenure.objects.public().filter(person_id=move.person_id).exists()
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    move.refresh_from_db()
+    assert move.is_public
+    assert Tenure.objects.public().filter(person_id=move.person_id).exists()
+
+
+def test_a_move_stops_being_public_when_no_verified_citation_remains():
+    chief = editor()
+    citation = pending_citation()
+    citation_decide(citation=citation, editor=chief, decision="verified")
+    second = citation_add(role_change=citation.role_change, source=SourceFactory(), statement=None)
+    citation_decide(citation=second, editor=chief, decision="verified")
+    citation_decide(citation=citation, editor=chief, decision="rejected", note="Misquoted.")
+    assert RoleChange.objects.get(pk=citation.role_change_id).is_public
+    citation_decide(citation=second, editor=chief, decision="disputed", note="Says CIO, not CTO.")
+    move = RoleChange.objects.get(pk=citation.role_change_id)
+    assert not move.is_public
+    assert not Tenure.objects.public().filter(person_id=move.person_id).exists()
+
+
+def test_every_decision_is_kept_with_who_when_from_and_to():
+    chief = editor()
+    citation = pending_citation(created_by=journalist())
+    citation_decide(citation=citation, editor=chief, decision="disputed", note="Wrong title.")
+    citation_decide(citation=citation, editor=chief, decision="verified", note="Checked again.")
+    history = list(
+        CitationDecision.objects.filter(citation=citation).values_list(
+            "from_state", "to_state", "note", "actor"
+        )
+    )
+    assert history == [
+        ("", "pending", "Recorded; waiting for an editor's check.", citation.created_by_id),
+        ("pending", "disputed", "Wrong title.", chief.pk),
+        ("disputed", "verified", "Checked again.", chief.pk),
+    ]
+    assert all(entry.at for entry in CitationDecision.objects.filter(citation=citation))
+
+
+@pytest.mark.parametrize("decision", ["disputed", "rejected"])
+def test_disputing_or_rejecting_needs_a_note(decision):
+    citation = pending_citation()
+    with pytest.raises(ValidationError) as refused:
+        citation_decide(citation=citation, editor=editor(), decision=decision, note="  ")
+    assert "note" in refused.value.message_dict
+    citation.refresh_from_db()
+    assert citation.state == CitationState.PENDING
+    assert citation.decisions.count() == 1
+
+
+def test_only_editors_decide():
+    citation = pending_citation()
+    with pytest.raises(PermissionDenied):
+        citation_decide(citation=citation, editor=journalist(), decision="verified")
+    citation.refresh_from_db()
+    assert citation.state == CitationState.PENDING
+
+
+def test_a_decision_made_meanwhile_is_not_overwritten():
+    first, second = editor(username="first"), editor(username="second")
+    citation = pending_citation()
+    citation_decide(citation=citation, editor=first, decision="verified", expected_state="pending")
+    with pytest.raises(CitationConflict) as clash:
+        citation_decide(
+            citation=citation,
+            editor=second,
+            decision="rejected",
+            note="Not in the source.",
+            expected_state="pending",
+        )
+    assert "first already marked this citation verified" in str(clash.value)
+    citation.refresh_from_db()
+    assert (citation.state, citation.decided_by_id) == ("verified", first.pk)
+    assert citation.decisions.count() == 2
+
+
+# Rule 5: verification is never silently undone --------------------------------------------
+
+
+def test_editing_a_verified_quote_puts_its_citations_back_to_pending():
+    chief = editor()
+    citation = pending_citation()
+    citation_decide(citation=citation, editor=chief, decision="verified")
+    statement = Statement.objects.get(pk=citation.statement_id)
+    statement_update(statement=statement, editor=journalist(), quote="A different quote.")
+    citation.refresh_from_db()
+    assert citation.state == CitationState.PENDING
+    last = citation.decisions.order_by("-at", "-pk").first()
+    assert (last.from_state, last.to_state) == ("verified", "pending")
+    assert "Quote edited" in last.note
+    assert not RoleChange.objects.get(pk=citation.role_change_id).is_public
+
+
+def test_editing_a_verified_source_puts_its_citations_back_to_pending():
+    chief = editor()
+    citation = pending_citation()
+    citation_decide(citation=citation, editor=chief, decision="verified")
+    source = Source.objects.get(pk=citation.source_id)
+    source_update(source=source, editor=chief, title="Corrected title")
+    citation.refresh_from_db()
+    assert citation.state == CitationState.PENDING
+    assert "Source edited (title)" in citation.decision_note
+
+
+def test_an_edit_that_changes_nothing_keeps_the_verification():
+    chief = editor()
+    citation = pending_citation()
+    citation_decide(citation=citation, editor=chief, decision="verified")
+    statement = Statement.objects.get(pk=citation.statement_id)
+    statement_update(statement=statement, editor=chief, quote=statement.quote)
+    citation.refresh_from_db()
+    assert citation.state == CitationState.VERIFIED
+
+
+def test_a_source_cannot_take_another_sources_address():
+    taken = SourceFactory(canonical_url=ZOPH)
+    other = SourceFactory()
+    with pytest.raises(ValidationError, match="Another source already has this address"):
+        source_update(source=other, editor=editor(), url=ZOPH + "?s=20")
+    other.refresh_from_db()
+    assert other.canonical_url != taken.canonical_url
+
+
+# Recording a move with its citation --------------------------------------------------------
+
+
+def move_arguments(**overrides):
+    arguments = {
+        "person": PersonFactory(name="Barret Zoph"),
+        "organization": OrganizationFactory(name="OpenAI"),
+        "title": "VP of Research, Post-Training",
+        "kind": "left",
+        "effective": PartialDate.parse("2024-09-25"),
+        "source_url": ZOPH + "?s=46&t=iTysI4vQLQqCNJjSmBODPw",
+        "quote": "I have decided to leave OpenAI.",
+    }
+    arguments.update(overrides)
+    return arguments
+
+
+def test_a_move_is_recorded_with_its_quote_and_source_pending():
+    result = move_record_with_citation(**move_arguments())
+    assert result.role_change_created
+    assert result.citation.state == CitationState.PENDING
+    assert result.citation.source.canonical_url == ZOPH
+    assert result.citation.statement.quote == "I have decided to leave OpenAI."
+    assert not result.role_change.is_public
+
+
+def test_the_same_move_again_gets_another_citation_not_a_duplicate():
+    arguments = move_arguments()
+    move_record_with_citation(**arguments)
+    again = move_record_with_citation(
+        **{**arguments, "source_url": "https://example.com/report", "quote": ""}
+    )
+    assert not again.role_change_created
+    assert RoleChange.objects.count() == 1
+    assert Citation.objects.count() == 2
+
+
+def test_every_error_is_reported_and_nothing_is_saved():
+    person = PersonFactory(name="Mira Murati")
+    organization = OrganizationFactory(name="OpenAI")
+    record(person, organization, "appointed", "CTO", "2022-05")
+    with pytest.raises(ValidationError) as refused:
+        move_record_with_citation(
+            **move_arguments(
+                person=person,
+                organization=organization,
+                title="CTO",
+                kind="appointed",
+                effective=PartialDate.parse("2024-01"),
+                source_url="https://x.com/sama/status/183...",
+            )
+        )
+    errors = refused.value.message_dict
+    assert "already holds CTO" in " ".join(errors["effective"])
+    assert "cut short" in " ".join(errors["source_url"])
+    assert RoleChange.objects.count() == 1
+    assert not Source.objects.exists() and not Citation.objects.exists()
+
+
+def test_a_quote_cannot_be_cited_twice_for_the_same_move():
+    arguments = move_arguments()
+    move_record_with_citation(**arguments)
+    with pytest.raises(ValidationError, match="already cites this quote"):
+        move_record_with_citation(**arguments)
+    assert Citation.objects.count() == 1
+
+
+def test_a_statement_must_come_from_the_cited_source():
+    citation = pending_citation()
+    with pytest.raises(ValidationError, match="must come from the cited source"):
+        citation_add(
+            role_change=citation.role_change,
+            source=SourceFactory(),
+            statement=StatementFactory(),
+        )
