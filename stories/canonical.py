@@ -58,7 +58,8 @@ RESERVED = frozenset(":/?#[]@!$&'()*+,;=")
 HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
 SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-HOST_LABEL_RE = re.compile(r"[a-z0-9_-]{1,63}")
+HOST_LABEL_RE = re.compile(r"(?=.{1,63}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?")
+"""Letters, digits and inner hyphens (RFC 1123), as Django's URLValidator also demands."""
 PORT_RE = re.compile(r"[0-9]+")
 
 ADDRESS_BAR = "copy the full address from the browser’s address bar"

@@ -59,7 +59,6 @@ def test_reference_case(url):
         ("http://[::1]/", "http://[::1]/"),
         ("http://[0:0:0:0:0:0:0:1]:80/", "http://[::1]/"),
         ("https://[2001:DB8::1]:8443/a", "https://[2001:db8::1]:8443/a"),
-        ("https://local_host.example/", "https://local_host.example/"),
     ],
 )
 def test_scheme_host_and_port(url, expected):
@@ -237,6 +236,9 @@ def test_length_limit():
         ("https://example.com../", "is not a valid web address"),
         ("https://exa%6Dple.com/", "is not a valid web address"),
         ("https://exa!mple.com/", "is not a valid web address"),
+        ("https://local_host.example/", "is not a valid web address"),
+        ("https://-news.example/", "is not a valid web address"),
+        ("https://news-.example/", "is not a valid web address"),
         ("https://" + "a" * 64 + ".com/", "is not a valid web address"),
         ("https://xn--zz.com/", "is not a valid web address"),
         ("https://a／b.com/", "is not a valid web address"),
