@@ -2,13 +2,29 @@
 
 from stories.models.citations import Citation, CitationDecision, CitationState
 from stories.models.sources import LinkStatus, Source, SourceKind, Statement
+from stories.models.stories import (
+    PUBLIC_STATUSES,
+    Correction,
+    CorrectionFlag,
+    Story,
+    StoryLanguage,
+    StoryRevision,
+    StoryStatus,
+)
 
 __all__ = [
+    "PUBLIC_STATUSES",
     "Citation",
+    "Correction",
+    "CorrectionFlag",
     "CitationDecision",
     "CitationState",
     "LinkStatus",
     "Source",
     "SourceKind",
     "Statement",
+    "Story",
+    "StoryLanguage",
+    "StoryRevision",
+    "StoryStatus",
 ]

@@ -1,4 +1,4 @@
-"""Writes on sources, statements and citations: rules 3, 5 and 7 of the design.
+"""Writes on sources, statements and citations: rules 3, 5, 6 and 7 of the design.
 
 - Rule 7: a source is found or created by its canonical URL (stories/canonical.py).
 - Rule 3: a role change is publicly confirmed exactly when one of its citations is verified;
@@ -22,6 +22,7 @@ from people.models import Organization, Person, RoleChange, RoleChangeKind
 from people.services import role_change_record, role_change_set_public
 from stories.canonical import InvalidSourceURL, canonical_url
 from stories.models import Citation, CitationDecision, CitationState, Source, SourceKind, Statement
+from stories.services.stories import stories_flag_for_correction
 
 NOTE_REQUIRED = {CitationState.DISPUTED, CitationState.REJECTED}
 
@@ -341,6 +342,8 @@ def citation_decide(
         locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         if locked.role_change_id:
             role_change_sync_public(role_change_id=locked.role_change_id)
+        if decision in NOTE_REQUIRED:
+            stories_flag_for_correction(citation=locked, note=note)
     # Keep the caller's object in step without dropping what it already loaded.
     for field in ("state", "decided_by", "decided_at", "decision_note"):
         setattr(citation, field, getattr(locked, field))

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class StoryStatus(models.TextChoices):
+    DRAFT = "draft", "draft"
+    IN_REVIEW = "in_review", "in review"
+    PUBLISHED = "published", "published"
+    CORRECTED = "corrected", "corrected"
+    WITHDRAWN = "withdrawn", "withdrawn"
+
+
+PUBLIC_STATUSES = (StoryStatus.PUBLISHED, StoryStatus.CORRECTED)
+
+
+class StoryLanguage(models.TextChoices):
+    ENGLISH = "en", "English"
+    JAPANESE = "ja", "日本語 (Japanese)"
+
+
+class StoryQuerySet(models.QuerySet["Story"]):
+    def published(self) -> StoryQuerySet:
+        """What readers may see: published stories, corrected or not."""
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def newest_first(self) -> StoryQuerySet:
+        return self.order_by("-first_published_at", "-pk")
+
+    def by_author(self, user) -> StoryQuerySet:
+        return self.filter(authors=user)
+
+
+class Story(models.Model):
+    """A story: Markdown with citation markers (``[^c12]``), rendered once per save.
+
+    Written through stories.services (story_create, story_save, ...), which keep a revision
+    per save, refuse stale saves and enforce rule 4 on publishing.
+    """
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=220, unique=True, editable=False)
+    dek = models.CharField("dek (standfirst)", max_length=500, blank=True)
+    body = models.TextField(blank=True, help_text="Markdown. Cite with markers like [^c12].")
+    body_html = models.TextField(blank=True, editable=False)
+    language = models.CharField(max_length=5, choices=StoryLanguage, default=StoryLanguage.ENGLISH)
+    status = models.CharField(max_length=10, choices=StoryStatus, default=StoryStatus.DRAFT)
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="stories")
+    organizations = models.ManyToManyField(
+        "people.Organization", blank=True, related_name="stories"
+    )
+    people = models.ManyToManyField("people.Person", blank=True, related_name="stories")
+    role_changes = models.ManyToManyField("people.RoleChange", blank=True, related_name="stories")
+    citations = models.ManyToManyField("stories.Citation", blank=True, related_name="stories")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    review_note = models.TextField(blank=True, help_text="The editor's note when sent back.")
+    withdrawal_note = models.TextField(blank=True)
+    first_published_at = models.DateTimeField(null=True, blank=True)
+    last_updated_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last change readers can see: an edit or a correction."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first_published_at", "-pk"]
+        verbose_name_plural = "stories"
+        indexes = [models.Index(fields=["status", "first_published_at"])]
+        permissions = [
+            ("publish_story", "Can publish, send back and withdraw stories"),
+            ("correct_story", "Can add a correction to a published story"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:story-detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+
+class StoryRevision(models.Model):
+    """The text of a story as one save left it. Every save keeps one."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    dek = models.CharField(max_length=500, blank=True)
+    body = models.TextField(blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["story", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "number"], name="revision_number_per_story")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story} (revision {self.number})"
+
+
+class Correction(models.Model):
+    """A dated correction shown on the article. Never edited, never deleted."""
+
+    story = models.ForeignKey(Story, on_delete=models.PROTECT, related_name="corrections")
+    text = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Correction to {self.story_id} on {self.created_at:%Y-%m-%d}"
+
+
+class CorrectionFlag(models.Model):
+    """Rule 6: a citation a published story relies on was disputed or rejected."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="flags")
+    citation = models.ForeignKey(
+        "stories.Citation", on_delete=models.CASCADE, related_name="correction_flags"
+    )
+    reason = models.TextField()
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    correction = models.ForeignKey(
+        Correction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "citation"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_flag_per_story_and_citation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story} needs a correction (citation {self.citation_id})"
