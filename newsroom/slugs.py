@@ -31,3 +31,45 @@ def unique_slug(instance: models.Model, text: str, *, field: str = "slug") -> st
     while f"{base}-{suffix}" in taken:
         suffix += 1
     return f"{base}-{suffix}"
+
+
+def unique_slugs(
+    model: type[models.Model], texts: list[str], *, field: str = "slug", batch: int = 500
+) -> list[str]:
+    """Slugs for many new rows at once (bulk inserts), one per text, in the same order.
+
+    The same rule as :func:`unique_slug`: a base no row uses is taken as it is, otherwise
+    the first free numeric suffix; rows of the same batch never share a slug. Queries are
+    bounded by batches, not by the number of texts: one per ``batch`` distinct bases, plus
+    one per ``batch`` bases already taken. Run it inside the transaction that inserts the
+    rows, and hold a lock against concurrent writers if they could pick the same names.
+    """
+    fallback = model._meta.model_name
+    bases = [slug_base(text, fallback=fallback) for text in texts]
+    distinct = sorted(set(bases))
+    manager = model._default_manager
+    taken: set[str] = set()
+    for start in range(0, len(distinct), batch):
+        chunk = distinct[start : start + batch]
+        taken |= set(manager.filter(**{f"{field}__in": chunk}).values_list(field, flat=True))
+    # Only bases already taken need their suffixed spellings looked up.
+    crowded = sorted(taken)
+    for start in range(0, len(crowded), batch):
+        query = models.Q()
+        for base in crowded[start : start + batch]:
+            query |= models.Q(**{f"{field}__startswith": f"{base}-"})
+        taken |= set(manager.filter(query).values_list(field, flat=True))
+    result = []
+    next_suffix: dict[str, int] = {}
+    for base in bases:
+        if base not in taken:
+            slug = base
+        else:
+            suffix = next_suffix.get(base, 2)
+            while f"{base}-{suffix}" in taken:
+                suffix += 1
+            next_suffix[base] = suffix + 1
+            slug = f"{base}-{suffix}"
+        taken.add(slug)
+        result.append(slug)
+    return result

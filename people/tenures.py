@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newsroom.dates import PartialDate
+from people.cache import bump_data_version
 from people.models import RoleChange, Tenure, TenureScope
 
 
@@ -197,12 +198,26 @@ def rebuild_tenures(*, person_id: int, organization_id: int) -> None:
         .select_related("person", "organization", "post", "previous_post")
         .order_by("pk")
     )
+    rows = tenure_rows(changes, person_id=person_id, organization_id=organization_id)
+    Tenure.objects.filter(person_id=person_id, organization_id=organization_id).delete()
+    Tenure.objects.bulk_create(rows)
+
+
+def tenure_rows(
+    changes: Sequence[RoleChange], *, person_id: int, organization_id: int
+) -> list[Tenure]:
+    """The unsaved Tenure rows of both scopes for one person's changes at one organization.
+
+    The desk scope replays every change strictly (raising :class:`TenureConflict`); the
+    public scope replays the confirmed ones and skips what they leave inconsistent. Shared
+    by :func:`rebuild_tenures` and bulk writers (the CSV import) that replace many pairs'
+    tenures at once. The changes must be saved (tenures point at them) and have their
+    person, organization, post and previous post loaded.
+    """
     desk = build_tenures(changes, strict=True)
     public = build_tenures([change for change in changes if change.is_public], strict=False)
-    Tenure.objects.filter(person_id=person_id, organization_id=organization_id).delete()
-    Tenure.objects.bulk_create(
-        _models(desk, TenureScope.DESK, person_id, organization_id)
-        + _models(public, TenureScope.PUBLIC, person_id, organization_id)
+    return _models(desk, TenureScope.DESK, person_id, organization_id) + _models(
+        public, TenureScope.PUBLIC, person_id, organization_id
     )
 
 

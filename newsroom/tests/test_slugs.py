@@ -1,6 +1,7 @@
 import pytest
 
-from newsroom.slugs import slug_base
+from newsroom.slugs import slug_base, unique_slugs
+from people.models import Person
 from people.tests.factories import OrganizationFactory, PersonFactory
 
 
@@ -37,3 +38,22 @@ def test_a_slug_does_not_change_when_the_name_does():
     organization.save()
     organization.refresh_from_db()
     assert organization.slug == "openai"
+
+
+@pytest.mark.django_db
+def test_bulk_slugs_follow_the_same_rule_and_never_collide():
+    PersonFactory(name="Mark Chen")
+    PersonFactory(name="Mark Chen")
+    PersonFactory(name="Mark Chenko")
+    slugs = unique_slugs(Person, ["Mark Chen", "Mira Murati", "Mark Chen", "Mira  Murati"])
+    assert slugs == ["mark-chen-3", "mira-murati", "mark-chen-4", "mira-murati-2"]
+
+
+@pytest.mark.django_db
+def test_bulk_slug_queries_are_bounded_by_batches(django_assert_max_num_queries):
+    PersonFactory(name="Name 1")
+    names = [f"Name {number}" for number in range(300)]
+    with django_assert_max_num_queries(2):
+        slugs = unique_slugs(Person, names)
+    assert len(set(slugs)) == 300
+    assert "name-1" not in slugs
