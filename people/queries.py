@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
@@ -114,3 +115,43 @@ def citations_shown(*, staff: bool, to_attr: str = "shown_citations") -> Prefetc
     if not staff:
         citations = citations.filter(state="verified")
     return Prefetch("citations", queryset=citations, to_attr=to_attr)
+
+
+@dataclass
+class SidebarEntry:
+    organization: Organization
+    leadership: list[Tenure] = field(default_factory=list)
+    since: list[RoleChange] = field(default_factory=list)
+
+
+def leadership_sidebar(
+    organizations: list[Organization], *, as_of: datetime.date, changes_since: datetime.date
+) -> list[SidebarEntry]:
+    """For each organization: who leads it on ``as_of`` and the moves since a date.
+
+    Confirmed facts only, whoever is reading (the sidebar sits on public articles). Two
+    queries however many organizations a story covers.
+    """
+    entries = {organization.pk: SidebarEntry(organization) for organization in organizations}
+    if not entries:
+        return []
+    leaders = (
+        Tenure.objects.public()
+        .filter(organization__in=list(entries))
+        .leadership()
+        .held_on(as_of)
+        .select_related("person", "post")
+        .by_seniority()
+    )
+    for tenure in leaders:
+        entries[tenure.organization_id].leadership.append(tenure)
+    moves = (
+        RoleChange.objects.public()
+        .filter(organization__in=list(entries))
+        .between(changes_since, max(as_of, changes_since))
+        .select_related("person", "post")
+        .newest_first()
+    )
+    for move in moves:
+        entries[move.organization_id].since.append(move)
+    return list(entries.values())

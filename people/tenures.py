@@ -24,7 +24,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newsroom.dates import PartialDate
-from people.cache import bump_data_version
 from people.models import RoleChange, Tenure, TenureScope
 
 

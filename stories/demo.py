@@ -15,18 +15,28 @@ Loading is idempotent.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.db.models import Case, When
 
 from newsroom.dates import PartialDate
 from people.demo import DemoPeople
 from people.models import RoleChange
 from people.services import role_change_record
 from stories.canonical import canonical_url
-from stories.models import Citation, CitationState, SourceKind
-from stories.services import citation_decide, citation_record
+from stories.models import Citation, CitationState, SourceKind, Story
+from stories.services import (
+    citation_decide,
+    citation_record,
+    story_attach,
+    story_create,
+    story_publish,
+    story_save,
+    story_submit,
+)
 
 ARTICLE = "https://618zxw.cn/w/1303.html"
 ZOPH_POST = "https://x.com/barret_zoph/status/1839095143397515452?s=46&t=iTysI4vQLQqCNJjSmBODPw"
@@ -337,3 +347,108 @@ def _cite(cite: Cite, moves: dict, people: DemoPeople, journalist: User):
         recorded_by=journalist,
     )
     return citation, True
+
+
+PUBLISHED_STORY = {
+    "title": "OpenAI loses its CTO and two research leaders in one day",
+    "dek": "Mira Murati, Bob McGrew and Barret Zoph leave; Mark Chen takes over research "
+    "alongside chief scientist Jakub Pachocki.",
+    "body": """\
+OpenAI's chief technology officer, Mira Murati, announced on September 25, 2024 that she was
+leaving the company after about six and a half years.{murati-leaves} Hours later, chief
+executive Sam Altman told staff that two more research leaders were going too: Bob McGrew,
+who ran research, and Barret Zoph, who built and led the post-training team.{mcgrew-leaves}
+Zoph confirmed his departure in a post of his own.{zoph-post}
+
+## Who runs research now
+
+Mark Chen, who joined OpenAI in 2018, was promoted to senior vice president of research and
+will lead the research organization with Jakub Pachocki,{chen-svp} the chief scientist since
+May 2024, when he succeeded Ilya Sutskever.{pachocki-chief-scientist}
+
+Josh Achiam becomes head of mission alignment,{achiam-mission-alignment} and Matt Knight
+serves as chief information security officer.{knight-ciso}
+
+## A year of departures
+
+The three exits follow those of Ilya Sutskever and Jan Leike in May{leike-leaves} and of
+co-founder John Schulman, who moved to Anthropic in August.{schulman-leaves}
+""",
+    "markers": {
+        "murati-leaves": ("murati-leaves", ARTICLE),
+        "mcgrew-leaves": ("mcgrew-leaves", ARTICLE),
+        "zoph-post": ("zoph-leaves", "https://x.com/barret_zoph/status/1839095143397515452"),
+        "chen-svp": ("chen-svp", ARTICLE),
+        "pachocki-chief-scientist": ("pachocki-chief-scientist", ARTICLE),
+        "achiam-mission-alignment": ("achiam-mission-alignment", ARTICLE),
+        "knight-ciso": ("knight-ciso", ARTICLE),
+        "leike-leaves": ("leike-leaves", ARTICLE),
+        "schulman-leaves": ("schulman-leaves", ARTICLE),
+    },
+}
+
+REVIEW_STORY = {
+    "title": "Who is left at the top of OpenAI",
+    "dek": "After the September changes, six leaders report directly to Sam Altman.",
+    "body": """\
+After the September 25 changes, Mark Chen, Jakub Pachocki, Kevin Weil, Srinivas Narayanan,
+Matt Knight and Josh Achiam report directly to Sam Altman.{chen-svp}
+
+The announcement named Matt Knight chief information officer.{knight-cio}
+""",
+    "markers": {
+        "chen-svp": ("chen-svp", ARTICLE),
+        "knight-cio": ("knight-cio", ARTICLE),
+    },
+}
+
+
+PUBLISHED_AT = datetime.datetime(2024, 9, 26, 9, 0, tzinfo=datetime.UTC)
+
+
+def load_stories(people: DemoPeople, *, journalist: User, editor: User) -> int:
+    """A published story with verified, footnoted citations, and one in review that an
+    editor cannot publish yet because one of its citations is still pending."""
+    created = 0
+    moves = dict(people.moves)
+    moves["knight-cio"] = RoleChange.objects.get(
+        person=people.people["Matt Knight"], post__title=TRAP_MOVE["title"]
+    )
+    for spec, publish in ((PUBLISHED_STORY, True), (REVIEW_STORY, False)):
+        if Story.objects.filter(title=spec["title"]).exists():
+            continue
+        citations = {
+            name: Citation.objects.filter(
+                role_change=moves[move], source__canonical_url=canonical_url(url)
+            )
+            .order_by(Case(When(state=CitationState.VERIFIED, then=0), default=1), "pk")
+            .first()
+            for name, (move, url) in spec["markers"].items()
+        }
+        story = story_create(author=journalist, title=spec["title"], dek=spec["dek"])
+        story_attach(
+            story=story,
+            user=journalist,
+            citations=list(citations.values()),
+            organizations=[people.organizations["OpenAI"]],
+        )
+        body = spec["body"].format(**{name: c.marker for name, c in citations.items()})
+        story = story_save(
+            story=story,
+            editor=journalist,
+            base_version=story.version,
+            title=story.title,
+            dek=story.dek,
+            body=body,
+            language=story.language,
+        )
+        story_submit(story=story, user=journalist)
+        if publish:
+            story_publish(story=story, editor=editor)
+            # Demo data only: date the story the day after the changes it reports, so the
+            # sidebar's "as when published" view shows September 2024.
+            Story.objects.filter(pk=story.pk).update(
+                first_published_at=PUBLISHED_AT, last_updated_at=PUBLISHED_AT
+            )
+        created += 1
+    return created

@@ -15,10 +15,10 @@ from stories.models.stories import (
 __all__ = [
     "PUBLIC_STATUSES",
     "Citation",
-    "Correction",
-    "CorrectionFlag",
     "CitationDecision",
     "CitationState",
+    "Correction",
+    "CorrectionFlag",
     "LinkStatus",
     "Source",
     "SourceKind",

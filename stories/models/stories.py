@@ -46,6 +46,12 @@ class Story(models.Model):
     dek = models.CharField("dek (standfirst)", max_length=500, blank=True)
     body = models.TextField(blank=True, help_text="Markdown. Cite with markers like [^c12].")
     body_html = models.TextField(blank=True, editable=False)
+    cited_ids = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Citation ids in the order the body first cites them: footnote 1, 2, ...",
+    )
     language = models.CharField(max_length=5, choices=StoryLanguage, default=StoryLanguage.ENGLISH)
     status = models.CharField(max_length=10, choices=StoryStatus, default=StoryStatus.DRAFT)
     authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="stories")

@@ -148,7 +148,7 @@ def story_create(
             created_by=author,
         )
         story.slug = unique_slug(story, story.title)
-        story.body_html = render_body(body).html
+        _render(story)
         story.full_clean(exclude=["created_by"])
         story.save()
         story.authors.add(author)
@@ -193,7 +193,7 @@ def story_save(
         locked.dek = dek.strip()
         locked.body = body
         locked.language = language
-        locked.body_html = render_body(body).html
+        _render(locked)
         locked.version += 1
         if locked.is_public:
             locked.last_updated_at = timezone.now()
@@ -201,6 +201,13 @@ def story_save(
         locked.save()
         _keep_revision(locked, editor)
     return locked
+
+
+def _render(story: Story) -> None:
+    """Render once per save: readers get the stored HTML, never a per-request rebuild."""
+    rendered = render_body(story.body)
+    story.body_html = rendered.html
+    story.cited_ids = rendered.citation_ids
 
 
 def _keep_revision(story: Story, user: AbstractBaseUser) -> StoryRevision:
@@ -226,12 +233,17 @@ def story_attach(
 ) -> None:
     """Cover role changes, people and organizations, and attach citations to the story.
 
-    Attaching a role change also attaches its citations and covers its person and
-    organization; attaching a citation covers the move it supports.
+    Attaching a role change also attaches its citations (verified ones only once the story
+    is public) and covers its person and organization; attaching a citation covers the move
+    it supports, not the move's other citations.
     """
     _require_edit(story, user)
     role_changes = list(role_changes)
-    citations = list(citations)
+    citations = list(
+        Citation.objects.filter(pk__in=[citation.pk for citation in citations]).select_related(
+            "role_change__person", "role_change__post"
+        )
+    )
     rejected = [c for c in citations if c.state == CitationState.REJECTED]
     if rejected:
         raise ValidationError(
@@ -244,9 +256,11 @@ def story_attach(
         )
     supported = [c.role_change for c in citations if c.role_change_id]
     moves = {move.pk: move for move in [*role_changes, *supported]}
-    extra_citations = Citation.objects.filter(role_change__in=list(moves)).exclude(
+    extra_citations = Citation.objects.filter(role_change__in=role_changes).exclude(
         state=CitationState.REJECTED
     )
+    if story.is_public:
+        extra_citations = extra_citations.filter(state=CitationState.VERIFIED)
     with transaction.atomic():
         story.role_changes.add(*moves.values())
         story.citations.add(*citations, *extra_citations)
@@ -294,7 +308,8 @@ def story_send_back(*, story: Story, editor: AbstractBaseUser, note: str) -> Sto
         locked = Story.objects.select_for_update().get(pk=story.pk)
         if locked.status != StoryStatus.IN_REVIEW:
             raise ValidationError(
-                f"Only a story in review can be sent back; this one is {locked.get_status_display()}."
+                "Only a story in review can be sent back; "
+                f"this one is {locked.get_status_display()}."
             )
         locked.status = StoryStatus.DRAFT
         locked.review_note = note.strip()
@@ -314,13 +329,14 @@ def publication_blockers(story: Story) -> StoryNotPublishable | None:
 
 
 def story_publish(*, story: Story, editor: AbstractBaseUser) -> Story:
-    """Publish a story in review. Refused, naming each blocker, unless every citation is verified."""
+    """Publish a story in review; refused, naming each blocker, unless all are verified."""
     _require(editor, "stories.publish_story", "Only editors publish stories.")
     with transaction.atomic():
         locked = Story.objects.select_for_update().get(pk=story.pk)
         if locked.status != StoryStatus.IN_REVIEW:
             raise ValidationError(
-                f"Only a story in review can be published; this one is {locked.get_status_display()}."
+                "Only a story in review can be published; "
+                f"this one is {locked.get_status_display()}."
             )
         if blockers := publication_blockers(locked):
             raise blockers

@@ -16,7 +16,16 @@ from newsroom.permissions import is_editor
 from people.models import Organization, Person, RoleChange
 from stories.canonical import InvalidSourceURL, canonical_url
 from stories.forms import AddCitationForm, RecordMoveForm, entity_options
-from stories.models import Citation, CitationState, Source, SourceKind, Statement
+from stories.models import (
+    Citation,
+    CitationState,
+    CorrectionFlag,
+    Source,
+    SourceKind,
+    Statement,
+    Story,
+    StoryStatus,
+)
 from stories.services import source_update, statement_update
 from stories.views.access import desk_member_required
 
@@ -30,16 +39,28 @@ LOOKUPS = {
 @require_GET
 @desk_member_required
 def desk_home(request: HttpRequest) -> HttpResponse:
-    """My pending citations and what editors disputed or rejected, with their notes."""
+    """My drafts, my pending citations, and what editors disputed or rejected, with notes."""
     mine = Citation.objects.filter(created_by=request.user).for_display()
+    editor = is_editor(request.user)
     context = {
+        "drafts": list(
+            Story.objects.by_author(request.user)
+            .filter(status__in=[StoryStatus.DRAFT, StoryStatus.IN_REVIEW])
+            .order_by("-updated_at")[:50]
+        ),
+        "review_size": Story.objects.filter(status=StoryStatus.IN_REVIEW).count()
+        if editor
+        else None,
+        "flag_count": CorrectionFlag.objects.filter(resolved_at__isnull=True).count()
+        if editor
+        else None,
         "pending": list(mine.filter(state=CitationState.PENDING).order_by("created_at")[:50]),
         "sent_back": list(
             mine.filter(state__in=[CitationState.DISPUTED, CitationState.REJECTED]).order_by(
                 "-decided_at"
             )[:50]
         ),
-        "queue_size": Citation.objects.pending().count() if is_editor(request.user) else None,
+        "queue_size": Citation.objects.pending().count() if editor else None,
     }
     return render(request, "desk/desk_home.html", context)
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from people.demo import load_people
-from stories.demo import ensure_accounts, load_citations
+from stories.demo import ensure_accounts, load_citations, load_stories
 
 
 def demo_password() -> tuple[str, str]:
@@ -36,6 +36,7 @@ class Command(BaseCommand):
         journalist, editor = ensure_accounts(password)
         people = load_people(confirm=False)
         created = people.created + load_citations(people, journalist=journalist, editor=editor)
+        created += load_stories(people, journalist=journalist, editor=editor)
         if created:
             self.stdout.write(
                 self.style.SUCCESS(

@@ -1,0 +1,368 @@
+"""Writing and reviewing stories on the desk."""
+
+from __future__ import annotations
+
+import difflib
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from newsroom.permissions import is_editor
+from people.models import RoleChange
+from stories import services
+from stories.models import Citation, CorrectionFlag, Story, StoryLanguage, StoryStatus
+from stories.rendering import render_body
+from stories.views.access import desk_member_required, editor_required
+
+
+class StoryForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    dek = forms.CharField(label="Dek", max_length=500, required=False)
+    language = forms.ChoiceField(choices=StoryLanguage.choices, initial=StoryLanguage.ENGLISH)
+    body = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 18, "class": "story-body", "spellcheck": "true"}),
+        help_text="Markdown. Cite with a marker like [^c12]: pick one from the citations below.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def _story_for(request: HttpRequest, pk: int) -> Story:
+    """A story the user may open on the desk: authors and editors only."""
+    story = get_object_or_404(Story.objects.prefetch_related("authors"), pk=pk)
+    if not (is_editor(request.user) or request.user in story.authors.all()):
+        raise PermissionDenied("Only the story's authors and editors can open it on the desk.")
+    return story
+
+
+def _attached(story: Story):
+    return list(story.citations.for_display().prefetch_related("stories").order_by("pk"))
+
+
+def _editor_context(request: HttpRequest, story: Story, form: StoryForm, **extra) -> dict:
+    attached = _attached(story)
+    rendered = render_body(form["body"].value() or "")
+    return {
+        "story": story,
+        "form": form,
+        "attached": attached,
+        "rendered": rendered,
+        "sources": _sources(rendered.citation_ids, attached),
+        "marker_errors": services.marker_errors(
+            form["body"].value() or "", [citation.pk for citation in attached]
+        ),
+        "blockers": services.publication_blockers(story)
+        if story.status == StoryStatus.IN_REVIEW
+        else None,
+        "can_edit": services.can_edit(
+            story, request.user, author_ids=[author.pk for author in story.authors.all()]
+        ),
+        "is_editor": is_editor(request.user),
+        "flags": list(
+            CorrectionFlag.objects.filter(story=story, resolved_at__isnull=True).select_related(
+                "citation"
+            )
+        ),
+        "role_changes": list(story.role_changes.for_display().order_by("effective_date")),
+        **extra,
+    }
+
+
+def _sources(citation_ids: list[int], citations: list[Citation]) -> list[tuple[int, Citation]]:
+    """(footnote number, citation) for each marker, in order; unknown ids are skipped."""
+    by_id = {citation.pk: citation for citation in citations}
+    return [
+        (number, by_id[citation_id])
+        for number, citation_id in enumerate(citation_ids, start=1)
+        if citation_id in by_id
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@desk_member_required
+def story_new(request: HttpRequest) -> HttpResponse:
+    form = StoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            story = services.story_create(
+                author=request.user,
+                title=form.cleaned_data["title"],
+                dek=form.cleaned_data["dek"],
+                body=form.cleaned_data["body"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, "Draft started. Attach the moves and citations it relies on.")
+            return redirect("stories:story-edit", pk=story.pk)
+    return render(request, "desk/story_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@desk_member_required
+def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit with a live preview. A stale save shows both versions; nothing typed is lost."""
+    story = _story_for(request, pk)
+    if request.method == "GET":
+        form = StoryForm(
+            initial={
+                "title": story.title,
+                "dek": story.dek,
+                "language": story.language,
+                "body": story.body,
+                "version": story.version,
+            }
+        )
+        return render(request, "desk/story_edit.html", _editor_context(request, story, form))
+    form = StoryForm(request.POST)
+    conflict = None
+    status = 200
+    if form.is_valid():
+        try:
+            services.story_save(
+                story=story,
+                editor=request.user,
+                base_version=form.cleaned_data["version"] or 0,
+                title=form.cleaned_data["title"],
+                dek=form.cleaned_data["dek"],
+                body=form.cleaned_data["body"],
+                language=form.cleaned_data["language"],
+            )
+        except services.StoryConflict as clash:
+            conflict = clash
+            status = 409
+            # The next save is made against what is stored now; the form keeps their text.
+            data = request.POST.copy()
+            data["version"] = str(clash.current.version)
+            form = StoryForm(data)
+            form.is_valid()
+        except ValidationError as refused:
+            _add_errors(form, refused)
+            status = 400
+        else:
+            messages.success(request, "Saved.")
+            return redirect("stories:story-edit", pk=pk)
+    else:
+        status = 400
+    story.refresh_from_db()
+    return render(
+        request,
+        "desk/story_edit.html",
+        _editor_context(request, story, form, conflict=conflict),
+        status=status,
+    )
+
+
+def _add_errors(form: forms.Form, refused: ValidationError) -> None:
+    if hasattr(refused, "error_dict"):
+        for field, errors in refused.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, refused)
+
+
+@require_POST
+@desk_member_required
+def story_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live preview (htmx): the body as readers would see it, and any broken marker."""
+    story = _story_for(request, pk)
+    form = StoryForm(request.POST)
+    form.is_valid()
+    return render(request, "desk/story_edit.html#preview", _editor_context(request, story, form))
+
+
+@require_GET
+@desk_member_required
+def story_attach_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """Moves and citations to attach, found by person, organization, title or quote."""
+    story = _story_for(request, pk)
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    moves = []
+    if query:
+        moves = list(
+            RoleChange.objects.filter(
+                Q(person__name__icontains=query)
+                | Q(person__other_names__name__icontains=query)
+                | Q(organization__name__icontains=query)
+                | Q(post__title__icontains=query)
+                | Q(citations__statement__quote__icontains=query)
+            )
+            .distinct()
+            .for_display()
+            .prefetch_related("citations")
+            .order_by("-effective_date", "pk")[:20]
+        )
+    return render(
+        request,
+        "desk/_story_attach_results.html",
+        {"story": story, "query": query, "moves": moves},
+    )
+
+
+@require_POST
+@desk_member_required
+@vary_on_headers("HX-Request")
+def story_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    story = _story_for(request, pk)
+    role_changes = RoleChange.objects.filter(pk__in=_ids(request.POST.getlist("role_change")))
+    citations = Citation.objects.filter(
+        pk__in=_ids(request.POST.getlist("citation"))
+    ).select_related("role_change")
+    try:
+        services.story_attach(
+            story=story,
+            user=request.user,
+            role_changes=role_changes.select_related("person", "organization"),
+            citations=citations,
+        )
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Attached.")
+    return _back_to_editor(request, story)
+
+
+@require_POST
+@desk_member_required
+def story_detach(request: HttpRequest, pk: int) -> HttpResponse:
+    story = _story_for(request, pk)
+    citation = get_object_or_404(Citation, pk=request.POST.get("citation", 0) or 0)
+    try:
+        services.story_detach_citation(story=story, user=request.user, citation=citation)
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    return _back_to_editor(request, story)
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit()]
+
+
+def _back_to_editor(request: HttpRequest, story: Story) -> HttpResponse:
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return redirect("stories:story-edit", pk=story.pk)
+
+
+WORKFLOW = {
+    "submit": (
+        lambda story, user, note: services.story_submit(story=story, user=user),
+        "Sent to the editors for review.",
+    ),
+    "send-back": (
+        lambda story, user, note: services.story_send_back(story=story, editor=user, note=note),
+        "Sent back to the authors.",
+    ),
+    "publish": (
+        lambda story, user, note: services.story_publish(story=story, editor=user),
+        "Published.",
+    ),
+    "withdraw": (
+        lambda story, user, note: services.story_withdraw(story=story, editor=user, note=note),
+        "Withdrawn: readers no longer see it.",
+    ),
+    "correct": (
+        lambda story, user, note: services.story_add_correction(
+            story=story, editor=user, text=note
+        ),
+        "Correction added to the article.",
+    ),
+}
+
+
+@require_POST
+@desk_member_required
+def story_workflow(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit, send back, publish, withdraw or correct; refusals are shown on the editor."""
+    story = _story_for(request, pk)
+    if action not in WORKFLOW:
+        raise PermissionDenied("Unknown action.")
+    if action != "submit" and not is_editor(request.user):
+        raise PermissionDenied("Only editors can do this.")
+    act, done = WORKFLOW[action]
+    try:
+        act(story, request.user, request.POST.get("note", ""))
+    except services.StoryNotPublishable as blocked:
+        messages.error(request, "Not published: every citation must be verified first.")
+        for message in blocked.messages:
+            messages.error(request, message)
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("stories:story-edit", pk=pk)
+
+
+@require_GET
+@desk_member_required
+def story_revisions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every saved revision, and what changed between any two of them."""
+    story = _story_for(request, pk)
+    revisions = list(story.revisions.select_related("saved_by").order_by("-number"))
+    numbers = [revision.number for revision in revisions]
+    older = _number(request.GET.get("a"), numbers, default=numbers[1] if len(numbers) > 1 else None)
+    newer = _number(request.GET.get("b"), numbers, default=numbers[0] if numbers else None)
+    diff = None
+    if older is not None and newer is not None:
+        by_number = {revision.number: revision for revision in revisions}
+        diff = _diff(by_number[older], by_number[newer])
+    return render(
+        request,
+        "desk/story_revisions.html",
+        {"story": story, "revisions": revisions, "older": older, "newer": newer, "diff": diff},
+    )
+
+
+def _number(value: str | None, numbers: list[int], *, default: int | None) -> int | None:
+    if value and value.isdigit() and int(value) in numbers:
+        return int(value)
+    return default
+
+
+def _diff(older, newer) -> list[tuple[str, str]]:
+    """(kind, line) pairs: "+" added, "-" removed, " " kept, "@" a hunk header."""
+
+    def text(revision) -> list[str]:
+        return [f"# {revision.title}", revision.dek, "", *revision.body.splitlines()]
+
+    lines = []
+    for line in difflib.unified_diff(
+        text(older),
+        text(newer),
+        f"revision {older.number}",
+        f"revision {newer.number}",
+        lineterm="",
+    ):
+        if line.startswith(("---", "+++")):
+            continue
+        lines.append((line[:1] or " ", line[1:]))
+    return lines
+
+
+@require_GET
+@editor_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Stories waiting for an editor, and published stories flagged for a correction (rule 6)."""
+    in_review = (
+        Story.objects.filter(status=StoryStatus.IN_REVIEW)
+        .prefetch_related("authors")
+        .order_by("updated_at")
+    )
+    flags = (
+        CorrectionFlag.objects.filter(resolved_at__isnull=True)
+        .select_related("story", "citation")
+        .order_by("created_at")
+    )
+    return render(request, "desk/review_queue.html", {"in_review": in_review, "flags": flags})
