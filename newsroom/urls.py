@@ -1,14 +1,19 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from newsroom import views
+from stories.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("people.urls")),
     path("", include("stories.urls")),
+    path("feeds/", include("stories.urls_feeds")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

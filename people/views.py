@@ -14,6 +14,7 @@ from newsroom.dates import InvalidPartialDate, parse_iso_day
 from newsroom.permissions import can_see_unconfirmed
 from people.models import Organization, Person, Tenure
 from people.queries import organization_overview, person_career
+from people.structured_data import person_data, public_tenures
 
 PAGE_SIZE = 50
 
@@ -47,10 +48,18 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person.objects.prefetch_related("other_names"), slug=slug)
     staff = can_see_unconfirmed(request.user)
+    career = person_career(person, staff=staff)
+    # Structured data states confirmed roles only, even on a page staff read with pending ones.
+    tenures = public_tenures(person) if staff else career["tenures"]
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "career": person_career(person, staff=staff), "staff": staff},
+        {
+            "person": person,
+            "career": career,
+            "staff": staff,
+            "structured_data": person_data(person, request=request, tenures=tenures),
+        },
     )
 
 

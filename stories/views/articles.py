@@ -13,6 +13,7 @@ from newsroom.permissions import is_desk_member
 from people.cache import data_version
 from people.queries import leadership_sidebar
 from stories.models import Story
+from stories.structured_data import news_article
 
 PAGE_SIZE = 20
 
@@ -69,11 +70,16 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for number, citation_id in enumerate(story.cited_ids, start=1)
         if citation_id in by_id
     ]
+    authors = list(story.authors.all())
+    corrections = list(story.corrections.all())
     context = {
         "story": story,
         "sources": sources,
-        "authors": list(story.authors.all()),
-        "corrections": list(story.corrections.all()),
+        "authors": authors,
+        "corrections": corrections,
+        "structured_data": news_article(
+            story, request=request, authors=authors, sources=sources, corrections=corrections
+        ),
         **_sidebar_context(request, story),
     }
     return render(request, "stories/story_detail.html", context)

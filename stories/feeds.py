@@ -1,0 +1,193 @@
+"""Atom feeds: published stories, and confirmed moves (all, per organization, per person).
+
+Atom rather than RSS 2.0 for every feed: Atom carries both a publication and an update
+time per entry (a corrected story keeps its first publication date and shows when it was
+last updated), several authors per entry, and a required, permanent id per entry.
+
+Feeds are public whoever asks for them: they list published stories and publicly confirmed
+moves only (rule 3), never drafts or pending moves, even to a signed-in editor. Each feed
+costs a fixed number of queries however many items it lists.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape, format_html
+
+from people.models import Organization, Person, RoleChange
+from stories.models import Story
+
+FEED_SIZE = 50
+SITE_NAME = "Newsroom"
+
+# Move entry ids are derived from this namespace and the move's primary key: the id stays the
+# same whatever the site's host name, and whatever happens to the person's slug or page.
+MOVE_ID_NAMESPACE = uuid.UUID("5b0c9f2e-6a1d-4f0e-9d5c-2a7e3c1b8f40")
+
+
+class NewsroomAtomFeed(Atom1Feed):
+    """Atom 1.0 with one ``<author>`` per author and the entry's language when it has one."""
+
+    def item_attributes(self, item: dict) -> dict[str, str]:
+        attributes = super().item_attributes(item)
+        if item.get("language"):
+            attributes["xml:lang"] = item["language"]
+        return attributes
+
+    def add_item_elements(self, handler, item: dict) -> None:
+        super().add_item_elements(handler, item)
+        for name in item.get("authors", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+
+
+def midnight_utc(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
+class AtomFeed(Feed):
+    feed_type = NewsroomAtomFeed
+    # The feed-level author makes every entry valid Atom, even one whose authors are gone.
+    author_name = SITE_NAME
+
+    def item_title(self, item) -> str:
+        # Atom titles are plain text, escaped by the XML writer: no HTML escaping here
+        # (Django's default escapes for RSS readers that treat titles as HTML).
+        return str(item)
+
+
+class StoriesFeed(AtomFeed):
+    title = f"{SITE_NAME}: stories"
+    subtitle = "Stories about personnel moves in tech, every claim resting on a checked source."
+
+    def link(self) -> str:
+        return reverse("stories:story-list")
+
+    def items(self) -> QuerySet[Story]:
+        return Story.objects.published().newest_first().prefetch_related("authors")[:FEED_SIZE]
+
+    def item_title(self, story: Story) -> str:
+        return story.title
+
+    def item_description(self, story: Story) -> str | None:
+        # Atom's <summary type="html">: the dek is text, so it is escaped once here.
+        return escape(story.dek) if story.dek else None
+
+    def item_pubdate(self, story: Story) -> datetime.datetime | None:
+        return story.first_published_at
+
+    def item_updateddate(self, story: Story) -> datetime.datetime | None:
+        return story.last_updated_at or story.first_published_at
+
+    def item_extra_kwargs(self, story: Story) -> dict:
+        authors = [
+            author.get_full_name() or author.get_username() for author in story.authors.all()
+        ]
+        return {"authors": authors, "language": story.language}
+
+
+class MovesFeed(AtomFeed):
+    """Confirmed moves, newest first by effective date.
+
+    An entry's date is the move's effective date. A move known only to the month or the year
+    is dated the first day it can stand for, since Atom wants a full timestamp; its title and
+    summary give the date as precisely as it is known, and never more (rule 1).
+    """
+
+    title = f"{SITE_NAME}: confirmed moves"
+    subtitle = "Role changes in tech confirmed by an editor against their sources."
+
+    def link(self) -> str:
+        return reverse("home")
+
+    def moves(self) -> QuerySet[RoleChange]:
+        return RoleChange.objects.public().for_display().newest_first()
+
+    def items(self, subject=None) -> QuerySet[RoleChange]:
+        return self.moves_of(subject)[:FEED_SIZE]
+
+    def moves_of(self, subject) -> QuerySet[RoleChange]:
+        return self.moves()
+
+    def item_title(self, move: RoleChange) -> str:
+        return f"{move.person.name} {move.describe()}"
+
+    def item_description(self, move: RoleChange) -> str:
+        parts = [
+            format_html(
+                "<p>{} {}{} {} at {}, effective {}.</p>",
+                move.person.name,
+                move.get_kind_display(),
+                " interim" if move.is_interim else "",
+                move.post.title,
+                move.organization.name,
+                move.effective.display(),
+            )
+        ]
+        if move.previous_post:
+            parts.append(format_html("<p>Previously {}.</p>", move.previous_post.title))
+        if move.leaves_organization:
+            parts.append(format_html("<p>Left {}.</p>", move.organization.name))
+        if move.announced:
+            parts.append(format_html("<p>Announced {}.</p>", move.announced.display()))
+        if move.reason:
+            parts.append(format_html("<p>Reason given: {}</p>", move.reason))
+        return "".join(parts)
+
+    def item_link(self, move: RoleChange) -> str:
+        return move.person.get_absolute_url()
+
+    def item_guid(self, move: RoleChange) -> str:
+        return f"urn:uuid:{uuid.uuid5(MOVE_ID_NAMESPACE, str(move.pk))}"
+
+    def item_pubdate(self, move: RoleChange) -> datetime.datetime:
+        return midnight_utc(move.effective_date)
+
+    def item_updateddate(self, move: RoleChange) -> datetime.datetime:
+        # Atom requires <updated> on every entry; a move is dated by when it took effect.
+        return midnight_utc(move.effective_date)
+
+    def item_categories(self, move: RoleChange) -> list[str]:
+        return [move.get_kind_display(), move.organization.name]
+
+
+class OrganizationMovesFeed(MovesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Organization:
+        return Organization.objects.get(slug=slug)
+
+    def title(self, organization: Organization) -> str:
+        return f"{SITE_NAME}: confirmed moves at {organization.name}"
+
+    def subtitle(self, organization: Organization) -> str:
+        return f"Arrivals, departures and promotions at {organization.name}, confirmed."
+
+    def link(self, organization: Organization) -> str:
+        return organization.get_absolute_url()
+
+    def moves_of(self, organization: Organization) -> QuerySet[RoleChange]:
+        return self.moves().filter(organization=organization)
+
+
+class PersonMovesFeed(MovesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Person:
+        return Person.objects.get(slug=slug)
+
+    def title(self, person: Person) -> str:
+        return f"{SITE_NAME}: confirmed moves of {person.name}"
+
+    def subtitle(self, person: Person) -> str:
+        return f"Every confirmed role change of {person.name}."
+
+    def link(self, person: Person) -> str:
+        return person.get_absolute_url()
+
+    def moves_of(self, person: Person) -> QuerySet[RoleChange]:
+        return self.moves().filter(person=person)
