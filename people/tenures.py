@@ -20,7 +20,7 @@ of the order in which facts were recorded, so imports, edits, deletions and the 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsroom.dates import PartialDate
@@ -207,23 +207,26 @@ def tenure_rows(
 ) -> list[Tenure]:
     """The unsaved Tenure rows of both scopes for one person's changes at one organization.
 
-    The desk scope replays every change strictly (raising :class:`TenureConflict`); the
-    public scope replays the confirmed ones and skips what they leave inconsistent. Shared
-    by :func:`rebuild_tenures` and bulk writers (the CSV import) that replace many pairs'
-    tenures at once. The changes must be saved (tenures point at them) and have their
-    person, organization, post and previous post loaded.
+    See :func:`tenure_drafts`. The changes must be saved (tenures point at them) and have
+    their person, organization, post and previous post loaded.
     """
-    desk = build_tenures(changes, strict=True)
-    public = build_tenures([change for change in changes if change.is_public], strict=False)
-    return _models(desk, TenureScope.DESK, person_id, organization_id) + _models(
-        public, TenureScope.PUBLIC, person_id, organization_id
-    )
-
-
-def _models(
-    drafts: Iterable[TenureDraft], scope: TenureScope, person_id: int, organization_id: int
-) -> list[Tenure]:
+    drafts = tenure_drafts(changes)
     return [
         draft.to_model(scope=scope, person_id=person_id, organization_id=organization_id)
-        for draft in drafts
+        for scope, scope_drafts in drafts.items()
+        for draft in scope_drafts
     ]
+
+
+def tenure_drafts(changes: Sequence[RoleChange]) -> dict[TenureScope, list[TenureDraft]]:
+    """Both scopes' tenures of one person's changes at one organization, as drafts.
+
+    The desk scope replays every change strictly (raising :class:`TenureConflict`); the
+    public scope replays the confirmed ones only, skipping what they leave inconsistent.
+    """
+    return {
+        TenureScope.DESK: build_tenures(changes, strict=True),
+        TenureScope.PUBLIC: build_tenures(
+            [change for change in changes if change.is_public], strict=False
+        ),
+    }
