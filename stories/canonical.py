@@ -113,7 +113,10 @@ def _check_text(url: str) -> None:
     for mark in ("...", "…"):
         if mark in url or (mark == "…" and "%e2%80%a6" in url.lower()):
             raise InvalidSourceURL(_truncated_message(mark))
-    for char in url:
+    # The common case is checked at C speed: printable ASCII without a space has no line
+    # break, control, format or surrogate character, so the loop below has nothing to find.
+    plain = url.isascii() and url.isprintable() and " " not in url
+    for char in "" if plain else url:
         category = unicodedata.category(char)
         if char.isspace() or category in ("Zs", "Zl", "Zp"):
             raise InvalidSourceURL(
