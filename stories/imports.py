@@ -26,7 +26,7 @@ import datetime
 import difflib
 import hashlib
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -669,14 +669,20 @@ class _Importer:
 
     def first_spellings(self) -> dict[str, str]:
         """How a new name is written when the file spells it several ways (any case): the
-        first in sorted order, so the same file in any row order creates the same names."""
-        spellings: dict[str, str] = {}
+        most frequent spelling, then one in mixed case ("Łukasz Kaiser" over "ŁUKASZ
+        KAISER"); never the row order, so the same file in any order creates the same names.
+        """
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
         for row in self.rows:
             for name in (row.person, row.speaker, row.organization):
                 if name:
-                    key = _key(name)
-                    spellings[key] = min(spellings.get(key, name), name)
-        return spellings
+                    counts[_key(name)][name] += 1
+
+        def preference(item: tuple[str, int]) -> tuple:
+            name, count = item
+            return (-count, name.isupper() or name.islower(), name)
+
+        return {key: min(spellings.items(), key=preference)[0] for key, spellings in counts.items()}
 
     def resolve(
         self,
