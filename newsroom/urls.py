@@ -5,12 +5,15 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from newsroom import views
+from stories import api
 from stories.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("people.urls")),
     path("", include("stories.urls")),
+    path("", include("stories.urls_data")),
+    path("api/", api.urls),
     path("feeds/", include("stories.urls_feeds")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
