@@ -38,7 +38,7 @@ from stories.models import Citation, CitationState
 MAX_AGE = 60  # seconds a client or proxy may reuse an answer without asking again
 SEARCH_LIMIT = 50
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,220}")
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+A_DAY = {"format": "date"}  # parsed by newsroom.dates, which gives the error messages
 
 api = NinjaAPI(
     title="Newsroom public API",
@@ -173,7 +173,7 @@ def _day(text: str | None, parameter: str, default: datetime.date) -> datetime.d
     try:
         return parse_iso_day(text, what=f"{parameter} parameter")
     except InvalidPartialDate as invalid:
-        raise BadParameter(f"{parameter}: {invalid}") from None
+        raise BadParameter(str(invalid)) from None  # "The as_of parameter “…” is not…"
 
 
 def _slug(slug: str) -> str:
@@ -230,9 +230,7 @@ def _ref(instance: Person | Organization) -> Ref:
 def organization_leadership(
     request: HttpRequest,
     slug: str,
-    as_of: str | None = Query(
-        None, description="A day, YYYY-MM-DD; today by default.", pattern=DATE_PATTERN
-    ),
+    as_of: str | None = Query(None, description="A day, YYYY-MM-DD; today by default.", **A_DAY),
 ):
     """Its leadership on ``as_of``: seniority order, then by name; each leader certain or
     uncertain (a partial date can leave the day open), with the sources of the tenure."""
@@ -269,12 +267,10 @@ def organization_changes(
     from_: str | None = Query(
         None,
         alias="from",
-        description="First day, YYYY-MM-DD; a year before `to` by default.",
-        pattern=DATE_PATTERN,
+        description="First day, YYYY-MM-DD; a year before `to` by default. Not after `to` (400).",
+        **A_DAY,
     ),
-    to: str | None = Query(
-        None, description="Last day, YYYY-MM-DD; today by default.", pattern=DATE_PATTERN
-    ),
+    to: str | None = Query(None, description="Last day, YYYY-MM-DD; today by default.", **A_DAY),
 ):
     """Moves that may have taken effect between ``from`` and ``to`` (both included), in
     date order. A move known only to the month or year is listed when any day it can
@@ -307,19 +303,20 @@ def organization_changes(
 @api.get("/people", response={200: SearchResults, **ERRORS}, summary="Find people by name")
 def people_search(
     request: HttpRequest,
-    q: str | None = Query(
-        None,
+    q: str = Query(
+        ...,
         description="Part of a name or other name, in any script (ミラ finds Mira Murati).",
         min_length=1,
         max_length=200,
+        pattern=r"\S",
     ),
 ):
     """People whose name or any other name contains ``q`` (ignoring case), at most 50."""
-    text = " ".join((q or "").split())
+    text = " ".join(q.split())
     if not text:
         raise BadParameter("q: give part of a name to search for, e.g. ?q=Murati.")
-    if not text.isprintable():
-        raise BadParameter("q: the search text contains a control character; remove it.")
+    # Control characters cannot be in a name (and PostgreSQL refuses NUL in text).
+    text = "".join(char for char in text if char.isprintable())
     people = (
         _people_with_public_moves()
         .matching(text)
