@@ -5,8 +5,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -372,13 +373,24 @@ def examples(operation, mode, excluded, additional):
     return check
 
 
+@pytest.fixture
+def wsgi_app(settings):
+    """The WSGI app schemathesis calls, in the test's transaction: as Django's test client
+    does, keep each request from closing the test's database connection."""
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_the_api_keeps_the_promises_of_its_openapi_document(desk, settings, mode):
+def test_the_api_keeps_the_promises_of_its_openapi_document(desk, wsgi_app, mode):
     """schemathesis generates requests from the document (valid ones, then invalid ones) and
     checks each answer against it: no server error, only documented statuses, bodies and
     headers, valid data accepted and invalid data refused."""
-    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 4
     for operation in operations:
