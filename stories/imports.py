@@ -88,9 +88,10 @@ class RowError:
     line: int
     message: str
     filename: str = ""
+    where: str = ""  # instead of a line, for files without lines (Popolo JSON)
 
     def __str__(self) -> str:
-        return f"{self.filename}:{self.line}: {self.message}"
+        return f"{self.filename}:{self.where or self.line}: {self.message}"
 
 
 @dataclass
@@ -111,6 +112,10 @@ class MoveRow:
     canonical_url: str = ""
     quote: str = ""
     speaker: str = ""
+    # Set by other importers (Popolo) that identify people and organizations themselves.
+    person_ref: Person | None = None
+    organization_ref: Organization | None = None
+    leaves_organization: bool = False
 
 
 @dataclass
@@ -644,14 +649,15 @@ class _Importer:
             Person,
             PersonName,
             "person",
-            [row.person for row in self.rows] + [row.speaker for row in self.rows if row.speaker],
+            [row.person for row in self.rows if row.person_ref is None]
+            + [row.speaker for row in self.rows if row.speaker],
             noun="people",
         )
         organizations = self.resolve(
             Organization,
             OrganizationName,
             "organization",
-            [row.organization for row in self.rows],
+            [row.organization for row in self.rows if row.organization_ref is None],
             noun="organizations",
         )
         self.check()
@@ -770,15 +776,18 @@ class _Importer:
     def person(self, name: str) -> Person:
         return self.people[_key(name)]
 
-    def organization(self, name: str) -> Organization:
-        return self.organizations[_key(name)]
+    def person_of(self, row: MoveRow) -> Person:
+        return row.person_ref or self.people[_key(row.person)]
+
+    def organization_of(self, row: MoveRow) -> Organization:
+        return row.organization_ref or self.organizations[_key(row.organization)]
 
     def lock_people(self) -> None:
         """Row locks on everyone whose tenures this import rebuilds, as the desk's services
         take one, so a move recorded on the desk meanwhile waits instead of interleaving."""
         if not self.rows_writer.postgresql:
             return  # SQLite: the transaction already holds the database's write lock
-        ids = sorted({self.person(row.person).pk for row in self.rows})
+        ids = sorted({self.person_of(row).pk for row in self.rows})
         for chunk in _chunks(ids):
             list(
                 Person.objects.select_for_update()
@@ -792,7 +801,7 @@ class _Importer:
     def find_or_create_posts(self) -> dict[tuple[int, str], Post]:
         wanted: dict[tuple[int, str], str] = {}
         for row in self.rows:
-            organization_id = self.organization(row.organization).pk
+            organization_id = self.organization_of(row).pk
             for title in (row.title, row.previous_title):
                 if title:
                     key = (organization_id, title.lower())
@@ -826,11 +835,11 @@ class _Importer:
         return posts
 
     def post(self, row: MoveRow, title: str) -> Post:
-        return self.posts[(self.organization(row.organization).pk, title.lower())]
+        return self.posts[(self.organization_of(row).pk, title.lower())]
 
     def find_or_create_moves(self) -> dict[int, RoleChange | _NewMove]:
         """The role change of every line: found on record, or new (inserted here)."""
-        person_ids = sorted({self.person(row.person).pk for row in self.rows})
+        person_ids = sorted({self.person_of(row).pk for row in self.rows})
         self.changes_by_person: dict[int, list[RoleChange | _NewMove]] = defaultdict(list)
         on_record: dict[tuple, RoleChange] = {}
         for chunk in _chunks(person_ids):
@@ -853,7 +862,7 @@ class _Importer:
         moves_by_line: dict[int, RoleChange | _NewMove] = {}
         outcomes = self.result.outcomes
         for row in self.rows:
-            person = self.person(row.person)
+            person = self.person_of(row)
             post = self.post(row, row.title)
             key = _move_key(
                 person.pk, post.pk, row.kind, row.effective.earliest, row.effective.precision
@@ -866,11 +875,15 @@ class _Importer:
                 move = new[key]
                 outcomes[row.line] = f"same move as line {move.lines[0]}"
                 move.lines.append(row.line)
+                move.is_public = move.is_public or (self.verifying and bool(row.canonical_url))
+                move.leaves_organization = move.leaves_organization or row.leaves_organization
+                if row.previous_title and move.previous_post is None:
+                    move.previous_post = self.post(row, row.previous_title)
             else:
                 move = new[key] = _NewMove(
                     pk=0,
                     person=person,
-                    organization=self.organization(row.organization),
+                    organization=self.organization_of(row),
                     post=post,
                     previous_post=self.post(row, row.previous_title)
                     if row.previous_title
@@ -879,9 +892,10 @@ class _Importer:
                     effective=row.effective,
                     announced=row.announced,
                     # A new move's citations are all this file's: verified exactly when an
-                    # editor vouches for the file (rule 3).
-                    is_public=self.verifying,
+                    # editor vouches for the file (rule 3); a move without any is not public.
+                    is_public=self.verifying and bool(row.canonical_url),
                     lines=[row.line],
+                    leaves_organization=row.leaves_organization,
                 )
                 outcomes[row.line] = OUTCOME_NEW
             moves_by_line[row.line] = move
@@ -902,6 +916,7 @@ class _Importer:
                     **_partial("effective", move.effective),
                     **_partial("announced", move.announced),
                     "is_public": move.is_public,
+                    "leaves_organization": move.leaves_organization,
                     "recorded_by_id": self.recorded_by_id,
                 }
                 for move in created
@@ -932,6 +947,8 @@ class _Importer:
         new: dict[tuple, int] = {}  # citation key -> first line
         to_verify: dict[int, int] = {}  # pending citation on record -> its role change
         for row in self.rows:
+            if not row.canonical_url:
+                continue  # a move with no source (only other importers make those)
             move = moves_by_line[row.line]
             source_id = sources[row.canonical_url]
             statement_id = statements[self.statement_key(row, source_id)] if row.quote else None
@@ -1006,7 +1023,8 @@ class _Importer:
     def find_or_create_sources(self) -> dict[str, int]:
         entered: dict[str, str] = {}
         for row in self.rows:
-            entered.setdefault(row.canonical_url, row.source_url)
+            if row.canonical_url:
+                entered.setdefault(row.canonical_url, row.source_url)
         sources = self.load_sources(entered)
         missing = sorted(url for url in entered if url not in sources)
         ids = self.rows_writer.ids(Source, len(missing))
