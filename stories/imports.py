@@ -355,7 +355,7 @@ class ImportResult:
             return f"{number:,} {one if number == 1 else many}"
 
         verified = f", verified by {self.verified_by}" if self.verified_by else " (pending)"
-        return (
+        text = (
             f"{count(self.moves_created, 'new move', 'new moves')} "
             f"({count(self.moves_on_record, 'move', 'moves')} already on record), "
             f"{count(self.citations_created, 'new citation', 'new citations')}{verified}; "
@@ -365,6 +365,14 @@ class ImportResult:
             f"{count(self.sources_created, 'source', 'sources')}, "
             f"{count(self.statements_created, 'quote', 'quotes')}."
         )
+        on_record = self.citations_verified - (self.citations_created if self.verified_by else 0)
+        if on_record:
+            text += (
+                f" Verified {count(on_record, 'pending citation', 'pending citations')} "
+                f"already on record; {count(self.moves_made_public, 'move', 'moves')} made "
+                "public."
+            )
+        return text
 
 
 class _Refused(Exception):

@@ -5,6 +5,7 @@ import random
 import threading
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
@@ -612,3 +613,11 @@ def test_two_imports_of_overlapping_files_at_once_create_everything_once():
         rebuild_tenures(person_id=person_id, organization_id=organization_id)
     after = sorted(Tenure.objects.values_list("scope", "person", "post", "start_date", "end_date"))
     assert after == before
+
+
+def test_the_sample_file_in_the_readme_imports_cleanly():
+    path = settings.BASE_DIR / "docs" / "sample-moves.csv"
+    result = moves_import(parsed=moves_parse(path.read_bytes(), filename=path.name))
+    assert result.ok, [str(error) for error in result.errors]
+    assert result.moves_created == 7
+    assert Source.objects.count() == 2  # the X post, pasted with its tracking parameters
