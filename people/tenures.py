@@ -224,9 +224,13 @@ def tenure_drafts(changes: Sequence[RoleChange]) -> dict[TenureScope, list[Tenur
     The desk scope replays every change strictly (raising :class:`TenureConflict`); the
     public scope replays the confirmed ones only, skipping what they leave inconsistent.
     """
+    desk = build_tenures(changes, strict=True)
+    public_changes = [change for change in changes if change.is_public]
+    if len(public_changes) == len(changes):
+        # Every change confirmed: the lenient replay of the same changes, which the strict
+        # one just accepted, gives the same tenures (drafts are only read from here on).
+        return {TenureScope.DESK: desk, TenureScope.PUBLIC: desk}
     return {
-        TenureScope.DESK: build_tenures(changes, strict=True),
-        TenureScope.PUBLIC: build_tenures(
-            [change for change in changes if change.is_public], strict=False
-        ),
+        TenureScope.DESK: desk,
+        TenureScope.PUBLIC: build_tenures(public_changes, strict=False),
     }
