@@ -28,12 +28,15 @@ import hashlib
 import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.contrib.auth.models import AbstractBaseUser, User
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from psycopg import errors as psycopg_errors
 
 from newsroom.dates import InvalidPartialDate, PartialDate
 from newsroom.progress import Stream, progress
@@ -402,8 +405,9 @@ def moves_import(
     ``verified_by`` (from :func:`import_verifier`) records each row's citation as verified
     by that editor, with a history entry naming the file, so the moves become public;
     without it every imported citation is pending. ``recorded_by`` is who recorded the
-    moves (the editor on the desk; ``verified_by`` by default). Returns the counts, the
-    outcome of each line, and every error: when there is any, nothing was written.
+    moves (the editor who uploads the file on the desk; nobody for the command, where the
+    file is the record). Returns the counts, the outcome of each line, and every error:
+    when there is any, nothing was written.
     """
     result = ImportResult(
         filename=parsed.filename,
@@ -416,7 +420,7 @@ def moves_import(
         return result
     try:
         with transaction.atomic():
-            _Importer(parsed, result, verified_by, recorded_by or verified_by, stream).run()
+            _Importer(parsed, result, verified_by, recorded_by, stream).run()
             if dry_run:
                 raise _DryRun
     except _Refused as refused:
@@ -530,17 +534,41 @@ def _move_key(person_id, post_id, kind, effective_date, effective_precision) -> 
 class _Rows:
     """Inserts many rows without a model instance each: COPY on PostgreSQL, executemany on
     SQLite. Primary keys are taken beforehand (:meth:`ids`), so rows can point at each other
-    without reading anything back. Fields not given get their model default."""
+    without reading anything back. Fields not given get their model default.
+
+    On PostgreSQL, ``background=True`` hands the COPY to a writer thread on the same
+    connection (so the same transaction), and the import goes on building the next table's
+    rows while the database inserts and checks this one: the two use both cores. The
+    importer calls :meth:`flush` before any query of its own, and reserves primary keys in
+    advance (:meth:`reserve`) so that taking them does not wait for the writer.
+    """
 
     def __init__(self, now: datetime.datetime) -> None:
         self.now = now
         self.next_id: dict[str, int] = {}
+        self.reserved: dict[str, list[int]] = {}
         self.postgresql = connection.vendor == "postgresql"
+        self.writer: ThreadPoolExecutor | None = None
+        self.pending: list[Future] = []
+
+    def reserve(self, counts: dict[type[models.Model], int]) -> None:
+        """Take primary keys for up to ``count`` new rows of each model (PostgreSQL).
+
+        Keys reserved and not used are gaps in the sequence, which is harmless.
+        """
+        if not self.postgresql:
+            return
+        for model, count in counts.items():
+            self.reserved[model._meta.db_table] = self.ids(model, count)
 
     def ids(self, model: type[models.Model], count: int) -> list[int]:
         if not count:
             return []
         table, pk = model._meta.db_table, model._meta.pk.column
+        if len(self.reserved.get(table, ())) >= count:
+            taken, self.reserved[table] = self.reserved[table][:count], self.reserved[table][count:]
+            return taken
+        self.flush()
         with connection.cursor() as cursor:
             if self.postgresql:
                 cursor.execute(
@@ -561,7 +589,7 @@ class _Rows:
             self.next_id[table] += count
             return list(range(start, start + count))
 
-    def insert(self, model: type[models.Model], rows: list[dict]) -> None:
+    def insert(self, model: type[models.Model], rows: list[dict], *, background=False) -> None:
         if not rows:
             return
         fields = model._meta.concrete_fields
@@ -577,18 +605,51 @@ class _Rows:
         quote = connection.ops.quote_name
         table = quote(model._meta.db_table)
         columns = ", ".join(quote(model_field.column) for model_field in fields)
-        values = (tuple(row.get(name, defaults.get(name)) for name in names) for row in rows)
-        with connection.cursor() as cursor:
-            if self.postgresql:
-                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for value in values:
-                        copy.write_row(value)
+        in_column_order = itemgetter(*names)
+        values = (in_column_order(defaults | row) for row in rows)
+        if self.postgresql:
+            statement = f"COPY {table} ({columns}) FROM STDIN"
+            if background:
+                if self.writer is None:
+                    self.writer = ThreadPoolExecutor(1, thread_name_prefix="import-writer")
+                raw = connection.connection  # the psycopg connection: this transaction
+                self.pending.append(self.writer.submit(self.copy, raw, statement, values))
                 return
-            placeholders = ", ".join(["%s"] * len(fields))
+            self.flush()
+            connection.ensure_connection()
+            self.copy(connection.connection, statement, values)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
                 [tuple(map(self.sqlite_value, value)) for value in values],
             )
+
+    @staticmethod
+    def copy(raw, statement: str, values: Iterable[tuple]) -> None:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for value in values:
+                copy.write_row(value)
+
+    def flush(self) -> None:
+        """Wait for the writer; a failed COPY is raised here, as Django would raise it."""
+        pending, self.pending = self.pending, []
+        for future in pending:
+            try:
+                future.result()
+            except psycopg_errors.IntegrityError as error:
+                raise IntegrityError(*error.args) from error
+            except psycopg_errors.Error as error:
+                raise DatabaseError(*error.args) from error
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            if self.writer is not None:
+                self.writer.shutdown(wait=True)
+                self.writer = None
 
     @staticmethod
     def sqlite_value(value: object) -> object:
@@ -673,10 +734,36 @@ class _Importer:
         self.organizations = self.create_missing(Organization, organizations)
         self.lock_people()
         self.posts = self.find_or_create_posts()
-        moves_by_line = self.find_or_create_moves()
-        self.find_or_create_citations(moves_by_line)
-        self.publish()
-        self.replay()
+        # Everything this import reads, it reads now; then it only writes (in the background
+        # on PostgreSQL, see _Rows), building each table's rows while the last one is written.
+        self.load_on_record()
+        self.delete_old_tenures()
+        writer = self.rows_writer
+        writer.reserve(
+            {
+                RoleChange: len(self.rows),
+                Source: len({row.canonical_url for row in self.rows} - set(self.sources)),
+                Statement: sum(1 for row in self.rows if row.quote),
+                Citation: len(self.rows),
+                CitationDecision: len(self.rows),
+                Tenure: 2 * (len(self.rows) + len(self.on_record)),
+            }
+        )
+        if writer.postgresql:
+            # Foreign keys checked as each table is written, in parallel with the next one's
+            # rows being built, rather than all at once at commit.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        try:
+            moves_by_line = self.find_or_create_moves()
+            self.find_or_create_citations(moves_by_line)
+            self.publish()
+            self.replay()
+        finally:
+            writer.close()
+        if writer.postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares them
         self.check()
 
     # Names --------------------------------------------------------------------------------
@@ -845,11 +932,12 @@ class _Importer:
     def post(self, row: MoveRow, title: str) -> Post:
         return self.posts[(self.organization_of(row).pk, title.lower())]
 
-    def find_or_create_moves(self) -> dict[int, RoleChange | _NewMove]:
-        """The role change of every line: found on record, or new (inserted here)."""
+    def load_on_record(self) -> None:
+        """What is already recorded: every move of the people in the file (their tenures are
+        replayed), the sources it names, and their quotes and citations."""
         person_ids = sorted({self.person_of(row).pk for row in self.rows})
         self.changes_by_person: dict[int, list[RoleChange | _NewMove]] = defaultdict(list)
-        on_record: dict[tuple, RoleChange] = {}
+        self.on_record: dict[tuple, RoleChange] = {}
         for chunk in _chunks(person_ids):
             for change in (
                 RoleChange.objects.filter(person_id__in=chunk)
@@ -864,7 +952,31 @@ class _Importer:
                     change.effective_date,
                     change.effective_precision,
                 )
-                on_record[key] = change
+                self.on_record[key] = change
+        self.sources = self.load_sources({row.canonical_url for row in self.rows} - {""})
+        self.statements: dict[tuple, int] = {}
+        for chunk in _chunks(sorted(self.sources.values())):
+            for pk, source_id, quote, speaker_id in (
+                Statement.objects.filter(source_id__in=chunk)
+                .order_by("pk")
+                .values_list("pk", "source_id", "quote", "speaker_id")
+            ):
+                self.statements.setdefault((source_id, quote, speaker_id), pk)
+        self.citations_on_record: dict[tuple, tuple[int, str]] = {}
+        for chunk in _chunks(sorted(change.pk for change in self.on_record.values())):
+            for pk, role_change_id, source_id, statement_id, state in Citation.objects.filter(
+                role_change_id__in=chunk
+            ).values_list("pk", "role_change_id", "source_id", "statement_id", "state"):
+                self.citations_on_record[(role_change_id, source_id, statement_id)] = (pk, state)
+
+    def delete_old_tenures(self) -> None:
+        """The tenures of everyone touched are rebuilt whole by :meth:`replay`."""
+        for chunk in _chunks(sorted(self.changes_by_person)):
+            Tenure.objects.filter(person_id__in=chunk).delete()
+
+    def find_or_create_moves(self) -> dict[int, RoleChange | _NewMove]:
+        """The role change of every line: found on record, or new (inserted here)."""
+        on_record = self.on_record
         self.lines_on_record: dict[int, list[int]] = defaultdict(list)
         new: dict[tuple, _NewMove] = {}
         moves_by_line: dict[int, RoleChange | _NewMove] = {}
@@ -929,6 +1041,7 @@ class _Importer:
                 }
                 for move in created
             ],
+            background=True,
         )
         self.new_move_ids = {move.pk for move in created}
         self.result.moves_created = len(created)
@@ -945,12 +1058,7 @@ class _Importer:
         """
         sources = self.find_or_create_sources()
         statements = self.find_or_create_statements(sources)
-        on_record: dict[tuple, tuple[int, str]] = {}
-        for chunk in _chunks(sorted(self.lines_on_record)):
-            for pk, role_change_id, source_id, statement_id, state in Citation.objects.filter(
-                role_change_id__in=chunk
-            ).values_list("pk", "role_change_id", "source_id", "statement_id", "state"):
-                on_record[(role_change_id, source_id, statement_id)] = (pk, state)
+        on_record = self.citations_on_record
         state = CitationState.VERIFIED if self.verifying else CitationState.PENDING
         new: dict[tuple, int] = {}  # citation key -> first line
         to_verify: dict[int, int] = {}  # pending citation on record -> its role change
@@ -990,7 +1098,9 @@ class _Importer:
             # One history entry: recorded pending, or recorded verified by the editor who
             # vouches for the file (it never was pending).
             decisions.append(self.decision(pk, "", state, line))
-        self.rows_writer.insert(Citation, citations)
+        self.rows_writer.insert(Citation, citations, background=True)
+        if to_verify:
+            self.rows_writer.flush()
         for chunk in _chunks(sorted(to_verify)):
             Citation.objects.filter(pk__in=chunk, state=CitationState.PENDING).update(
                 state=CitationState.VERIFIED,
@@ -1005,7 +1115,7 @@ class _Importer:
         decision_ids = self.rows_writer.ids(CitationDecision, len(decisions))
         for decision, pk in zip(decisions, decision_ids, strict=True):
             decision["id"] = pk
-        self.rows_writer.insert(CitationDecision, decisions)
+        self.rows_writer.insert(CitationDecision, decisions, background=True)
         self.result.citations_created = len(new)
         self.result.citations_verified = (len(new) if self.verifying else 0) + len(to_verify)
         self.verified_move_ids = (
@@ -1033,7 +1143,7 @@ class _Importer:
         for row in self.rows:
             if row.canonical_url:
                 entered.setdefault(row.canonical_url, row.source_url)
-        sources = self.load_sources(entered)
+        sources = dict(self.sources)
         missing = sorted(url for url in entered if url not in sources)
         ids = self.rows_writer.ids(Source, len(missing))
         self.rows_writer.insert(
@@ -1047,6 +1157,7 @@ class _Importer:
                 }
                 for pk, url in zip(ids, missing, strict=True)
             ],
+            background=True,
         )
         sources.update(zip(missing, ids, strict=True))
         self.result.sources_created = len(missing)
@@ -1069,15 +1180,7 @@ class _Importer:
         wanted = {
             self.statement_key(row, sources[row.canonical_url]) for row in self.rows if row.quote
         }
-        statements: dict[tuple, int] = {}
-        source_ids = sorted({source_id for source_id, _, _ in wanted})
-        for chunk in _chunks(source_ids):
-            for pk, source_id, quote, speaker_id in (
-                Statement.objects.filter(source_id__in=chunk)
-                .order_by("pk")
-                .values_list("pk", "source_id", "quote", "speaker_id")
-            ):
-                statements.setdefault((source_id, quote, speaker_id), pk)
+        statements = dict(self.statements)
         missing = sorted(
             (key for key in wanted if key not in statements),
             key=lambda key: (key[0], key[1], key[2] or 0),
@@ -1095,6 +1198,7 @@ class _Importer:
                 }
                 for pk, (source_id, quote, speaker_id) in zip(ids, missing, strict=True)
             ],
+            background=True,
         )
         statements.update(zip(missing, ids, strict=True))
         self.result.statements_created = len(missing)
@@ -1112,6 +1216,8 @@ class _Importer:
             if not change.is_public:
                 change.is_public = True
                 newly_public.append(pk)
+        if newly_public:
+            self.rows_writer.flush()
         for chunk in _chunks(sorted(newly_public)):
             RoleChange.objects.filter(pk__in=chunk).update(is_public=True, updated_at=self.now)
         self.result.moves_made_public = len(newly_public)
@@ -1162,18 +1268,9 @@ class _Importer:
                         for draft in scope_drafts
                     ]
         self.check()
-        existing_people = sorted({change.person_id for change in self.on_record_changes()})
-        for chunk in _chunks(existing_people):
-            Tenure.objects.filter(person_id__in=chunk).delete()
         for row, pk in zip(rows, self.rows_writer.ids(Tenure, len(rows)), strict=True):
             row["id"] = pk
-        self.rows_writer.insert(Tenure, rows)
-
-    def on_record_changes(self) -> Iterator[RoleChange]:
-        for changes in self.changes_by_person.values():
-            for change in changes:
-                if isinstance(change, RoleChange):
-                    yield change
+        self.rows_writer.insert(Tenure, rows, background=True)
 
     def lines_of(self, change: RoleChange | _NewMove) -> list[int]:
         if isinstance(change, _NewMove):

@@ -35,7 +35,8 @@ def career_rows(count: int, *, organizations: int = 1000, prefix: str = "") -> l
         organization = f"{prefix}Company {person % organizations:04d}"
         year = 1990 + person % 30
         month = 1 + person % 12
-        url = f"https://news.example.com/{person % organizations}/{person}"
+        desk = prefix.strip().lower().replace(" ", "-") or "news"
+        url = f"https://{desk}.example.com/{person % organizations}/{person}"
         career = [
             {"date": f"{year}", "change": "joined", "title": "Engineer"},
             {

@@ -3,12 +3,13 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from stories.management.pools import PoolClosingCommand
 from stories.popolo import popolo_export, popolo_json
 
 
-class Command(BaseCommand):
+class Command(PoolClosingCommand):
     help = (
         "Write the public data (confirmed tenures, verified sources) as Popolo JSON: persons, "
         "organizations, posts and memberships, dates at their precision."

@@ -3,12 +3,13 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from stories.imports import ImportNotAllowed, import_verifier, moves_import, moves_parse
+from stories.management.pools import PoolClosingCommand
 
 
-class Command(BaseCommand):
+class Command(PoolClosingCommand):
     help = (
         "Import moves from a CSV file (columns: date, person, organization, change, title, "
         "previous_title, source_url, quote, speaker, announced). The whole file is checked "

@@ -3,13 +3,14 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from stories.imports import ImportNotAllowed, import_verifier
+from stories.management.pools import PoolClosingCommand
 from stories.popolo import popolo_import
 
 
-class Command(BaseCommand):
+class Command(PoolClosingCommand):
     help = (
         "Import persons, organizations, posts and memberships from a Popolo JSON document. "
         "Everything is checked first; on any error, each is listed and nothing is imported."
