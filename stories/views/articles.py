@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from newsroom.permissions import is_desk_member
 from people.cache import data_version
-from people.queries import leadership_sidebar
+from people.queries import leadership_sidebar, leadership_sidebar_version
 from stories.models import Story
 from stories.structured_data import news_article
 
@@ -22,22 +22,38 @@ PAGE_SIZE = 20
 def story_list(request: HttpRequest) -> HttpResponse:
     """Published stories, newest first."""
     stories = Story.objects.published().newest_first().prefetch_related("authors")
-    page = Paginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "stories/story_list.html", {"page": page})
+    return render(request, "stories/story_list.html", {"page": _page(request, stories)})
 
 
-def _visible_story(request: HttpRequest, slug: str) -> Story:
-    """Readers see published stories only; drafts, reviews and withdrawals are 404 to them."""
-    story = get_object_or_404(
-        Story.objects.prefetch_related("authors", "corrections", "organizations"), slug=slug
-    )
+def _page(request: HttpRequest, stories) -> Page:
+    """The requested page; a page that does not exist is a 404, never another page's list.
+
+    Each list URL then means one thing: ``?page=abc`` or ``?page=99`` cannot show (and get
+    indexed as) a copy of the first or last page.
+    """
+    try:
+        return Paginator(stories, PAGE_SIZE).page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("No such page of stories.") from None
+
+
+def _visible_story(request: HttpRequest, slug: str, *related: str) -> Story:
+    """Readers see published stories only; drafts, reviews and withdrawals are 404 to them.
+
+    ``related`` names what the page shows of the story, prefetched.
+    """
+    story = get_object_or_404(Story.objects.prefetch_related(*related), slug=slug)
     if not story.is_public and not is_desk_member(request.user):
         raise Http404("No such story.")
     return story
 
 
 def _sidebar_context(request: HttpRequest, story: Story) -> dict:
-    """What the sidebar needs; the data itself is read lazily, inside the fragment cache."""
+    """What the sidebar needs; the data itself is read lazily, inside the fragment cache.
+
+    The cache key carries a fingerprint of the covered organizations' role changes (one
+    query), so a move recorded, verified or disputed since the last request is shown at once.
+    """
     today = timezone.localdate()
     published_on = (
         timezone.localdate(story.first_published_at) if story.first_published_at else today
@@ -56,14 +72,15 @@ def _sidebar_context(request: HttpRequest, story: Story) -> dict:
         "published_on": published_on,
         "sidebar_cache_key": (
             f"{story.pk}:{as_of.isoformat()}:{published_on.isoformat()}:"
-            f"{','.join(str(o.pk) for o in organizations)}:{data_version()}"
+            f"{','.join(str(o.pk) for o in organizations)}:{data_version()}:"
+            f"{leadership_sidebar_version(organizations)}"
         ),
     }
 
 
 @require_GET
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    story = _visible_story(request, slug)
+    story = _visible_story(request, slug, "authors", "corrections", "organizations")
     by_id = {citation.pk: citation for citation in story.citations.for_display()}
     sources = [
         (number, by_id[citation_id])
@@ -89,7 +106,7 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def story_sidebar(request: HttpRequest, slug: str) -> HttpResponse:
     """The sidebar alone: what the open article page polls every minute."""
-    story = _visible_story(request, slug)
+    story = _visible_story(request, slug, "organizations")
     response = render(
         request,
         "stories/story_detail.html#leadership-sidebar",
