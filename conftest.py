@@ -12,6 +12,12 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """The test client and live server speak plain HTTP; production redirects it to HTTPS."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
 def _no_lazy_queries(request, monkeypatch):
     """N+1 guard: a related object or deferred field loaded lazily raises FieldFetchBlocked.
 

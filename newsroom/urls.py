@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from newsroom import views
+from newsroom import accounts, views
 from stories import api
 from stories.sitemaps import SITEMAPS
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("feeds/", include("stories.urls_feeds")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("accounts/password_change/", accounts.password_change, name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
