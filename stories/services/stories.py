@@ -278,6 +278,30 @@ def story_detach_citation(*, story: Story, user: AbstractBaseUser, citation: Cit
     story.citations.remove(citation)
 
 
+def story_detach_role_change(
+    *, story: Story, user: AbstractBaseUser, role_change: RoleChange
+) -> None:
+    """Stop covering a move, and detach its citations; refused while the body cites one."""
+    _require_edit(story, user)
+    its_citations = list(
+        story.citations.filter(role_change=role_change).values_list("pk", flat=True)
+    )
+    still_cited = [pk for pk in render_body(story.body).citation_ids if pk in its_citations]
+    if still_cited:
+        markers = ", ".join(f"[^c{pk}]" for pk in still_cited)
+        raise ValidationError(
+            {
+                "role_changes": [
+                    f"The body still cites {markers}, which supports this move: "
+                    "remove the marker first."
+                ]
+            }
+        )
+    with transaction.atomic():
+        story.role_changes.remove(role_change)
+        story.citations.remove(*its_citations)
+
+
 # Workflow -----------------------------------------------------------------------------------
 
 
@@ -393,11 +417,13 @@ def stories_flag_for_correction(*, citation: Citation, note: str) -> int:
     stories = Story.objects.published().filter(citations=citation)
     flagged = 0
     for story in stories:
-        _, created = CorrectionFlag.objects.get_or_create(
+        # An open flag says why as of the latest decision (disputed, then rejected).
+        _, created = CorrectionFlag.objects.update_or_create(
             story=story,
             citation=citation,
             resolved_at=None,
-            defaults={"reason": reason, "created_at": now},
+            defaults={"reason": reason},
+            create_defaults={"reason": reason, "created_at": now},
         )
         flagged += created
     return flagged

@@ -1,0 +1,482 @@
+"""Stories through the services every desk screen uses: drafting, review, rules 4 and 6."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
+
+from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist
+from stories.models import (
+    Citation,
+    Correction,
+    CorrectionFlag,
+    Story,
+    StoryRevision,
+    StoryStatus,
+)
+from stories.services import (
+    StoryConflict,
+    StoryNotPublishable,
+    citation_add,
+    citation_decide,
+    story_add_correction,
+    story_attach,
+    story_create,
+    story_detach_citation,
+    story_detach_role_change,
+    story_publish,
+    story_save,
+    story_send_back,
+    story_submit,
+    story_withdraw,
+)
+from stories.tests.factories import SourceFactory, pending_citation
+
+pytestmark = pytest.mark.django_db
+
+
+def verified_citation(**kwargs) -> Citation:
+    citation = pending_citation(**kwargs)
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    return citation
+
+
+def save(story, user, **changes) -> Story:
+    fields = {
+        "title": story.title,
+        "dek": story.dek,
+        "body": story.body,
+        "language": story.language,
+        "base_version": story.version,
+    }
+    fields.update(changes)
+    return story_save(story=story, editor=user, **fields)
+
+
+def draft_citing(author, *citations, title="Who runs OpenAI now") -> Story:
+    """A draft by ``author`` whose body cites each citation, attached through the service."""
+    story = story_create(author=author, title=title, body="Intro.")
+    story_attach(story=story, user=author, citations=citations)
+    body = " ".join(f"Claim {n}.{citation.marker}" for n, citation in enumerate(citations, 1))
+    return save(story, author, body=body)
+
+
+def published_citing(*citations) -> Story:
+    author = journalist()
+    story = draft_citing(author, *citations)
+    story_submit(story=story, user=author)
+    return story_publish(story=story, editor=editor())
+
+
+def stored(story) -> Story:
+    return Story.objects.get(pk=story.pk)
+
+
+# Drafting and revisions --------------------------------------------------------------------
+
+
+def test_a_new_draft_belongs_to_its_author_and_keeps_revision_one():
+    author = journalist()
+    story = story_create(author=author, title="  Who runs OpenAI now ", body="*Hello*")
+    assert story.status == StoryStatus.DRAFT
+    assert story.title == "Who runs OpenAI now"
+    assert story.slug == "who-runs-openai-now"
+    assert list(story.authors.all()) == [author]
+    assert story.body_html == "<p><em>Hello</em></p>\n"
+    revisions = list(story.revisions.values_list("number", "title", "body", "saved_by"))
+    assert revisions == [(1, "Who runs OpenAI now", "*Hello*", author.pk)]
+
+
+def test_every_save_keeps_a_revision_with_its_text_and_who_saved_it():
+    author, chief = journalist(), editor()
+    story = story_create(author=author, title="Draft", body="One.")
+    story = save(story, author, body="Two.")
+    story = save(story, chief, title="Draft, edited", body="Three.")
+    assert story.version == 3
+    assert stored(story).body_html == "<p>Three.</p>\n"
+    assert list(story.revisions.order_by("number").values_list("number", "title", "body")) == [
+        (1, "Draft", "One."),
+        (2, "Draft", "Two."),
+        (3, "Draft, edited", "Three."),
+    ]
+    assert story.revisions.get(number=3).saved_by_id == chief.pk
+
+
+def test_a_save_from_a_stale_copy_is_refused_and_changes_nothing():
+    first, second = journalist(username="first"), editor(username="second")
+    story = story_create(author=first, title="Draft", body="Original.")
+    stale_copy = stored(story)
+    save(story, first, body="First writer's text.")
+    with pytest.raises(StoryConflict) as clash:
+        save(stale_copy, second, body="Second writer's text.")
+    assert clash.value.current.body == "First writer's text."
+    assert clash.value.saved_by == "first"
+    assert "first saved this story" in str(clash.value)
+    now = stored(story)
+    assert (now.body, now.version) == ("First writer's text.", 2)
+    assert StoryRevision.objects.filter(story=story).count() == 2
+    # Saved again from what is stored now, the second writer's text goes in.
+    saved = save(stale_copy, second, body="Second writer's text.", base_version=2)
+    assert (saved.body, saved.version) == ("Second writer's text.", 3)
+
+
+def test_a_save_without_a_title_is_refused_and_changes_nothing():
+    author = journalist()
+    story = story_create(author=author, title="Draft", body="One.")
+    with pytest.raises(ValidationError) as refused:
+        save(story, author, title="  ", body="Two.")
+    assert "title" in refused.value.message_dict
+    assert (stored(story).body, stored(story).version) == ("One.", 1)
+
+
+def test_a_marker_naming_no_citation_is_an_error_naming_the_marker():
+    author = journalist()
+    story = story_create(author=author, title="Draft", body="One.")
+    with pytest.raises(ValidationError) as refused:
+        save(story, author, body="Murati left.[^c999999]")
+    assert refused.value.message_dict["body"] == ["[^c999999] names no citation: check the number."]
+    assert stored(story).body == "One." and story.revisions.count() == 1
+
+
+def test_a_marker_naming_a_citation_not_attached_is_an_error():
+    author = journalist()
+    citation = pending_citation()
+    with pytest.raises(ValidationError) as refused:
+        story_create(author=author, title="Draft", body=f"Murati left.{citation.marker}")
+    assert refused.value.message_dict["body"] == [
+        f"{citation.marker} is not attached to this story: attach citation {citation.pk} "
+        "first, from the citation picker."
+    ]
+    assert not Story.objects.exists()
+    story = story_create(author=author, title="Draft", body="One.")
+    with pytest.raises(ValidationError):
+        save(story, author, body=f"Murati left.{citation.marker}")
+    story_attach(story=story, user=author, citations=[citation])
+    assert save(story, author, body=f"Murati left.{citation.marker}").version == 2
+
+
+def test_a_journalist_cannot_edit_another_journalists_draft():
+    """The design lets journalists edit their own drafts; editors edit any story."""
+    author, colleague = journalist(), journalist()
+    story = story_create(author=author, title="Draft", body="Mine.")
+    with pytest.raises(PermissionDenied):
+        save(story, colleague, body="Theirs.")
+    with pytest.raises(PermissionDenied):
+        story_attach(story=story, user=colleague, citations=[pending_citation()])
+    with pytest.raises(PermissionDenied):
+        story_submit(story=story, user=colleague)
+    assert stored(story).body == "Mine." and not stored(story).citations.exists()
+    assert save(story, editor(), body="Edited by the desk chief.").version == 2
+
+
+def test_a_reader_without_a_desk_role_cannot_start_a_story():
+    from people.tests.factories import UserFactory
+
+    with pytest.raises(PermissionDenied):
+        story_create(author=UserFactory(), title="Draft")
+    assert not Story.objects.exists()
+
+
+# Attaching ---------------------------------------------------------------------------------
+
+
+def test_attaching_a_move_attaches_its_citations_and_covers_its_person_and_organization():
+    author = journalist()
+    person, organization = PersonFactory(name="Mark Chen"), OrganizationFactory(name="OpenAI")
+    citation = pending_citation(person=person, organization=organization)
+    second = citation_add(role_change=citation.role_change, source=SourceFactory(), statement=None)
+    rejected = citation_add(role_change=citation.role_change, source=SourceFactory())
+    citation_decide(citation=rejected, editor=editor(), decision="rejected", note="Not him.")
+    story = story_create(author=author, title="Draft")
+    story_attach(story=story, user=author, role_changes=[citation.role_change])
+    assert set(story.citations.values_list("pk", flat=True)) == {citation.pk, second.pk}
+    assert list(story.role_changes.all()) == [citation.role_change]
+    assert list(story.people.all()) == [person]
+    assert list(story.organizations.all()) == [organization]
+
+
+def test_attaching_one_citation_covers_its_move_but_not_the_moves_other_citations():
+    author = journalist()
+    citation = pending_citation()
+    other = citation_add(role_change=citation.role_change, source=SourceFactory(), statement=None)
+    story = story_create(author=author, title="Draft")
+    story_attach(story=story, user=author, citations=[citation])
+    assert list(story.citations.all()) == [citation]
+    assert list(story.role_changes.all()) == [citation.role_change]
+    assert other not in story.citations.all()
+
+
+def test_a_rejected_citation_cannot_be_attached():
+    author = journalist()
+    citation = pending_citation()
+    citation_decide(citation=citation, editor=editor(), decision="rejected", note="Made up.")
+    story = story_create(author=author, title="Draft")
+    with pytest.raises(ValidationError) as refused:
+        story_attach(story=story, user=author, citations=[citation])
+    assert refused.value.message_dict["citations"] == [
+        f"Citation {citation.pk} was rejected by an editor."
+    ]
+    assert not story.citations.exists() and not story.role_changes.exists()
+
+
+def test_nothing_unverified_joins_a_published_story():
+    story = published_citing(verified_citation())
+    pending = pending_citation(person=PersonFactory(name="Mira Murati"), title="CEO")
+    with pytest.raises(ValidationError) as refused:
+        story_attach(story=story, user=editor(), citations=[pending])
+    assert refused.value.message_dict["citations"] == [
+        f"Citation {pending.pk} (Mira Murati, CEO) is pending, not verified."
+    ]
+    assert pending not in story.citations.all()
+
+
+def test_a_citation_is_detached_only_once_the_body_no_longer_cites_it():
+    author = journalist()
+    citation = pending_citation()
+    story = draft_citing(author, citation)
+    with pytest.raises(ValidationError) as refused:
+        story_detach_citation(story=story, user=author, citation=citation)
+    assert refused.value.message_dict["citations"] == [
+        f"The body still cites {citation.marker}: remove the marker first."
+    ]
+    assert citation in story.citations.all()
+    story = save(story, author, body="No claim left.")
+    story_detach_citation(story=story, user=author, citation=citation)
+    assert not story.citations.exists()
+
+
+def test_detaching_a_move_detaches_its_citations_unless_the_body_cites_one():
+    author = journalist()
+    citation = pending_citation()
+    kept = pending_citation()
+    story = story_create(author=author, title="Draft")
+    story_attach(story=story, user=author, role_changes=[citation.role_change, kept.role_change])
+    story = save(story, author, body=f"Claim.{citation.marker}")
+    with pytest.raises(ValidationError) as refused:
+        story_detach_role_change(story=story, user=author, role_change=citation.role_change)
+    assert refused.value.message_dict["role_changes"] == [
+        f"The body still cites {citation.marker}, which supports this move: "
+        "remove the marker first."
+    ]
+    assert set(story.role_changes.all()) == {citation.role_change, kept.role_change}
+    story = save(story, author, body="No claim left.")
+    story_detach_role_change(story=story, user=author, role_change=citation.role_change)
+    assert list(story.role_changes.all()) == [kept.role_change]
+    assert list(story.citations.all()) == [kept]
+
+
+# Review and publishing (rule 4) ----------------------------------------------------------
+
+
+def test_submitting_sends_a_draft_to_review_and_clears_an_old_note():
+    author = journalist()
+    story = draft_citing(author, verified_citation())
+    story_submit(story=story, user=author)
+    story_send_back(story=story, editor=editor(), note="Say when she left.")
+    assert stored(story).review_note == "Say when she left."
+    story_submit(story=story, user=author)
+    assert (stored(story).status, stored(story).review_note) == (StoryStatus.IN_REVIEW, "")
+    with pytest.raises(ValidationError):
+        story_submit(story=story, user=author)
+
+
+def test_sending_back_needs_a_note_and_returns_the_story_to_its_authors():
+    author = journalist()
+    story = draft_citing(author, verified_citation())
+    story_submit(story=story, user=author)
+    with pytest.raises(ValidationError) as refused:
+        story_send_back(story=story, editor=editor(), note="   ")
+    assert "note" in refused.value.message_dict
+    assert stored(story).status == StoryStatus.IN_REVIEW
+    with pytest.raises(PermissionDenied):
+        story_send_back(story=story, editor=journalist(), note="Looks wrong.")
+    story_send_back(story=story, editor=editor(), note="Name the source of the CTO claim.")
+    sent_back = stored(story)
+    assert sent_back.status == StoryStatus.DRAFT
+    assert sent_back.review_note == "Name the source of the CTO claim."
+    assert save(sent_back, author, body=sent_back.body + " More.").version == sent_back.version + 1
+
+
+def test_publishing_is_refused_naming_every_citation_that_is_not_verified():
+    chief = editor()
+    verified = verified_citation()
+    pending = pending_citation(person=PersonFactory(name="Mira Murati"), title="CTO")
+    disputed = pending_citation(person=PersonFactory(name="Matt Knight"), title="CIO")
+    citation_decide(citation=disputed, editor=chief, decision="disputed", note="Says CISO.")
+    author = journalist()
+    story = draft_citing(author, verified, pending, disputed)
+    story_submit(story=story, user=author)
+    with pytest.raises(StoryNotPublishable) as refused:
+        story_publish(story=story, editor=chief)
+    assert refused.value.messages == [
+        f"Citation {pending.pk} (Mira Murati, CTO) is pending, not verified.",
+        f"Citation {disputed.pk} (Matt Knight, CIO) is disputed, not verified.",
+    ]
+    assert [citation.pk for citation in refused.value.blocking] == [pending.pk, disputed.pk]
+    unchanged = stored(story)
+    assert unchanged.status == StoryStatus.IN_REVIEW and unchanged.first_published_at is None
+
+
+def test_an_attached_citation_the_body_does_not_cite_still_blocks_publication():
+    author = journalist()
+    story = draft_citing(author, verified_citation())
+    loose = pending_citation()
+    story_attach(story=story, user=author, citations=[loose])
+    story_submit(story=story, user=author)
+    with pytest.raises(StoryNotPublishable) as refused:
+        story_publish(story=story, editor=editor())
+    assert [citation.pk for citation in refused.value.blocking] == [loose.pk]
+
+
+def test_publishing_sets_first_published_once_and_only_editors_publish():
+    author = journalist()
+    citation = pending_citation()
+    story = draft_citing(author, citation)
+    story_submit(story=story, user=author)
+    with pytest.raises(PermissionDenied):
+        story_publish(story=story, editor=author)
+    assert stored(story).status == StoryStatus.IN_REVIEW
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    published = story_publish(story=story, editor=editor())
+    assert published.status == StoryStatus.PUBLISHED
+    assert published.first_published_at is not None
+    assert published.last_updated_at == published.first_published_at
+    first = published.first_published_at
+    story_add_correction(story=published, editor=editor(), text="The date was 25 September.")
+    assert stored(story).first_published_at == first
+    assert stored(story).last_updated_at > first
+
+
+def test_a_draft_cannot_be_published_without_review():
+    author = journalist()
+    story = draft_citing(author, verified_citation())
+    with pytest.raises(ValidationError) as refused:
+        story_publish(story=story, editor=editor())
+    assert "Only a story in review can be published" in refused.value.messages[0]
+    assert stored(story).status == StoryStatus.DRAFT
+
+
+def test_a_published_story_is_edited_by_editors_only():
+    story = published_citing(verified_citation())
+    author = story.authors.get()
+    with pytest.raises(PermissionDenied):
+        save(story, author, body=story.body + " Sneaked in.")
+    edited = save(story, editor(), body=story.body + " Updated.")
+    assert edited.version == story.version + 1
+    assert edited.last_updated_at > story.first_published_at
+
+
+def test_withdrawing_needs_a_note_and_an_editor_and_freezes_the_story():
+    story = published_citing(verified_citation())
+    with pytest.raises(ValidationError):
+        story_withdraw(story=story, editor=editor(), note="")
+    with pytest.raises(PermissionDenied):
+        story_withdraw(story=story, editor=story.authors.get(), note="Wrong.")
+    assert stored(story).status == StoryStatus.PUBLISHED
+    story_withdraw(story=story, editor=editor(), note="The move was never confirmed.")
+    withdrawn = stored(story)
+    assert withdrawn.status == StoryStatus.WITHDRAWN
+    assert withdrawn.withdrawal_note == "The move was never confirmed."
+    assert not Story.objects.published().filter(pk=story.pk).exists()
+    with pytest.raises(PermissionDenied):
+        save(withdrawn, editor(), body="Back from the dead.")
+    with pytest.raises(ValidationError):
+        story_publish(story=withdrawn, editor=editor())
+
+
+# Corrections -------------------------------------------------------------------------------
+
+
+def test_corrections_are_dated_appended_in_order_and_mark_the_story_corrected():
+    story = published_citing(verified_citation())
+    chief = editor()
+    first = story_add_correction(story=story, editor=chief, text="  She left on 25 September. ")
+    second = story_add_correction(story=story, editor=chief, text="Her title was CTO.")
+    assert first.text == "She left on 25 September."
+    assert first.created_at <= second.created_at and first.created_by_id == chief.pk
+    assert list(stored(story).corrections.values_list("text", flat=True)) == [
+        "She left on 25 September.",
+        "Her title was CTO.",
+    ]
+    assert stored(story).status == StoryStatus.CORRECTED
+    # Editing the story later keeps every correction.
+    save(stored(story), chief, body=story.body + " Edited.")
+    assert stored(story).corrections.count() == 2
+
+
+def test_corrections_cannot_be_edited_or_deleted_away():
+    story = published_citing(verified_citation())
+    chief = editor()
+    story_add_correction(story=story, editor=chief, text="She left on 25 September.")
+    assert not chief.has_perm("stories.change_correction")
+    assert not chief.has_perm("stories.delete_correction")
+    with pytest.raises(ProtectedError):
+        Story.objects.filter(pk=story.pk).delete()
+    assert Correction.objects.filter(story=story).count() == 1
+
+
+def test_corrections_need_text_an_editor_and_a_published_story():
+    author = journalist()
+    draft = draft_citing(author, verified_citation())
+    with pytest.raises(ValidationError):
+        story_add_correction(story=draft, editor=editor(), text="Too early.")
+    story = published_citing(verified_citation())
+    with pytest.raises(ValidationError):
+        story_add_correction(story=story, editor=editor(), text="  ")
+    with pytest.raises(PermissionDenied):
+        story_add_correction(story=story, editor=journalist(), text="From a journalist.")
+    assert not Correction.objects.exists()
+
+
+# Rule 6: retractions reach stories ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("decision", ["disputed", "rejected"])
+def test_a_citation_disputed_after_publication_flags_every_story_relying_on_it(decision):
+    shared = verified_citation()
+    other = verified_citation()
+    first, second = published_citing(shared), published_citing(shared, other)
+    unrelated = published_citing(other)
+    in_review = draft_citing(journalist(), shared)
+    citation_decide(citation=shared, editor=editor(), decision=decision, note="Not in the post.")
+    flags = CorrectionFlag.objects.filter(resolved_at__isnull=True)
+    assert set(flags.values_list("story", "citation")) == {
+        (first.pk, shared.pk),
+        (second.pk, shared.pk),
+    }
+    assert all(
+        reason == f"Citation {shared.pk} was {decision}: Not in the post."
+        for reason in flags.values_list("reason", flat=True)
+    )
+    assert not CorrectionFlag.objects.filter(story__in=[unrelated, in_review]).exists()
+
+
+def test_a_flag_names_the_latest_decision_and_is_not_doubled():
+    citation = verified_citation()
+    story = published_citing(citation)
+    chief = editor()
+    citation_decide(citation=citation, editor=chief, decision="disputed", note="Unclear.")
+    citation_decide(citation=citation, editor=chief, decision="rejected", note="Misquoted.")
+    flag = CorrectionFlag.objects.get(story=story)
+    assert flag.reason == f"Citation {citation.pk} was rejected: Misquoted."
+
+
+def test_a_correction_resolves_the_flags_and_a_new_retraction_flags_again():
+    citation = verified_citation()
+    story = published_citing(citation)
+    chief = editor()
+    citation_decide(citation=citation, editor=chief, decision="disputed", note="Unclear.")
+    correction = story_add_correction(story=story, editor=chief, text="We could not confirm.")
+    flag = CorrectionFlag.objects.get(story=story)
+    assert (flag.resolved_by_id, flag.correction_id) == (chief.pk, correction.pk)
+    assert flag.resolved_at is not None
+    citation_decide(citation=citation, editor=chief, decision="verified", note="Confirmed.")
+    citation_decide(citation=citation, editor=chief, decision="rejected", note="Retracted.")
+    assert CorrectionFlag.objects.filter(story=story, resolved_at__isnull=True).count() == 1
+
+
+def test_a_withdrawn_story_is_not_flagged():
+    citation = verified_citation()
+    story = published_citing(citation)
+    story_withdraw(story=story, editor=editor(), note="Pulled.")
+    citation_decide(citation=citation, editor=editor(), decision="rejected", note="Made up.")
+    assert not CorrectionFlag.objects.exists()
