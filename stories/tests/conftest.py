@@ -12,16 +12,17 @@ import importlib
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import post_migrate
 
-GROUP_MIGRATIONS = {
-    "people": "people.migrations.0003_groups",
-    "stories": "stories.migrations.0002_groups",
-}
+GROUP_MIGRATIONS = [
+    ("people", "people.migrations.0003_groups"),
+    ("stories", "stories.migrations.0002_groups"),
+    ("stories", "stories.migrations.0004_story_groups"),
+]
 
 
 def _restore_desk_groups(sender, using="default", **kwargs) -> None:
     if sender.label != "stories":  # the last of the two apps: every permission exists
         return
-    for app_label, module in GROUP_MIGRATIONS.items():
+    for app_label, module in GROUP_MIGRATIONS:
         migration = importlib.import_module(module)
         for name, codenames in (
             ("Journalists", migration.JOURNALIST),
