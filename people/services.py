@@ -14,7 +14,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from newsroom.audit import audit_record
 from newsroom.dates import PartialDate
+from newsroom.models import AuditAction
 from people.models import (
     Organization,
     OrganizationName,
@@ -197,6 +199,7 @@ def role_change_record(
         _validate(change)
         change.save()
         _rebuild(change)
+        audit_record(action=AuditAction.ROLE_CHANGE_RECORDED, obj=change, actor=recorded_by)
     return change
 
 
@@ -206,6 +209,7 @@ def role_change_update(*, role_change: RoleChange, **changes: object) -> RoleCha
     Accepts the keyword arguments of :func:`role_change_record` (``title`` and
     ``previous_title`` name posts). Refused edits raise ``ValidationError`` and change nothing.
     """
+    edited = "Changed: " + ", ".join(sorted(changes)) if changes else ""
     with transaction.atomic():
         before = (role_change.person_id, role_change.organization_id)
         organization = changes.pop("organization", role_change.organization)
@@ -236,6 +240,7 @@ def role_change_update(*, role_change: RoleChange, **changes: object) -> RoleCha
         _rebuild(role_change)
         if before != (role_change.person_id, role_change.organization_id):
             _rebuild_pair(*before, role_change)
+        audit_record(action=AuditAction.ROLE_CHANGE_EDITED, obj=role_change, detail=edited)
     return role_change
 
 
@@ -255,6 +260,7 @@ def role_change_delete(*, role_change: RoleChange) -> None:
     """Delete a role change and rebuild the tenures it shaped."""
     with transaction.atomic():
         pair = (role_change.person_id, role_change.organization_id)
+        audit_record(action=AuditAction.ROLE_CHANGE_DELETED, obj=role_change)
         role_change.delete()
         _rebuild_pair(*pair, role_change)
 

@@ -38,7 +38,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from psycopg import errors as psycopg_errors
 
+from newsroom.audit import audit_record
 from newsroom.dates import InvalidPartialDate, PartialDate
+from newsroom.models import AuditAction
 from newsroom.progress import Stream, progress
 from newsroom.slugs import unique_slugs
 from people.models import (
@@ -399,6 +401,7 @@ def moves_import(
     recorded_by: AbstractBaseUser | None = None,
     dry_run: bool = False,
     stream: Stream | None = None,
+    audit_action: AuditAction = AuditAction.MOVES_IMPORTED,
 ) -> ImportResult:
     """Import checked rows, all or nothing; with ``dry_run`` check everything, write nothing.
 
@@ -423,6 +426,11 @@ def moves_import(
             _Importer(parsed, result, verified_by, recorded_by, stream).run()
             if dry_run:
                 raise _DryRun
+            audit_record(
+                action=audit_action,
+                actor=recorded_by,
+                detail=f"{parsed.filename}: {result.summary()}",
+            )
     except _Refused as refused:
         result.errors = _in_line_order(refused.errors)
         result.outcomes = {}

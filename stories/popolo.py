@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from newsroom.dates import InvalidPartialDate, PartialDate
+from newsroom.models import AuditAction
 from newsroom.progress import Stream
 from people.models import (
     Organization,
@@ -336,7 +337,11 @@ def popolo_import(
                 raise _Invalid
             parsed = ParsedFile(filename=filename, digest="", rows=rows)
             result = moves_import(
-                parsed=parsed, verified_by=verified_by, recorded_by=recorded_by, stream=stream
+                parsed=parsed,
+                verified_by=verified_by,
+                recorded_by=recorded_by,
+                stream=stream,
+                audit_action=AuditAction.POPOLO_IMPORTED,
             )
             result.dry_run = dry_run
             result.people_created += reader.created["people"]

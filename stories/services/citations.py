@@ -17,7 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from newsroom.audit import audit_record
 from newsroom.dates import PartialDate
+from newsroom.models import AuditAction
 from people.models import Organization, Person, RoleChange, RoleChangeKind
 from people.services import role_change_record, role_change_set_public
 from stories.canonical import InvalidSourceURL, canonical_url
@@ -334,6 +336,12 @@ def citation_decide(
             from_state=locked.state,
             to_state=decision,
             note=note,
+        )
+        audit_record(
+            action=AuditAction.CITATION_DECIDED,
+            obj=locked,
+            actor=editor,
+            detail=f"{locked.state} → {decision}" + (f": {note}" if note else ""),
         )
         locked.state = decision
         locked.decided_by = editor

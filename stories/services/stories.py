@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from newsroom.audit import audit_record
+from newsroom.models import AuditAction
 from newsroom.slugs import unique_slug
 from people.models import Organization, Person, RoleChange
 from stories.models import (
@@ -338,6 +340,9 @@ def story_send_back(*, story: Story, editor: AbstractBaseUser, note: str) -> Sto
         locked.status = StoryStatus.DRAFT
         locked.review_note = note.strip()
         locked.save(update_fields=["status", "review_note", "updated_at"])
+        audit_record(
+            action=AuditAction.STORY_SENT_BACK, obj=locked, actor=editor, detail=note.strip()
+        )
     return locked
 
 
@@ -370,6 +375,7 @@ def story_publish(*, story: Story, editor: AbstractBaseUser) -> Story:
         locked.last_updated_at = now
         locked.review_note = ""
         locked.save()
+        audit_record(action=AuditAction.STORY_PUBLISHED, obj=locked, actor=editor)
     return locked
 
 
@@ -385,6 +391,9 @@ def story_withdraw(*, story: Story, editor: AbstractBaseUser, note: str) -> Stor
         locked.status = StoryStatus.WITHDRAWN
         locked.withdrawal_note = note.strip()
         locked.save(update_fields=["status", "withdrawal_note", "updated_at"])
+        audit_record(
+            action=AuditAction.STORY_WITHDRAWN, obj=locked, actor=editor, detail=note.strip()
+        )
     return locked
 
 
@@ -406,6 +415,9 @@ def story_add_correction(*, story: Story, editor: AbstractBaseUser, text: str) -
         locked.save(update_fields=["status", "last_updated_at", "updated_at"])
         CorrectionFlag.objects.filter(story=locked, resolved_at__isnull=True).update(
             resolved_at=now, resolved_by=editor, correction=correction
+        )
+        audit_record(
+            action=AuditAction.STORY_CORRECTED, obj=locked, actor=editor, detail=text.strip()
         )
     return correction
 
