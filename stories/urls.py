@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stories.views import articles, desk, story_desk, verification
+from stories.views import articles, audit, desk, story_desk, verification
 
 app_name = "stories"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("desk/stories/<int:pk>/<slug:action>/", story_desk.story_workflow, name="story-workflow"),
     path("desk/review/", story_desk.review_queue, name="review-queue"),
     path("desk/verify/", verification.queue, name="verify-queue"),
+    path("desk/audit/", audit.audit_log, name="audit-log"),
     path("desk/citations/<int:pk>/", verification.citation_detail, name="citation-detail"),
     path("desk/citations/<int:pk>/decide/", verification.decide, name="citation-decide"),
     path("stories/", articles.story_list, name="story-list"),
