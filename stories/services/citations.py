@@ -324,10 +324,13 @@ def citation_decide(
             .select_related("decided_by")
             .get(pk=citation.pk)
         )
-        if expected_state is not None and locked.state != CitationState(expected_state):
-            raise CitationConflict(locked)
-        if locked.state == decision:
-            raise CitationConflict(locked)
+        if (
+            expected_state is not None and locked.state != CitationState(expected_state)
+        ) or locked.state == decision:
+            # Read again to name who decided: a row locked after waiting for another editor
+            # comes back at its latest version, but the editor joined to it is the one from
+            # before the wait (none, for a citation that was pending).
+            raise CitationConflict(Citation.objects.select_related("decided_by").get(pk=locked.pk))
         now = timezone.now()
         CitationDecision.objects.create(
             citation=locked,
