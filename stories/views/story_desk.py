@@ -7,8 +7,8 @@ import difflib
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -16,7 +16,14 @@ from django.views.decorators.vary import vary_on_headers
 from newsroom.permissions import is_editor
 from people.models import RoleChange
 from stories import services
-from stories.models import Citation, CorrectionFlag, Story, StoryLanguage, StoryStatus
+from stories.models import (
+    Citation,
+    CitationState,
+    CorrectionFlag,
+    Story,
+    StoryLanguage,
+    StoryStatus,
+)
 from stories.rendering import render_body
 from stories.views.access import desk_member_required, editor_required
 
@@ -111,16 +118,9 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit with a live preview. A stale save shows both versions; nothing typed is lost."""
     story = _story_for(request, pk)
     if request.method == "GET":
-        form = StoryForm(
-            initial={
-                "title": story.title,
-                "dek": story.dek,
-                "language": story.language,
-                "body": story.body,
-                "version": story.version,
-            }
+        return render(
+            request, "desk/story_edit.html", _editor_context(request, story, _form_for(story))
         )
-        return render(request, "desk/story_edit.html", _editor_context(request, story, form))
     form = StoryForm(request.POST)
     conflict = None
     status = 200
@@ -160,6 +160,19 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _form_for(story: Story) -> StoryForm:
+    """The editor's form holding the story as stored."""
+    return StoryForm(
+        initial={
+            "title": story.title,
+            "dek": story.dek,
+            "language": story.language,
+            "body": story.body,
+            "version": story.version,
+        }
+    )
+
+
 def _add_errors(form: forms.Form, refused: ValidationError) -> None:
     if hasattr(refused, "error_dict"):
         for field, errors in refused.message_dict.items():
@@ -180,8 +193,13 @@ def story_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @desk_member_required
+@vary_on_headers("HX-Request")
 def story_attach_search(request: HttpRequest, pk: int) -> HttpResponse:
-    """Moves and citations to attach, found by person, organization, title or quote."""
+    """Moves and citations to attach, found by person, organization, title or quote.
+
+    As you type (htmx) only the results are sent; without JavaScript the search form
+    submits here and gets the whole editor with the results in place.
+    """
     story = _story_for(request, pk)
     query = " ".join(request.GET.get("q", "").split())[:200]
     moves = []
@@ -196,14 +214,21 @@ def story_attach_search(request: HttpRequest, pk: int) -> HttpResponse:
             )
             .distinct()
             .for_display()
-            .prefetch_related("citations")
+            .prefetch_related(
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.exclude(state=CitationState.REJECTED)
+                    .select_related("source", "statement")
+                    .order_by("pk"),
+                )
+            )
             .order_by("-effective_date", "pk")[:20]
         )
-    return render(
-        request,
-        "desk/_story_attach_results.html",
-        {"story": story, "query": query, "moves": moves},
-    )
+    results = {"query": query, "moves": moves}
+    if request.htmx:
+        return render(request, "desk/_story_attach_results.html", {"story": story, **results})
+    form = _form_for(story)
+    return render(request, "desk/story_edit.html", _editor_context(request, story, form, **results))
 
 
 @require_POST
@@ -233,14 +258,25 @@ def story_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @desk_member_required
 def story_detach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Detach a citation, or stop covering a move (``role_change``) and its citations."""
     story = _story_for(request, pk)
-    citation = get_object_or_404(Citation, pk=request.POST.get("citation", 0) or 0)
     try:
-        services.story_detach_citation(story=story, user=request.user, citation=citation)
+        if "role_change" in request.POST:
+            move = get_object_or_404(RoleChange, pk=_id(request.POST["role_change"]))
+            services.story_detach_role_change(story=story, user=request.user, role_change=move)
+        else:
+            citation = get_object_or_404(Citation, pk=_id(request.POST.get("citation", "")))
+            services.story_detach_citation(story=story, user=request.user, citation=citation)
     except ValidationError as refused:
         for message in refused.messages:
             messages.error(request, message)
+    else:
+        messages.success(request, "Detached.")
     return _back_to_editor(request, story)
+
+
+def _id(value: str) -> int:
+    return int(value) if value.isdigit() else 0
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -285,9 +321,9 @@ WORKFLOW = {
 @desk_member_required
 def story_workflow(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Submit, send back, publish, withdraw or correct; refusals are shown on the editor."""
-    story = _story_for(request, pk)
     if action not in WORKFLOW:
-        raise PermissionDenied("Unknown action.")
+        raise Http404("No such action on a story.")
+    story = _story_for(request, pk)
     if action != "submit" and not is_editor(request.user):
         raise PermissionDenied("Only editors can do this.")
     act, done = WORKFLOW[action]

@@ -1,0 +1,661 @@
+"""The story desk as journalists and editors use it: editor, preview, attach, review, publish."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from people.tests.factories import PersonFactory, UserFactory, editor, journalist
+from stories.models import Citation, CorrectionFlag, Story, StoryStatus
+from stories.services import (
+    citation_decide,
+    story_attach,
+    story_create,
+    story_publish,
+    story_save,
+    story_submit,
+)
+from stories.tests.factories import pending_citation
+
+pytestmark = pytest.mark.django_db
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def verified_citation(**kwargs) -> Citation:
+    citation = pending_citation(**kwargs)
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    return citation
+
+
+def draft(author, *citations, title="Who runs OpenAI now", body=None) -> Story:
+    story = story_create(author=author, title=title, body="Intro.")
+    if citations:
+        story_attach(story=story, user=author, citations=citations)
+    if body is None:
+        body = " ".join(f"Claim {n}.{c.marker}" for n, c in enumerate(citations, 1)) or "Intro."
+    return story_save(
+        story=story,
+        editor=author,
+        base_version=story.version,
+        title=story.title,
+        dek=story.dek,
+        body=body,
+        language=story.language,
+    )
+
+
+def in_review(author, *citations, **kwargs) -> Story:
+    story = draft(author, *citations, **kwargs)
+    return story_submit(story=story, user=author)
+
+
+def edit_url(story) -> str:
+    return reverse("stories:story-edit", args=[story.pk])
+
+
+def workflow_url(story, action) -> str:
+    return reverse("stories:story-workflow", args=[story.pk, action])
+
+
+def form_data(story, **changes) -> dict:
+    data = {
+        "title": story.title,
+        "dek": story.dek,
+        "language": story.language,
+        "body": story.body,
+        "version": story.version,
+    }
+    data.update(changes)
+    return data
+
+
+def stored(story) -> Story:
+    return Story.objects.get(pk=story.pk)
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.fixture
+def author():
+    return journalist(username="reporter")
+
+
+@pytest.fixture
+def author_client(client, author):
+    client.force_login(author)
+    return client
+
+
+@pytest.fixture
+def editor_client():
+    client = Client()
+    client.force_login(editor(username="chief"))
+    return client
+
+
+# Writing -----------------------------------------------------------------------------------
+
+
+def test_a_journalist_starts_a_draft_and_lands_on_its_editor(author_client, author):
+    response = author_client.post(
+        reverse("stories:story-new"),
+        {"title": "Who runs OpenAI now", "dek": "", "language": "en", "body": "First words."},
+    )
+    story = Story.objects.get()
+    assert response.status_code == 302 and response["Location"] == edit_url(story)
+    assert list(story.authors.all()) == [author]
+    page = html(author_client.get(edit_url(story)))
+    assert "First words." in page and 'name="version" value="1"' in page
+
+
+def test_a_new_draft_citing_a_citation_not_attached_is_refused_with_the_marker(author_client):
+    citation = pending_citation()
+    response = author_client.post(
+        reverse("stories:story-new"),
+        {"title": "Draft", "dek": "", "language": "en", "body": f"Claim.{citation.marker}"},
+    )
+    assert response.status_code == 200
+    assert f"{citation.marker} is not attached to this story" in html(response)
+    assert not Story.objects.exists()
+
+
+def test_the_editor_shows_the_text_the_attached_citations_and_their_markers(author_client, author):
+    citation = pending_citation(person=PersonFactory(name="Mark Chen"), title="Chief Research")
+    story = draft(author, citation)
+    page = html(author_client.get(edit_url(story)))
+    assert f"Claim 1.{citation.marker}" in page
+    assert f'data-insert-marker="{citation.marker}"' in page
+    assert "Mark Chen" in page and citation.statement.quote in page
+    assert 'href="#source-1" class="footnote-link"' in page
+
+
+def test_saving_keeps_a_revision_and_goes_back_to_the_editor(author_client, author):
+    story = draft(author)
+    response = author_client.post(edit_url(story), form_data(story, body="Second take."))
+    assert response.status_code == 302 and response["Location"] == edit_url(story)
+    saved = stored(story)
+    assert (saved.body, saved.version) == ("Second take.", story.version + 1)
+    assert saved.revisions.count() == story.version + 1
+
+
+def test_a_broken_marker_is_shown_in_the_editor_and_nothing_is_saved(author_client, author):
+    story = draft(author)
+    response = author_client.post(edit_url(story), form_data(story, body="Claim.[^c987654]"))
+    assert response.status_code == 400
+    assert "[^c987654] names no citation: check the number." in html(response)
+    assert "Claim.[^c987654]" in html(response)
+    assert stored(story).body == story.body
+
+
+def test_the_live_preview_is_the_partial_rendered_and_sanitized(author_client, author):
+    citation = pending_citation()
+    story = draft(author, citation)
+    body = (
+        f"**Bold** claim.{citation.marker}\n\n<script>alert(1)</script>\n\n"
+        '<img src=x onerror="alert(2)">\n\n[click](javascript:alert(3)) [^c987654]'
+    )
+    response = author_client.post(
+        reverse("stories:story-preview", args=[story.pk]),
+        form_data(story, body=body),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    fragment = html(response)
+    assert fragment.lstrip().startswith('<section id="preview"')
+    assert "<html" not in fragment and "<form" not in fragment
+    assert "<strong>Bold</strong>" in fragment
+    assert '<a href="#source-1" class="footnote-link"' in fragment
+    assert citation.statement.quote in fragment  # the Sources list under the preview
+    assert "<script" not in fragment and "<img" not in fragment
+    assert not re.search(r"href=\S*javascript", fragment, re.I)
+    assert not re.search(r"<[^>]+\son[a-z]+=", fragment)
+    assert "[^c987654] names no citation" in fragment
+    assert stored(story).body == story.body  # a preview saves nothing
+
+
+# Two writers -------------------------------------------------------------------------------
+
+
+def test_a_stale_save_shows_both_versions_and_keeps_everything_the_second_writer_typed(
+    author, editor_client
+):
+    story = draft(author, body="The original text.")
+    first = Client()
+    first.force_login(author)
+    loaded_version = story.version
+    first.post(edit_url(story), form_data(story, body="The first writer's text."))
+    theirs = stored(story)
+
+    response = editor_client.post(
+        edit_url(story),
+        form_data(
+            story,
+            title="A sharper headline",
+            dek="A dek the second writer wrote",
+            body="The second writer's <careful> text.",
+            version=loaded_version,
+        ),
+    )
+    assert response.status_code == 409
+    page = html(response)
+    conflict = page[page.index('<section class="conflict"') : page.index("</section>")]
+    assert "Someone else saved first" in conflict
+    assert "reporter saved this story" in conflict
+    their_side, your_side = conflict.split("Your version")
+    assert "The first writer&#x27;s text." in their_side
+    assert "The second writer&#x27;s &lt;careful&gt; text." in your_side
+    assert "A sharper headline" in your_side and "A dek the second writer wrote" in your_side
+    form = page[page.index('<form method="post" action="' + edit_url(story)) :]
+    assert "The second writer&#x27;s &lt;careful&gt; text.</textarea>" in form
+    assert 'value="A sharper headline"' in form
+    assert 'value="A dek the second writer wrote"' in form
+    assert f'name="version" value="{theirs.version}"' in form
+    assert stored(story).body == "The first writer's text."
+    assert stored(story).version == theirs.version
+
+    # Saving again from the conflict page (now based on their version) goes through.
+    again = editor_client.post(
+        edit_url(story), form_data(theirs, body="Merged text.", version=theirs.version)
+    )
+    assert again.status_code == 302
+    assert (stored(story).body, stored(story).version) == ("Merged text.", theirs.version + 1)
+
+
+# Attaching ---------------------------------------------------------------------------------
+
+
+def test_moves_and_citations_are_found_as_you_type(author_client, author):
+    mark = pending_citation(person=PersonFactory(name="Mark Chen"), title="Chief Research")
+    pending_citation(person=PersonFactory(name="Mira Murati"), title="CTO")
+    story = draft(author)
+    url = reverse("stories:story-attach-search", args=[story.pk])
+    response = author_client.get(url, {"q": "mark ch"}, HTTP_HX_REQUEST="true")
+    fragment = html(response)
+    assert response.status_code == 200 and "HX-Request" in response["Vary"]
+    assert fragment.lstrip().startswith('<div id="attach-results"')
+    assert "Mark Chen" in fragment and "Mira Murati" not in fragment
+    assert f'name="role_change" value="{mark.role_change_id}"' in fragment
+    assert f'name="citation" value="{mark.pk}"' in fragment
+    by_quote = html(author_client.get(url, {"q": mark.statement.quote[:20]}, HTTP_HX_REQUEST="1"))
+    assert "Mark Chen" in by_quote
+    nothing = html(author_client.get(url, {"q": "nobody at all"}, HTTP_HX_REQUEST="true"))
+    assert "No move matches “nobody at all”" in nothing
+
+
+def test_the_attach_search_works_without_javascript(author_client, author):
+    pending_citation(person=PersonFactory(name="Mark Chen"))
+    story = draft(author)
+    response = author_client.get(
+        reverse("stories:story-attach-search", args=[story.pk]), {"q": "Mark"}
+    )
+    page = html(response)
+    assert "<html" in page and 'name="body"' in page
+    assert "Mark Chen" in page and 'value="Mark"' in page
+
+
+def test_attaching_a_move_brings_its_citations_into_the_picker(author_client, author):
+    citation = pending_citation(person=PersonFactory(name="Mark Chen"))
+    story = draft(author)
+    response = author_client.post(
+        reverse("stories:story-attach", args=[story.pk]),
+        {"role_change": citation.role_change_id},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 204 and response["HX-Refresh"] == "true"
+    assert list(stored(story).citations.all()) == [citation]
+    page = html(author_client.get(edit_url(story)))
+    assert f'data-insert-marker="{citation.marker}"' in page
+
+
+def test_attaching_and_detaching_one_citation_without_javascript(author_client, author):
+    citation = pending_citation()
+    story = draft(author)
+    response = author_client.post(
+        reverse("stories:story-attach", args=[story.pk]), {"citation": citation.pk}, follow=True
+    )
+    assert response.redirect_chain == [(edit_url(story), 302)]
+    assert "Attached." in messages_of(response)
+    assert list(stored(story).citations.all()) == [citation]
+    response = author_client.post(
+        reverse("stories:story-detach", args=[story.pk]), {"citation": citation.pk}, follow=True
+    )
+    assert "Detached." in messages_of(response)
+    assert not stored(story).citations.exists()
+
+
+def test_a_cited_citation_cannot_be_detached_and_the_editor_says_why(author_client, author):
+    citation = pending_citation()
+    story = draft(author, citation)
+    response = author_client.post(
+        reverse("stories:story-detach", args=[story.pk]), {"citation": citation.pk}, follow=True
+    )
+    assert f"The body still cites {citation.marker}: remove the marker first." in messages_of(
+        response
+    )
+    assert list(stored(story).citations.all()) == [citation]
+
+
+def test_a_covered_move_is_detached_with_its_citations(author_client, author):
+    citation = pending_citation(person=PersonFactory(name="Mark Chen"))
+    story = draft(author)
+    story_attach(story=story, user=author, role_changes=[citation.role_change])
+    page = html(author_client.get(edit_url(story)))
+    assert f'name="role_change" value="{citation.role_change_id}"' in page
+    response = author_client.post(
+        reverse("stories:story-detach", args=[story.pk]),
+        {"role_change": citation.role_change_id},
+    )
+    assert response.status_code == 302
+    assert not stored(story).role_changes.exists() and not stored(story).citations.exists()
+
+
+def test_a_rejected_citation_is_refused_with_a_message(author_client, author):
+    citation = pending_citation()
+    citation_decide(citation=citation, editor=editor(), decision="rejected", note="Made up.")
+    story = draft(author)
+    response = author_client.post(
+        reverse("stories:story-attach", args=[story.pk]), {"citation": citation.pk}, follow=True
+    )
+    assert f"Citation {citation.pk} was rejected by an editor." in messages_of(response)
+    assert not stored(story).citations.exists()
+
+
+# Review and publishing ---------------------------------------------------------------------
+
+
+def test_the_author_submits_and_the_story_waits_in_the_review_queue(
+    author_client, author, editor_client
+):
+    story = draft(author, pending_citation())
+    response = author_client.post(workflow_url(story, "submit"), follow=True)
+    assert "Sent to the editors for review." in messages_of(response)
+    assert stored(story).status == StoryStatus.IN_REVIEW
+    queue = html(editor_client.get(reverse("stories:review-queue")))
+    assert f'href="{edit_url(story)}"' in queue and "by reporter" in queue
+
+
+def test_publishing_is_refused_naming_each_blocking_citation_with_a_link_to_check_it(
+    author, editor_client
+):
+    chief = editor()
+    verified = verified_citation()
+    pending = pending_citation(person=PersonFactory(name="Mira Murati"), title="CTO")
+    disputed = pending_citation(person=PersonFactory(name="Matt Knight"), title="CIO")
+    citation_decide(citation=disputed, editor=chief, decision="disputed", note="Says CISO.")
+    story = in_review(author, verified, pending, disputed)
+
+    response = editor_client.post(workflow_url(story, "publish"), follow=True)
+    assert response.redirect_chain == [(edit_url(story), 302)]
+    assert messages_of(response) == [
+        "Not published: every citation must be verified first.",
+        f"Citation {pending.pk} (Mira Murati, CTO) is pending, not verified.",
+        f"Citation {disputed.pk} (Matt Knight, CIO) is disputed, not verified.",
+    ]
+    page = html(response)
+    blockers = page[page.index("Cannot be published yet") :]
+    queue_link = (
+        f'href="/desk/verify/?person={pending.role_change.person.slug}#citation-{pending.pk}"'
+    )
+    assert queue_link in blockers
+    assert f'href="/desk/citations/{disputed.pk}/"' in blockers
+    assert f"citation-{verified.pk}" not in blockers
+    assert stored(story).status == StoryStatus.IN_REVIEW
+
+    # The queue link lands on the pending citation's row.
+    queue = html(editor_client.get(queue_link[6:-1].split("#")[0]))
+    assert f'id="citation-{pending.pk}"' in queue
+
+
+def test_an_editor_publishes_once_every_citation_is_verified(author, editor_client):
+    citation = pending_citation()
+    story = in_review(author, citation)
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    response = editor_client.post(workflow_url(story, "publish"), follow=True)
+    assert "Published." in messages_of(response)
+    published = stored(story)
+    assert published.status == StoryStatus.PUBLISHED and published.first_published_at
+    assert Client().get(published.get_absolute_url()).status_code == 200
+
+
+def test_sending_back_needs_a_note_that_the_author_then_reads(author, author_client, editor_client):
+    story = in_review(author, pending_citation())
+    response = editor_client.post(workflow_url(story, "send-back"), {"note": " "}, follow=True)
+    assert "Tell the authors what to fix." in messages_of(response)
+    assert stored(story).status == StoryStatus.IN_REVIEW
+    editor_client.post(workflow_url(story, "send-back"), {"note": "Which <b>date</b>?"})
+    assert stored(story).status == StoryStatus.DRAFT
+    page = html(author_client.get(edit_url(story)))
+    assert "Sent back by an editor" in page and "Which &lt;b&gt;date&lt;/b&gt;?" in page
+
+
+def test_an_editor_corrects_and_withdraws_a_published_story(author, editor_client):
+    story = in_review(author, verified_citation())
+    story_publish(story=story, editor=editor())
+    editor_client.post(workflow_url(story, "correct"), {"note": "She left on 25 September."})
+    assert list(stored(story).corrections.values_list("text", flat=True)) == [
+        "She left on 25 September."
+    ]
+    assert stored(story).status == StoryStatus.CORRECTED
+    response = editor_client.post(workflow_url(story, "withdraw"), {"note": ""}, follow=True)
+    assert "Say why the story is withdrawn." in messages_of(response)
+    editor_client.post(workflow_url(story, "withdraw"), {"note": "Unconfirmed."})
+    assert stored(story).status == StoryStatus.WITHDRAWN
+    assert Client().get(story.get_absolute_url()).status_code == 404
+
+
+def test_an_unknown_workflow_action_is_not_found(editor_client, author):
+    story = in_review(author)
+    assert editor_client.post(workflow_url(story, "explode")).status_code == 404
+
+
+# Rule 6 on the desk ------------------------------------------------------------------------
+
+
+def test_a_citation_disputed_after_publication_flags_the_story_on_the_editors_desk(
+    author, editor_client
+):
+    citation = verified_citation(person=PersonFactory(name="Mira Murati"))
+    story = in_review(author, citation, title="Murati leaves")
+    story_publish(story=story, editor=editor())
+    response = editor_client.post(
+        reverse("stories:citation-decide", args=[citation.pk]),
+        {"decision": "disputed", "note": "The post says March.", "seen_state": "verified"},
+    )
+    assert response.status_code == 302
+    queue = html(editor_client.get(reverse("stories:review-queue")))
+    flags = queue[queue.index("need a correction") : queue.index("Waiting for review")]
+    assert "Murati leaves" in flags
+    assert f"Citation {citation.pk} was disputed: The post says March." in flags
+    assert f'href="/desk/citations/{citation.pk}/"' in flags
+    assert "1 need a correction" in html(editor_client.get(reverse("stories:desk-home")))
+    page = html(editor_client.get(edit_url(story)))
+    assert "Needs a correction." in page and f"Citation {citation.pk} was disputed" in page
+
+    editor_client.post(workflow_url(story, "correct"), {"note": "The date was March."})
+    assert not CorrectionFlag.objects.filter(resolved_at__isnull=True).exists()
+    assert "No story needs a correction." in html(
+        editor_client.get(reverse("stories:review-queue"))
+    )
+
+
+# Revisions ---------------------------------------------------------------------------------
+
+
+def test_revisions_show_what_changed_between_two_of_them(author_client, author):
+    story = draft(author, body="Line one.\nLine two.")
+    for body in ("Line one.\nLine 2.", "Line one.\nLine 2.\nLine three."):
+        story = story_save(
+            story=story,
+            editor=author,
+            base_version=story.version,
+            title=story.title,
+            dek=story.dek,
+            body=body,
+            language=story.language,
+        )
+    url = reverse("stories:story-revisions", args=[story.pk])
+    latest = html(author_client.get(url))
+    assert "From revision 3 to revision 4" in latest
+    assert '<span class="diff-line diff-added">+Line three.</span>' in latest
+    page = html(author_client.get(url, {"a": 2, "b": 4}))
+    assert "From revision 2 to revision 4" in page
+    assert '<span class="diff-line diff-removed">-Line two.</span>' in page
+    assert '<span class="diff-line diff-added">+Line 2.</span>' in page
+    assert '<span class="diff-line diff-added">+Line three.</span>' in page
+    assert '<span class="diff-line diff-kept"> Line one.</span>' in page
+    assert "<td>reporter</td>" in page
+
+
+# Who may do what ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def story_urls(author):
+    story = in_review(author, pending_citation())
+    return story, {
+        "desk": [
+            ("get", edit_url(story)),
+            ("post", edit_url(story)),
+            ("post", reverse("stories:story-preview", args=[story.pk])),
+            ("get", reverse("stories:story-attach-search", args=[story.pk]) + "?q=a"),
+            ("post", reverse("stories:story-attach", args=[story.pk])),
+            ("post", reverse("stories:story-detach", args=[story.pk])),
+            ("get", reverse("stories:story-revisions", args=[story.pk])),
+            ("post", workflow_url(story, "submit")),
+            ("get", reverse("stories:story-new")),
+            ("post", reverse("stories:story-new")),
+        ],
+        "editor": [
+            ("get", reverse("stories:review-queue")),
+            ("post", workflow_url(story, "publish")),
+            ("post", workflow_url(story, "send-back")),
+            ("post", workflow_url(story, "withdraw")),
+            ("post", workflow_url(story, "correct")),
+        ],
+    }
+
+
+def test_anonymous_readers_are_sent_to_sign_in(client, story_urls):
+    story, urls = story_urls
+    for method, url in urls["desk"] + urls["editor"]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login") + "?next="), url
+    assert stored(story).status == StoryStatus.IN_REVIEW
+
+
+def test_a_reader_without_a_desk_role_gets_403(client, story_urls):
+    _, urls = story_urls
+    client.force_login(UserFactory())
+    for method, url in urls["desk"] + urls["editor"]:
+        assert getattr(client, method)(url).status_code == 403, url
+
+
+def test_a_journalist_gets_403_on_every_editor_action(author_client, story_urls):
+    story, urls = story_urls
+    for method, url in urls["editor"]:
+        response = getattr(author_client, method)(url, {"note": "Trying anyway."})
+        assert response.status_code == 403, url
+    assert stored(story).status == StoryStatus.IN_REVIEW
+    assert not stored(story).corrections.exists()
+
+
+def test_another_journalist_cannot_open_or_change_someone_elses_draft(client, story_urls):
+    story, urls = story_urls
+    client.force_login(journalist())
+    for method, url in urls["desk"][:-2]:
+        assert getattr(client, method)(url, form_data(story, body="Hijacked.")).status_code == (
+            403
+        ), url
+    assert stored(story).body != "Hijacked."
+
+
+def test_the_editor_page_is_read_only_once_the_author_cannot_edit(author, author_client):
+    story = in_review(author, verified_citation())
+    story_publish(story=story, editor=editor())
+    page = html(author_client.get(edit_url(story)))
+    assert "You cannot edit this story in its current state." in page
+    assert " readonly" in page
+    response = author_client.post(edit_url(story), form_data(story, body="Sneaked in."))
+    assert response.status_code == 403
+    assert stored(story).body != "Sneaked in."
+
+
+def test_every_story_write_needs_the_csrf_token(author, story_urls):
+    story, urls = story_urls
+    for user in (author, editor()):
+        strict = Client(enforce_csrf_checks=True)
+        strict.force_login(user)
+        for method, url in urls["desk"] + urls["editor"]:
+            if method == "post":
+                response = strict.post(url, {**form_data(story, body="Forged."), "note": "x"})
+                assert response.status_code == 403, url
+    unchanged = stored(story)
+    assert (unchanged.body, unchanged.status) == (story.body, StoryStatus.IN_REVIEW)
+    assert Story.objects.count() == 1
+
+
+def test_the_csrf_token_travels_with_htmx_requests(author):
+    story = draft(author)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(author)
+    page = html(strict.get(edit_url(story)))
+    token = re.search(r'"x-csrftoken": "([^"]+)"', page).group(1)
+    response = strict.post(
+        reverse("stories:story-preview", args=[story.pk]),
+        form_data(story, body="*Typed*"),
+        HTTP_HX_REQUEST="true",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert response.status_code == 200 and "<em>Typed</em>" in html(response)
+
+
+# Query counts ------------------------------------------------------------------------------
+
+
+def _add_citations(story, author, count):
+    citations = [pending_citation() for _ in range(count)]
+    for citation in citations[::2]:
+        citation_decide(citation=citation, editor=editor(), decision="verified")
+    story_attach(
+        story=story,
+        user=author,
+        citations=citations,
+        role_changes=[citation.role_change for citation in citations],
+    )
+    fresh = stored(story)
+    body = fresh.body + " " + " ".join(f"Claim.{c.marker}" for c in citations)
+    story_save(
+        story=fresh,
+        editor=author,
+        base_version=fresh.version,
+        title=fresh.title,
+        dek=fresh.dek,
+        body=body,
+        language=fresh.language,
+    )
+
+
+def test_the_editor_page_query_count_does_not_grow_with_citations(
+    author, editor_client, django_assert_num_queries
+):
+    story = in_review(author)
+    _add_citations(story, author, 3)
+    editor_client.get(edit_url(story))
+    with CaptureQueriesContext(connection) as few:
+        response = editor_client.get(edit_url(story))
+    assert html(response).count('data-insert-marker="[^c') == 3
+    _add_citations(story, author, 27)
+    with django_assert_num_queries(len(few)):
+        response = editor_client.get(edit_url(story))
+    assert html(response).count('data-insert-marker="[^c') == 30
+    assert "Cannot be published yet" in html(response)
+
+
+def test_the_preview_query_count_does_not_grow_with_citations(
+    author, author_client, django_assert_num_queries
+):
+    story = draft(author)
+    _add_citations(story, author, 3)
+    url = reverse("stories:story-preview", args=[story.pk])
+    with CaptureQueriesContext(connection) as few:
+        author_client.post(url, form_data(stored(story)), HTTP_HX_REQUEST="true")
+    _add_citations(story, author, 27)
+    with django_assert_num_queries(len(few)):
+        response = author_client.post(url, form_data(stored(story)), HTTP_HX_REQUEST="true")
+    assert html(response).count('<li value="') == 30
+
+
+def _add_review_work(count):
+    """``count`` stories in review and ``count`` published stories flagged for a correction."""
+    chief = editor()
+    for _ in range(count):
+        writer = journalist()
+        in_review(writer, pending_citation())
+        citation = verified_citation()
+        published = in_review(writer, citation)
+        story_publish(story=published, editor=chief)
+        citation_decide(citation=citation, editor=chief, decision="rejected", note="Retracted.")
+
+
+def test_the_review_queue_query_count_does_not_grow_with_stories(
+    editor_client, django_assert_num_queries
+):
+    _add_review_work(3)
+    editor_client.get(reverse("stories:review-queue"))
+    with CaptureQueriesContext(connection) as few:
+        editor_client.get(reverse("stories:review-queue"))
+    _add_review_work(27)
+    with django_assert_num_queries(len(few)):
+        response = editor_client.get(reverse("stories:review-queue"))
+    page = html(response)
+    assert page.count("was rejected: Retracted.") == 30
+    assert page.count('<li><a href="/desk/stories/') == 60
