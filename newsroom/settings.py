@@ -228,9 +228,9 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
-        # Sign-in lockouts and failures (django-axes and newsroom.accounts).
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "newsroom.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Sign-in lockouts and password changes (django-axes and newsroom.accounts).
+        "axes": {"level": "WARNING"},
+        "newsroom.security": {"level": "INFO"},
     },
 }
 
