@@ -28,7 +28,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from newsroom.dates import InvalidPartialDate, PartialDate
@@ -48,6 +48,7 @@ from people.models import (
 from people.models.people import default_sort_name
 from stories.canonical import InvalidSourceURL, canonical_url
 from stories.imports import (
+    ADVISORY_LOCK_KEY,
     NAME_MAX_LENGTH,
     ImportResult,
     MoveRow,
@@ -332,6 +333,12 @@ def popolo_import(
         return result
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # The moves import's lock, before this document creates anyone: two imports
+                # naming the same new person wait for each other instead of both creating
+                # them (or deadlocking on the slug, each waiting for the other's lock).
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
             rows, where = _rows(document, reader)
             if reader.errors:
                 raise _Invalid

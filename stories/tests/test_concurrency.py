@@ -1,0 +1,238 @@
+"""Many people at once (PostgreSQL): one decision per citation, no lost text, no duplicates.
+
+Each writer is a thread with its own database connection, released at the same moment by a
+barrier, going through the same view or service a person on the desk would use.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connections
+from django.test import Client
+from django.urls import reverse
+
+from people.models import Organization, Person, Post, RoleChange, Tenure
+from people.tests.factories import editor
+from stories.canonical import canonical_url
+from stories.imports import import_verifier, moves_import, moves_parse
+from stories.models import (
+    Citation,
+    CitationDecision,
+    CitationState,
+    Source,
+    Statement,
+    Story,
+    StoryRevision,
+)
+from stories.popolo import popolo_export, popolo_import
+from stories.services import story_create
+from stories.tests.csvs import career_rows, moves_csv
+from stories.tests.factories import pending_citation
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+WRITERS = 8
+
+
+def all_at_once[T](work: list[Callable[[], T]]) -> list[T]:
+    """Run each callable in its own thread (own connection), all released together."""
+    start = threading.Barrier(len(work))
+    results: list[T | BaseException] = [None] * len(work)  # type: ignore[list-item]
+
+    def run(index: int) -> None:
+        try:
+            start.wait()
+            results[index] = work[index]()
+        except BaseException as error:  # reported below, in the test's thread
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(work))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    failures = [result for result in results if isinstance(result, BaseException)]
+    if failures:
+        raise failures[0]
+    return results  # type: ignore[return-value]
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# Verification -------------------------------------------------------------------------------
+
+
+def test_many_editors_deciding_one_citation_at_once_record_one_decision():
+    citation = pending_citation()
+    editors = [editor(username=f"desk-{number}") for number in range(WRITERS)]
+    choices = [("verified", ""), ("disputed", "Date unclear."), ("rejected", "Not in it.")]
+    url = reverse("stories:citation-decide", args=[citation.pk])
+
+    def decide(number: int) -> Callable[[], tuple[str, int, str]]:
+        client = signed_in(editors[number])
+        decision, note = choices[number % len(choices)]
+
+        def post() -> tuple[str, int, str]:
+            response = client.post(
+                url,
+                {"decision": decision, "note": note, "seen_state": "pending"},
+                HTTP_HX_REQUEST="true",
+            )
+            return editors[number].username, response.status_code, response.content.decode()
+
+        return post
+
+    answers = all_at_once([decide(number) for number in range(WRITERS)])
+
+    statuses = sorted(status for _, status, _ in answers)
+    assert statuses == [200] + [409] * (WRITERS - 1)
+    decisions = CitationDecision.objects.filter(citation=citation).exclude(from_state="")
+    assert decisions.count() == 1
+    decision = decisions.select_related("actor").get()
+    (winner,) = [name for name, status, _ in answers if status == 200]
+    assert decision.actor.username == winner
+    citation = Citation.objects.select_related("decided_by").get(pk=citation.pk)
+    assert (citation.state, citation.decided_by.username) == (decision.to_state, winner)
+    told = f"{winner} already marked this citation {citation.get_state_display()}"
+    for name, status, page in answers:
+        if status == 409:
+            assert told in html.unescape(page), f"{name} is not told who decided"
+
+    role_change = RoleChange.objects.get(pk=citation.role_change_id)
+    assert role_change.is_public == (citation.state == CitationState.VERIFIED)
+
+
+# Stale saves of one story -------------------------------------------------------------------
+
+
+VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
+
+
+def test_many_stale_saves_of_one_story_keep_every_text_and_one_revision_per_save():
+    """Every writer saves from the same copy: one wins, the others get the conflict with their
+    own text back and save again on top of it, until each text has been saved once."""
+    chief = editor(username="chief")
+    story = story_create(author=chief, title="Who runs the labs", body="First draft.")
+    writers = [editor(username=f"writer-{number}") for number in range(WRITERS)]
+    texts = {writer.username: f"Paragraph by {writer.username} <&> “quoted”." for writer in writers}
+    url = reverse("stories:story-edit", args=[story.pk])
+    clients = {writer.username: signed_in(writer) for writer in writers}
+    base = dict.fromkeys(texts, story.version)
+    waiting = set(texts)
+    successes = 0
+
+    def save(name: str) -> Callable[[], tuple[str, int, str]]:
+        def post() -> tuple[str, int, str]:
+            response = clients[name].post(
+                url,
+                {
+                    "title": story.title,
+                    "dek": "",
+                    "language": story.language,
+                    "body": texts[name],
+                    "version": base[name],
+                },
+            )
+            return name, response.status_code, response.content.decode()
+
+        return post
+
+    while waiting:
+        answers = all_at_once([save(name) for name in sorted(waiting)])
+        won = [name for name, status, _ in answers if status == 302]
+        assert len(won) == 1, [status for _, status, _ in answers]
+        successes += 1
+        waiting.remove(won[0])
+        saved = Story.objects.get(pk=story.pk)
+        assert saved.body == texts[won[0]]
+        for name, status, page in answers:
+            if name in won:
+                continue
+            assert status == 409, (name, status)
+            page = html.unescape(page)
+            assert "Someone else saved first" in page
+            assert f"{won[0]} saved this story" in page
+            assert texts[name] in page, f"{name}'s text is not given back"
+            # The conflict form is set to save on top of what is stored now.
+            base[name] = int(VERSION_INPUT.search(page).group(1))
+            assert base[name] == saved.version
+
+    assert successes == WRITERS
+    revisions = StoryRevision.objects.filter(story=story)
+    assert revisions.count() == 1 + successes  # the draft's first revision, then each save
+    saved_texts = set(revisions.values_list("body", flat=True))
+    assert saved_texts == {"First draft.", *texts.values()}
+    assert Story.objects.get(pk=story.pk).version == 1 + successes
+
+
+# Imports ------------------------------------------------------------------------------------
+
+
+def test_concurrent_imports_of_overlapping_files_create_each_person_organization_source_once():
+    """CSV files (the command's and the desk's path) and a Popolo document, all at once,
+    naming the same people, organizations and sources."""
+    rows = career_rows(60, organizations=4, prefix="Lab ")
+    chief = editor(username="import-editor")
+    # The Popolo document names the same people: export them, then empty the desk.
+    assert moves_import(
+        parsed=moves_parse(moves_csv(rows).encode(), filename="seed.csv"),
+        verified_by=import_verifier(chief.username),
+    ).ok
+    document = json.dumps(popolo_export())
+    for model in (
+        CitationDecision,
+        Citation,
+        Statement,
+        Tenure,
+        RoleChange,
+        Source,
+        Post,
+        Person,
+        Organization,
+    ):
+        model.objects.all().delete()
+    assert Person.objects.count() == 0
+
+    files = [rows[offset:] + rows[:offset] for offset in (0, 15, 30, 45)]
+    files += [rows[10:50], rows[::-1]]
+
+    def csv_import(number: int, part: list[dict]) -> Callable[[], object]:
+        text = moves_csv(part).encode()
+        return lambda: moves_import(
+            parsed=moves_parse(text, filename=f"moves-{number}.csv"),
+            verified_by=import_verifier(chief.username),
+        )
+
+    def popolo(number: int) -> Callable[[], object]:
+        return lambda: popolo_import(
+            data=document,
+            filename=f"popolo-{number}.json",
+            verified_by=import_verifier(chief.username),
+        )
+
+    work = [csv_import(number, part) for number, part in enumerate(files)]
+    work += [popolo(number) for number in range(2)]
+    results = all_at_once(work)
+
+    assert all(result.ok for result in results), [
+        [str(error) for error in result.errors] for result in results
+    ]
+    people = {row["person"] for row in rows}
+    organizations = {row["organization"] for row in rows}
+    assert sorted(Person.objects.values_list("name", flat=True)) == sorted(people)
+    assert sorted(Organization.objects.values_list("name", flat=True)) == sorted(organizations)
+    sources = {canonical_url(row["source_url"]) for row in rows}
+    assert sorted(Source.objects.values_list("canonical_url", flat=True)) == sorted(sources)
+    assert RoleChange.objects.count() == len(rows)
