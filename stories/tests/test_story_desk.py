@@ -528,14 +528,25 @@ def test_a_journalist_gets_403_on_every_editor_action(author_client, story_urls)
     assert not stored(story).corrections.exists()
 
 
-def test_another_journalist_cannot_open_or_change_someone_elses_draft(client, story_urls):
-    story, urls = story_urls
+def test_another_journalist_reads_a_colleagues_draft_but_cannot_change_it(client, story_urls):
+    """The design lets every journalist see drafts, and edit only their own."""
+    story, _ = story_urls
     client.force_login(journalist())
-    for method, url in urls["desk"][:-2]:
-        assert getattr(client, method)(url, form_data(story, body="Hijacked.")).status_code == (
-            403
-        ), url
-    assert stored(story).body != "Hijacked."
+    page = html(client.get(edit_url(story)))
+    assert story.body in page and "You cannot edit this story in its current state." in page
+    assert 'action="' + reverse("stories:story-detach", args=[story.pk]) not in page
+    citation = pending_citation()
+    writes = [
+        (edit_url(story), form_data(story, body="Hijacked.")),
+        (reverse("stories:story-attach", args=[story.pk]), {"citation": citation.pk}),
+        (reverse("stories:story-detach", args=[story.pk]), {"citation": citation.pk}),
+        (workflow_url(story, "submit"), {}),
+    ]
+    for url, data in writes:
+        assert client.post(url, data).status_code == 403, url
+    unchanged = stored(story)
+    assert unchanged.body != "Hijacked." and citation not in unchanged.citations.all()
+    assert unchanged.version == story.version
 
 
 def test_the_editor_page_is_read_only_once_the_author_cannot_edit(author, author_client):

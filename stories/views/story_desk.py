@@ -41,15 +41,17 @@ class StoryForm(forms.Form):
 
 
 def _story_for(request: HttpRequest, pk: int) -> Story:
-    """A story the user may open on the desk: authors and editors only."""
-    story = get_object_or_404(Story.objects.prefetch_related("authors"), pk=pk)
-    if not (is_editor(request.user) or request.user in story.authors.all()):
-        raise PermissionDenied("Only the story's authors and editors can open it on the desk.")
-    return story
+    """A story opened on the desk.
+
+    Every journalist and editor may read a draft (the design's table); who may change it is
+    decided by the services (``can_edit``), which refuse anyone else with PermissionDenied,
+    and the editor page is then read-only.
+    """
+    return get_object_or_404(Story.objects.prefetch_related("authors"), pk=pk)
 
 
 def _attached(story: Story):
-    return list(story.citations.for_display().prefetch_related("stories").order_by("pk"))
+    return list(story.citations.for_display().order_by("pk"))
 
 
 def _editor_context(request: HttpRequest, story: Story, form: StoryForm, **extra) -> dict:
