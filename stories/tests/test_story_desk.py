@@ -11,6 +11,7 @@ from django.urls import reverse
 from people.tests.factories import PersonFactory, UserFactory, editor, journalist
 from stories.models import Citation, CorrectionFlag, Story, StoryStatus
 from stories.services import (
+    citation_add,
     citation_decide,
     story_attach,
     story_create,
@@ -18,7 +19,7 @@ from stories.services import (
     story_save,
     story_submit,
 )
-from stories.tests.factories import pending_citation
+from stories.tests.factories import SourceFactory, pending_citation
 
 pytestmark = pytest.mark.django_db
 
@@ -670,3 +671,52 @@ def test_the_review_queue_query_count_does_not_grow_with_stories(
     page = html(response)
     assert page.count("was rejected: Retracted.") == 30
     assert page.count('<li><a href="/desk/stories/') == 60
+
+
+def test_the_attach_search_query_count_does_not_grow_with_results(
+    author, author_client, django_assert_num_queries
+):
+    story = draft(author)
+    url = reverse("stories:story-attach-search", args=[story.pk])
+
+    def add_moves(count):
+        for _ in range(count):
+            citation = pending_citation(person=PersonFactory(name="Mark Chen"))
+            citation_add(role_change=citation.role_change, source=SourceFactory(), statement=None)
+
+    add_moves(3)
+    with CaptureQueriesContext(connection) as few:
+        author_client.get(url, {"q": "Mark"}, HTTP_HX_REQUEST="true")
+    add_moves(17)
+    with django_assert_num_queries(len(few)):
+        response = author_client.get(url, {"q": "Mark"}, HTTP_HX_REQUEST="true")
+    assert html(response).count('name="role_change"') == 20
+    assert html(response).count('name="citation"') == 40
+
+
+def test_the_revisions_page_query_count_does_not_grow_with_revisions(
+    author, author_client, django_assert_num_queries
+):
+    story = draft(author)
+    url = reverse("stories:story-revisions", args=[story.pk])
+
+    def add_revisions(count):
+        fresh = stored(story)
+        for n in range(count):
+            fresh = story_save(
+                story=fresh,
+                editor=editor() if n % 2 else author,
+                base_version=fresh.version,
+                title=fresh.title,
+                dek=fresh.dek,
+                body=f"{fresh.body}\nLine {fresh.version}.",
+                language=fresh.language,
+            )
+
+    add_revisions(1)
+    with CaptureQueriesContext(connection) as few:
+        author_client.get(url)
+    add_revisions(28)
+    with django_assert_num_queries(len(few)):
+        response = author_client.get(url)
+    assert html(response).count("<tr><td>") == stored(story).version == 30
