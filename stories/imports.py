@@ -539,7 +539,7 @@ def _move_key(person_id, post_id, kind, effective_date, effective_precision) -> 
     return (person_id, post_id, str(kind), effective_date, str(effective_precision))
 
 
-class _Rows:
+class BulkRows:
     """Inserts many rows without a model instance each: COPY on PostgreSQL, executemany on
     SQLite. Primary keys are taken beforehand (:meth:`ids`), so rows can point at each other
     without reading anything back. Fields not given get their model default.
@@ -670,7 +670,7 @@ class _Rows:
         return value
 
 
-def _partial(prefix: str, value: PartialDate | None) -> dict[str, object]:
+def partial_date_columns(prefix: str, value: PartialDate | None) -> dict[str, object]:
     """The three columns of a partial date (see newsroom.dates.PartialDateFields)."""
     return {
         f"{prefix}_date": value.earliest if value else None,
@@ -698,7 +698,7 @@ class _Importer:
         self.recorded_by_id = recorded_by.pk if recorded_by else None
         self.stream = stream
         self.now = timezone.now()
-        self.rows_writer = _Rows(self.now)
+        self.rows_writer = BulkRows(self.now)
         # Date order, whatever the file's order (ties by line, for stable messages).
         self.rows = sorted(
             parsed.rows, key=lambda row: (row.effective.earliest, row.effective.latest, row.line)
@@ -743,7 +743,7 @@ class _Importer:
         self.lock_people()
         self.posts = self.find_or_create_posts()
         # Everything this import reads, it reads now; then it only writes (in the background
-        # on PostgreSQL, see _Rows), building each table's rows while the last one is written.
+        # on PostgreSQL, see BulkRows), building each table's rows while the last one is written.
         self.load_on_record()
         self.delete_old_tenures()
         writer = self.rows_writer
@@ -1041,8 +1041,8 @@ class _Importer:
                     "post_id": move.post_id,
                     "previous_post_id": move.previous_post_id,
                     "kind": move.kind.value,
-                    **_partial("effective", move.effective),
-                    **_partial("announced", move.announced),
+                    **partial_date_columns("effective", move.effective),
+                    **partial_date_columns("announced", move.announced),
                     "is_public": move.is_public,
                     "leaves_organization": move.leaves_organization,
                     "recorded_by_id": self.recorded_by_id,
@@ -1268,8 +1268,8 @@ class _Importer:
                             "organization_id": organization_id,
                             "post_id": draft.post_id,
                             "is_interim": draft.is_interim,
-                            **_partial("start", draft.start),
-                            **_partial("end", draft.end),
+                            **partial_date_columns("start", draft.start),
+                            **partial_date_columns("end", draft.end),
                             "started_by_id": draft.started_by.pk if draft.started_by else None,
                             "ended_by_id": draft.ended_by.pk if draft.ended_by else None,
                         }
