@@ -213,12 +213,24 @@ if _proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "newsroom",
+# Cached fragments (sidebars, story bodies) and the data version they are keyed on: in Redis
+# when REDIS_URL names one (redis://127.0.0.1:6379/0), shared by every worker so a bump reaches
+# them all; else in each process's own memory (one process: the demo, the tests).
+if REDIS_URL := os.environ.get("REDIS_URL", "").strip():
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom",
+        }
+    }
 
 LOGGING = {
     "version": 1,
