@@ -12,12 +12,13 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3.14 python3 pyth
 	if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
 		command -v $$candidate; break; fi; done)
 
-.PHONY: help run test venv lint format demo clean browser-deps
+.PHONY: help run test venv lint format demo clean browser-deps bench
 
 help:
 	@echo "make run   - set up .venv, migrate, load the demo desk, serve http://127.0.0.1:$(PORT)"
 	@echo "make test  - run the whole test suite (SQLite; PostgreSQL when DATABASE_URL names one)"
 	@echo "make browser-deps - axe-core for the browser tests (Chromium: apt-get install -y chromium)"
+	@echo "make bench - the benchmark on PostgreSQL (README, Performance): writes bench/results.json"
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -41,6 +42,12 @@ test: venv
 	@mkdir -p var
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret-key-for-the-test-suite-0123456789} \
 		$(PY) -m pytest $(ARGS)
+
+# The benchmark (README, "Performance"): DATABASE_URL (default newsroom_bench on 127.0.0.1),
+# BENCH_SCALE=full|small, BENCH_DURATION (seconds per endpoint), BENCH_CONNECTIONS.
+bench: venv
+	@mkdir -p var
+	$(PY) -m bench.run
 
 # The browser tests also need Debian's Chromium (/usr/bin/chromium) and axe-core from npm,
 # installed into ./node_modules (git-ignored) without a package.json.

@@ -1,0 +1,175 @@
+"""Before the load: each endpoint's spread of paths, its queries per request, and the
+leadership-on-a-date query's own time. Run by bench/run.py with the benchmark's settings:
+
+    DJANGO_SETTINGS_MODULE=bench.settings python -m bench.prepare OUTPUT_DIR
+
+Writes ``OUTPUT_DIR/<endpoint>.txt`` (one path a line, for wrk) and ``OUTPUT_DIR/prepare.json``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from people.models import Organization, Person, PersonName, Tenure  # noqa: E402
+from people.queries import leadership_on  # noqa: E402
+from stories.models import Story  # noqa: E402
+from stories.synthetic import desk_counts  # noqa: E402
+
+SPREAD = 200  # different objects per endpoint
+QUERY_SAMPLES = 20  # requests per endpoint whose queries are counted (the largest is kept)
+AS_OF_SAMPLES = 200
+
+
+def _random_ids(queryset, count: int, rng: random.Random) -> list[int]:
+    """Up to ``count`` primary keys spread over the whole table, not its first rows."""
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    return rng.sample(ids, min(count, len(ids)))
+
+
+def _days(rng: random.Random, count: int) -> list[datetime.date]:
+    first = datetime.date(2000, 1, 1).toordinal()
+    last = datetime.date(2026, 10, 31).toordinal()
+    return [datetime.date.fromordinal(rng.randint(first, last)) for _ in range(count)]
+
+
+def endpoint_paths(rng: random.Random) -> dict[str, list[str]]:
+    stories = list(
+        Story.objects.published()
+        .filter(pk__in=_random_ids(Story.objects.published(), SPREAD, rng))
+        .values_list("slug", flat=True)
+    )
+    public_people = Tenure.objects.public().values("person_id")
+    people = list(
+        Person.objects.filter(
+            pk__in=_random_ids(Person.objects.filter(pk__in=public_people), SPREAD, rng)
+        ).values_list("slug", flat=True)
+    )
+    public_orgs = Tenure.objects.public().values("organization_id")
+    organizations = list(
+        Organization.objects.filter(
+            pk__in=_random_ids(Organization.objects.filter(pk__in=public_orgs), SPREAD, rng)
+        ).values_list("slug", flat=True)
+    )
+    days = _days(rng, SPREAD)
+    story_pages = max(1, Story.objects.published().count() // 20)
+    # Searches as readers type them: part of a family name, a given name, a name in another
+    # script (from other names), a whole display name.
+    names = list(
+        Person.objects.filter(
+            pk__in=_random_ids(Person.objects.all(), SPREAD // 2, rng)
+        ).values_list("name", flat=True)
+    ) + list(
+        PersonName.objects.filter(
+            pk__in=_random_ids(PersonName.objects.all(), SPREAD // 2, rng)
+        ).values_list("name", flat=True)
+    )
+    queries = []
+    for name in names:
+        words = name.split()
+        pick = rng.random()
+        if pick < 0.4 and words:
+            queries.append(words[-1][: max(3, len(words[-1]) - 1)])
+        elif pick < 0.6 and words:
+            queries.append(words[0])
+        else:
+            queries.append(name)
+    from urllib.parse import quote
+
+    return {
+        "article page": [f"/stories/{slug}/" for slug in stories],
+        "person profile": [f"/people/{slug}/" for slug in people],
+        "organization as_of": [
+            f"/organizations/{slug}/?as_of={day.isoformat()}"
+            for slug, day in zip(organizations, days, strict=False)
+        ],
+        "/stories/": [
+            f"/stories/?page={rng.randint(1, min(story_pages, 50))}" for _ in range(SPREAD)
+        ],
+        "people search": [f"/people/?q={quote(text)}" for text in queries],
+        "leadership API": [
+            f"/api/organizations/{slug}/leadership?as_of={day.isoformat()}"
+            for slug, day in zip(organizations, reversed(days), strict=False)
+        ],
+        "moves feed": [f"/feeds/organizations/{slug}/moves/" for slug in organizations],
+    }
+
+
+def queries_per_request(paths: list[str]) -> tuple[int, list[int]]:
+    """The most queries any of the first requests issued, each request once warmed up."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts = []
+    for path in paths[:QUERY_SAMPLES]:
+        client.get(path)  # warm: what a cache holds, the load test finds there too
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}; the benchmark needs 200.")
+        counts.append(len(captured))
+    return max(counts), counts
+
+
+def as_of_query(rng: random.Random) -> dict[str, object]:
+    """Median wall time of leadership_on(organization, day), and one plan for the note."""
+    organizations = list(
+        Organization.objects.filter(
+            pk__in=_random_ids(Organization.objects.all(), AS_OF_SAMPLES, rng)
+        )
+    )
+    days = _days(rng, len(organizations))
+    for organization, day in zip(organizations[:20], days, strict=False):
+        leadership_on(organization, day)  # warm the buffers like a running site's
+    timings = []
+    for organization, day in zip(organizations, days, strict=True):
+        started = time.perf_counter()
+        leadership_on(organization, day)
+        timings.append((time.perf_counter() - started) * 1000)
+    sample = organizations[0]
+    queryset = (
+        Tenure.objects.public()
+        .filter(organization=sample)
+        .leadership()
+        .held_on(days[0])
+        .select_related("person", "post", "started_by")
+        .by_seniority()
+    )
+    return {
+        "median_ms": round(statistics.median(timings), 3),
+        "p99_ms": round(sorted(timings)[int(len(timings) * 0.99) - 1], 3),
+        "plan": queryset.explain(analyze=True) if connection.vendor == "postgresql" else "",
+    }
+
+
+def main(output: Path) -> None:
+    rng = random.Random(6)  # noqa: S311 - the same spread on every run, no secret
+    output.mkdir(parents=True, exist_ok=True)
+    paths = endpoint_paths(rng)
+    report: dict[str, object] = {"scale": desk_counts(), "queries": {}, "paths": {}}
+    for name, endpoint in [("baseline", ["/bench/baseline/"]), *paths.items()]:
+        rng.shuffle(endpoint)
+        (output / f"{name.replace('/', '_').replace(' ', '_')}.txt").write_text(
+            "\n".join(endpoint) + "\n"
+        )
+        report["paths"][name] = endpoint[0]
+        most, counts = queries_per_request(endpoint)
+        report["queries"][name] = most
+        print(f"  {name}: {len(endpoint)} paths, at most {most} queries ({sorted(set(counts))})")
+    report["as_of"] = as_of_query(rng)
+    (output / "prepare.json").write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
