@@ -114,7 +114,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
             "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
-            "timeout": 10,
+            # How long a request waits for a connection before the 503 page (newsroom/errors.py).
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "5")),
+            # A connection lost with the database is retried with a growing delay for this
+            # long, then given up; the next request starts afresh. Kept short so the site
+            # serves again within seconds of the database's return, not after a long backoff.
+            "reconnect_timeout": float(os.environ.get("DATABASE_POOL_RECONNECT_TIMEOUT", "5")),
             "check": ConnectionPool.check_connection,
         }
     else:
