@@ -1,0 +1,55 @@
+"""People search: every name and other name, in any script, once each; indexed on PostgreSQL."""
+
+import pytest
+from django.db import connection
+
+from people.models import Person
+from people.tests.factories import PersonFactory, PersonNameFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people():
+    mira = PersonFactory(name="Mira Murati")
+    PersonNameFactory(person=mira, name="ミラ・ムラティ", language="ja")
+    PersonNameFactory(person=mira, name="Mira M.", language="en")
+    wang = PersonFactory(name="王伟")
+    PersonNameFactory(person=wang, name="Wei Wang", language="en")
+    PersonFactory(name="Miranda Lee")
+    return {"mira": mira, "wang": wang}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("murati", ["Mira Murati"]),
+        ("ムラティ", ["Mira Murati"]),
+        ("王", ["王伟"]),
+        ("wei wang", ["王伟"]),
+        ("MIRA", ["Mira Murati", "Miranda Lee"]),
+        ("  mira   m ", ["Mira Murati"]),
+        ("nobody", []),
+    ],
+)
+def test_matching_finds_a_name_or_an_other_name_in_any_script(people, text, expected):
+    assert sorted(Person.objects.matching(text).values_list("name", flat=True)) == expected
+
+
+def test_a_person_matching_several_names_is_listed_once(people):
+    """ "Mira" is in the display name and in both other names: one result, not three."""
+    assert list(Person.objects.matching("mira").filter(pk=people["mira"].pk)) == [people["mira"]]
+    assert Person.objects.matching("mira").count() == 2
+
+
+def test_matching_nothing_but_spaces_finds_nobody(people):
+    assert not Person.objects.matching("   ").exists()
+
+
+@pytest.mark.postgres_only
+def test_search_reads_the_trigram_indexes_on_postgresql(people):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be read whole
+    plan = Person.objects.matching("murati").explain()
+    assert "people_person_name_trgm" in plan
+    assert "people_personname_name_trgm" in plan
