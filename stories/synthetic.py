@@ -178,7 +178,9 @@ def desk_generate(*, scale: Scale, seed: int = 2026, stream: Stream | None = Non
         generator.run()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh statistics, or the first plans are guesses
+            # Fresh statistics, or the first plans are guesses; and, outside a transaction,
+            # the visibility map that index-only scans (counts) need, as autovacuum would.
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     seconds = time.monotonic() - started
     return GeneratedDesk(counts=desk_counts(), rows=generator.rows_written, seconds=seconds)
 

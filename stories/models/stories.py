@@ -79,7 +79,16 @@ class Story(models.Model):
     class Meta:
         ordering = ["-first_published_at", "-pk"]
         verbose_name_plural = "stories"
-        indexes = [models.Index(fields=["status", "first_published_at"])]
+        indexes = [
+            models.Index(fields=["status", "first_published_at"]),
+            # The reader's list and feed: published stories, newest first, a page at a time.
+            models.Index(
+                models.F("first_published_at").desc(),
+                models.F("id").desc(),
+                condition=Q(status__in=PUBLIC_STATUSES),
+                name="story_published_newest_first",
+            ),
+        ]
         permissions = [
             ("publish_story", "Can publish, send back and withdraw stories"),
             ("correct_story", "Can add a correction to a published story"),
