@@ -21,7 +21,11 @@ RETRY_AFTER_SECONDS = 10
 
 
 def is_database_unavailable(error: BaseException | None) -> bool:
-    """True for a lost or refused connection, also when wrapped by another exception."""
+    """True for a lost or refused connection, also when wrapped by another exception.
+
+    Django raises OperationalError for the transient failures too (a deadlock, a pool with
+    no free connection in time): each of them is also worth trying again in a moment.
+    """
     while error is not None:
         if isinstance(error, OperationalError | InterfaceError):
             return True
