@@ -87,6 +87,15 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             as_of = parse_iso_day(raw_as_of, what="date in “as_of”")
         except InvalidPartialDate as invalid:
             error = str(invalid)
+        else:
+            # The page reads a year before and 90 days after the day: keep clear of year 1
+            # and 9999, where that arithmetic leaves the calendar.
+            if not 2 <= as_of.year <= 9998:
+                as_of = today
+                error = (
+                    f"The date in “as_of” ({raw_as_of}) is outside the years this page can "
+                    "show (2 to 9998)."
+                )
     context = {
         "organization": organization,
         "as_of": as_of,
