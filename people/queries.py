@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Prefetch, Q
 
 from people.models import Organization, Person, RoleChange, Tenure
+from people.models.tenures import TenureQuerySet
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -23,11 +24,11 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, min(day.day, last))
 
 
-def leadership_on(
+def leadership_query(
     organization: Organization, day: datetime.date, *, staff: bool = False
-) -> list[Tenure]:
-    """Who led ``organization`` on ``day``: seniority order, each marked certain or uncertain."""
-    return list(
+) -> TenureQuerySet:
+    """The query behind :func:`leadership_on` (the benchmark times it on its own)."""
+    return (
         Tenure.objects.for_audience(staff=staff)
         .filter(organization=organization)
         .leadership()
@@ -35,6 +36,13 @@ def leadership_on(
         .select_related("person", "post", "started_by")
         .by_seniority()
     )
+
+
+def leadership_on(
+    organization: Organization, day: datetime.date, *, staff: bool = False
+) -> list[Tenure]:
+    """Who led ``organization`` on ``day``: seniority order, each marked certain or uncertain."""
+    return list(leadership_query(organization, day, staff=staff))
 
 
 def changes_between(
