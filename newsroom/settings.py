@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "newsroom.middleware.RefuseNulInQueryMiddleware",
     # Last, so it turns a sign-in refused by django-axes into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
