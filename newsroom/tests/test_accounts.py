@@ -87,8 +87,8 @@ def change_password(client, old, new):
 @pytest.mark.parametrize(
     ("new", "message"),
     [
-        ("short1", "This password is too short"),
-        ("password123", "This password is too common"),
+        ("eleven-char", "This password is too short. It must contain at least 12 characters"),
+        ("password1234", "This password is too common"),
         ("4815162342108", "This password is entirely numeric"),
         ("chief-editor-x", "The password is too similar to the username"),
     ],
@@ -136,3 +136,25 @@ def test_sessions_expire_after_the_configured_age(client, settings):
     response = client.get(reverse("stories:desk-home"))
     assert response.status_code == 302
     assert user.pk  # the account is untouched; only the session ended
+
+
+def test_signing_in_gives_a_new_session_key(client):
+    """A session key planted before sign-in is worthless after it (session fixation)."""
+    editor(username="chief")
+    client.get(LOGIN)
+    session = client.session
+    session["planted"] = True
+    session.save()
+    before = session.session_key
+    sign_in(client, "chief", PASSWORD)
+    assert client.session.session_key != before
+
+
+def test_signing_out_ends_the_session_on_the_server(client):
+    editor(username="chief")
+    sign_in(client, "chief", PASSWORD)
+    stolen = client.cookies["sessionid"].value
+    client.post(reverse("logout"))
+    thief = Client()
+    thief.cookies["sessionid"] = stolen
+    assert thief.get(reverse("stories:desk-home")).status_code == 302
