@@ -6,6 +6,8 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and organizations"
 
     def ready(self) -> None:
-        from people import signals
+        from django.db.backends.signals import connection_created
 
-        signals.connect()
+        from people.cache import watch_connection
+
+        connection_created.connect(watch_connection, dispatch_uid="people-watch-writes")

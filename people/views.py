@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from newsroom.dates import InvalidPartialDate, parse_iso_day
 from newsroom.permissions import can_see_unconfirmed
+from people.cache import data_version
 from people.models import Organization, Person, Tenure
 from people.queries import organization_overview, person_career
 from people.structured_data import person_data, public_tenures
 
 PAGE_SIZE = 50
+# Cached fragments are keyed on the data version, so they never go stale; this only bounds
+# how long an unused one takes memory.
+CACHE_SECONDS = 60 * 60
 
 
 @require_GET
@@ -46,11 +52,18 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A profile. The career is read only when its cached fragment is missing (the fragment
+    and the structured data are keyed on the data version, see people/cache.py)."""
     person = get_object_or_404(Person.objects.prefetch_related("other_names"), slug=slug)
     staff = can_see_unconfirmed(request.user)
-    career = person_career(person, staff=staff)
-    # Structured data states confirmed roles only, even on a page staff read with pending ones.
-    tenures = public_tenures(person) if staff else career["tenures"]
+    version = data_version()
+    career = SimpleLazyObject(lambda: person_career(person, staff=staff))
+
+    def structured_data() -> dict:
+        # Confirmed roles only, even on a page staff read with pending ones.
+        tenures = public_tenures(person) if staff else career["tenures"]
+        return person_data(person, request=request, tenures=tenures)
+
     return render(
         request,
         "people/person_detail.html",
@@ -58,7 +71,12 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "person": person,
             "career": career,
             "staff": staff,
-            "structured_data": person_data(person, request=request, tenures=tenures),
+            "data_version": version,
+            "structured_data": cache.get_or_set(
+                f"person-data:{person.pk}:{request.scheme}:{request.get_host()}:{version}",
+                structured_data,
+                CACHE_SECONDS,
+            ),
         },
     )
 

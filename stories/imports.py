@@ -43,6 +43,7 @@ from newsroom.dates import InvalidPartialDate, PartialDate
 from newsroom.models import AuditAction
 from newsroom.progress import Stream, progress
 from newsroom.slugs import unique_slugs
+from people.cache import note_write
 from people.models import (
     Organization,
     OrganizationName,
@@ -616,6 +617,7 @@ class BulkRows:
         in_column_order = itemgetter(*names)
         values = (in_column_order(defaults | row) for row in rows)
         if self.postgresql:
+            note_write(connection)  # COPY does not pass Django's cursor, which notes the rest
             statement = f"COPY {table} ({columns}) FROM STDIN"
             if background:
                 if self.writer is None:
