@@ -123,7 +123,11 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "staff": staff,
     }
     if not error:
-        context.update(organization_overview(organization, as_of, staff=staff))
+        # Read only when the cached fragment is missing (keyed on the data version).
+        context["overview"] = SimpleLazyObject(
+            lambda: organization_overview(organization, as_of, staff=staff)
+        )
+        context["data_version"] = data_version()
     template = "people/organization_detail.html"
     if request.htmx:
         template += "#leadership"

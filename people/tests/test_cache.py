@@ -12,6 +12,12 @@ from people.tests.factories import OrganizationFactory, PersonFactory, journalis
 pytestmark = pytest.mark.django_db
 
 
+def leadership_html(response) -> str:
+    html = response.content.decode()
+    start = html.index('id="leadership"')
+    return html[start : html.index("</section>", start)]
+
+
 def test_a_save_bumps_the_version_and_a_read_does_not():
     person = PersonFactory(name="Mira Murati")
     before = data_version()
@@ -110,3 +116,24 @@ def test_a_cached_profile_reads_only_the_person(client, django_assert_num_querie
     client.get(mira.get_absolute_url())
     with django_assert_num_queries(2):  # the person and their other names
         client.get(mira.get_absolute_url())
+
+
+def test_an_organization_page_shows_a_departure_recorded_after_it_was_cached(client):
+    mira, openai = PersonFactory(name="Mira Murati"), OrganizationFactory(name="OpenAI")
+    record(mira, openai, "appointed", "Chief Technology Officer", "2018-06-01")
+    openai.posts.update(is_leadership=True)
+    url = f"{openai.get_absolute_url()}?as_of=2024-10-01"
+    assert "Mira Murati" in leadership_html(client.get(url))
+    record(mira, openai, "left", "Chief Technology Officer", "2024-09-25")
+    assert "Mira Murati" not in leadership_html(client.get(url))
+    htmx = client.get(url, HTTP_HX_REQUEST="true")
+    assert "Mira Murati" not in leadership_html(htmx)
+
+
+def test_a_cached_organization_page_reads_only_the_organization(client, django_assert_num_queries):
+    openai = OrganizationFactory(name="OpenAI")
+    record(PersonFactory(), openai, "joined", "Chief Technology Officer", "2018-06-01")
+    url = f"{openai.get_absolute_url()}?as_of=2024-10-01"
+    client.get(url)
+    with django_assert_num_queries(2):  # the organization and its other names
+        client.get(url)
