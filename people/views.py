@@ -43,11 +43,20 @@ def person_list(request: HttpRequest) -> HttpResponse:
             to_attr="current_tenures",
         ),
     )
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_number = request.GET.get("page", "")[:20]
+    # Read only when the cached results are missing (keyed on the data version).
+    page = SimpleLazyObject(lambda: Paginator(people, PAGE_SIZE).get_page(page_number))
     template = "people/person_list.html"
     if request.htmx:
         template += "#results"
-    return render(request, template, {"query": query, "page": page})
+    context = {
+        "query": query,
+        "page": page,
+        "page_number": page_number,
+        "staff": staff,
+        "data_version": data_version(),
+    }
+    return render(request, template, context)
 
 
 @require_GET

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Literal
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -31,11 +32,15 @@ from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
 from newsroom.dates import InvalidPartialDate, PartialDate, parse_iso_day
+from people.cache import data_version
 from people.models import Organization, Person, RoleChange, Tenure
 from people.queries import changes_between, leadership_on, months_before
 from stories.models import Citation, CitationState
 
 MAX_AGE = 60  # seconds a client or proxy may reuse an answer without asking again
+# Answers cached here are keyed on the data version (people/cache.py), so never stale; this
+# bounds how long an unused one takes memory.
+CACHE_SECONDS = 60 * 60
 SEARCH_LIMIT = 50
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,220}")
 A_DAY = {"format": "date"}  # parsed by newsroom.dates, which gives the error messages
@@ -234,6 +239,19 @@ def organization_leadership(
 ):
     """Its leadership on ``as_of``: seniority order, then by name; each leader certain or
     uncertain (a partial date can leave the day open), with the sources of the tenure."""
+    try:
+        day = _day(as_of, "as_of", timezone.localdate())
+    except BadParameter:
+        return _answer(request, _leadership(slug, as_of))  # refused with the usual error
+    key = f"api-leadership:{_slug(slug)}:{day.isoformat()}:{data_version()}"
+    if (data := cache.get(key)) is None:
+        data = _leadership(slug, as_of)
+        cache.set(key, data, CACHE_SECONDS)
+    return _answer(request, data)
+
+
+def _leadership(slug: str, as_of: str | None) -> Leadership:
+    """The answer of :func:`organization_leadership`, read from the database."""
     organization = _public_organization(slug)
     day = _day(as_of, "as_of", timezone.localdate())
     tenures = leadership_on(organization, day, staff=False)
@@ -252,8 +270,7 @@ def organization_leadership(
         )
         for tenure in tenures
     ]
-    data = Leadership(organization=_ref(organization), as_of=day.isoformat(), leaders=leaders)
-    return _answer(request, data)
+    return Leadership(organization=_ref(organization), as_of=day.isoformat(), leaders=leaders)
 
 
 @api.get(

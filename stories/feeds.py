@@ -15,16 +15,20 @@ import datetime
 import uuid
 
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html
+from django.utils.translation import get_language
 
+from people.cache import data_version
 from people.models import Organization, Person, RoleChange
 from stories.models import Story
 
 FEED_SIZE = 50
+FEED_CACHE_SECONDS = 60 * 60  # keyed on the data version: never stale, this bounds memory
 SITE_NAME = "Newsroom"
 
 # Move entry ids are derived from this namespace and the move's primary key: the id stays the
@@ -57,6 +61,20 @@ class AtomFeed(Feed):
     feed_type = NewsroomAtomFeed
     # The feed-level author makes every entry valid Atom, even one whose authors are gone.
     author_name = SITE_NAME
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        """The whole feed, cached on the data version (people/cache.py): feeds are the same
+        for every reader and carry no per-request nonce. Absolute links and dates in the
+        reader's language put the host and the language in the key too."""
+        key = (
+            f"feed:{request.scheme}:{request.get_host()}:{get_language()}:"
+            f"{request.get_full_path()}:{data_version()}"
+        )
+        response = cache.get(key)
+        if response is None:
+            response = super().__call__(request, *args, **kwargs)
+            cache.set(key, response, FEED_CACHE_SECONDS)
+        return response
 
     def item_title(self, item) -> str:
         # Atom titles are plain text, escaped by the XML writer: no HTML escaping here

@@ -1,0 +1,54 @@
+"""Cached feeds, API answers and search results follow the data at once (people/cache.py)."""
+
+import pytest
+
+from people.tests.factories import OrganizationFactory, PersonFactory, PersonNameFactory, record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mira():
+    return PersonFactory(name="Mira Murati")
+
+
+@pytest.fixture
+def openai(mira):
+    organization = OrganizationFactory(name="OpenAI", slug="openai")
+    record(mira, organization, "appointed", "CTO", "2018-06-01")
+    organization.posts.update(is_leadership=True)
+    return organization
+
+
+def test_a_feed_lists_a_move_recorded_after_it_was_cached(client, openai):
+    url = "/feeds/organizations/openai/moves/"
+    assert "Bob McGrew" not in client.get(url).content.decode()
+    record(PersonFactory(name="Bob McGrew"), openai, "joined", "Chief Research Officer", "2024-01")
+    assert "Bob McGrew" in client.get(url).content.decode()
+
+
+def test_the_leadership_api_answers_a_departure_recorded_after_it_was_cached(client, openai, mira):
+    url = "/api/organizations/openai/leadership?as_of=2024-10-01"
+    assert [leader["person"]["name"] for leader in client.get(url).json()["leaders"]] == [
+        "Mira Murati"
+    ]
+    record(mira, openai, "left", "CTO", "2024-09-25")
+    assert client.get(url).json()["leaders"] == []
+
+
+def test_search_results_include_a_name_added_after_they_were_cached(client, openai, mira):
+    assert 'class="person-name">Mira Murati<' not in client.get("/people/?q=ミラ").content.decode()
+    PersonNameFactory(person=mira, name="ミラ・ムラティ")
+    html = client.get("/people/?q=ミラ").content.decode()
+    assert 'class="person-name">Mira Murati<' in html
+    htmx = client.get("/people/?q=ミラ", HTTP_HX_REQUEST="true")
+    assert 'class="person-name">Mira Murati<' in htmx.content.decode()
+    assert "HX-Request" in htmx["Vary"]
+
+
+def test_cached_search_results_read_nothing_but_the_version(
+    client, openai, django_assert_num_queries
+):
+    client.get("/people/?q=mira")
+    with django_assert_num_queries(0):
+        client.get("/people/?q=mira")
