@@ -8,7 +8,8 @@
 3. A dry-run CSV import of BENCH_IMPORT_ROWS rows measures the import's rows per second.
 4. gunicorn serves the site with bench/gunicorn.conf.py and bench.settings (production's
    settings plus the bare ``baseline`` view); wrk, from its own process on loopback, loads
-   each endpoint in turn at the same concurrency for the same time, after a short warm-up.
+   each endpoint in turn at the same concurrency for the same time, after a warm-up (each
+   path once, then a few seconds of load).
 5. A table is printed and bench/results.json written.
 
 Environment: DATABASE_URL, BENCH_SCALE (full, small), BENCH_DURATION (seconds per endpoint,
@@ -149,6 +150,13 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer within 60 seconds.")
 
 
+def warm_up(port: int, paths: Path) -> None:
+    """Each path once, as a running site's cache holds its working set."""
+    for path in paths.read_text().split():
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+            response.read()
+
+
 def load(wrk: str, port: int, paths: Path, seconds: int, connections: int) -> dict:
     command = [
         wrk,
@@ -192,7 +200,8 @@ def worker_rss_mb(master: int) -> float:
     return round(largest / 1024, 1)
 
 
-def table(results: dict) -> str:
+def table(results: dict, warm_queries: dict[str, int]) -> str:
+    """``queries``: on a first visit (nothing cached), then once cached."""
     rows = [("endpoint", "req/s", "p50 ms", "p99 ms", "queries", "ratio")]
     base = results["baseline"]
     rows.append(
@@ -201,7 +210,7 @@ def table(results: dict) -> str:
             f"{base['rps']:.0f}",
             f"{base['p50_ms']:.1f}",
             f"{base['p99_ms']:.1f}",
-            "0",
+            "0 / 0",
             "1.00",
         )
     )
@@ -212,7 +221,7 @@ def table(results: dict) -> str:
                 f"{endpoint['rps']:.0f}",
                 f"{endpoint['p50_ms']:.1f}",
                 f"{endpoint['p99_ms']:.1f}",
-                str(endpoint["queries"]),
+                f"{endpoint['queries']} / {warm_queries[endpoint['name']]}",
                 f"{endpoint['ratio']:.2f}",
             )
         )
@@ -261,6 +270,7 @@ def main() -> None:
     try:
         for name in ENDPOINTS:
             paths = WORK / f"{name.replace('/', '_').replace(' ', '_')}.txt"
+            warm_up(port, paths)
             load(wrk, port, paths, WARM_UP_SECONDS, connections)
             measured[name] = load(wrk, port, paths, seconds, connections)
             figures = measured[name]
@@ -294,7 +304,7 @@ def main() -> None:
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     (WORK / "as_of_plan.txt").write_text(prepared["as_of"]["plan"])
     print()
-    print(table(results))
+    print(table(results, prepared["warm_queries"]))
     print(
         f"\nleadership on a date: {results['as_of_query_ms']} ms median; "
         f"import: {results['import_rows_per_s']:,.0f} rows/s; "
