@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.db.models import FETCH_RAISE, query
+from django.test import override_settings
 
 
 @pytest.fixture(autouse=True)
@@ -11,10 +12,19 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    """The test client and live server speak plain HTTP; production redirects it to HTTPS."""
-    settings.SECURE_SSL_REDIRECT = False
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """The test client and live server speak plain HTTP, so the suite turns off what
+    production turns on for HTTPS: the redirect, and cookies sent only over HTTPS (Chromium
+    would drop them). newsroom/tests/test_production_settings.py checks production's values.
+
+    Session-wide and set before any server starts: SecurityMiddleware reads the setting
+    once, when the live server builds its handler.
+    """
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

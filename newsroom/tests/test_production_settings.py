@@ -138,7 +138,10 @@ def test_behind_a_proxy_its_https_header_is_trusted(client, settings):
 
 
 @pytest.mark.django_db
-def test_session_and_csrf_cookies_are_secure_http_only_and_same_site(client):
+def test_session_and_csrf_cookies_are_secure_http_only_and_same_site(client, settings):
+    # Production's values (the deployment check above fails without them); the suite
+    # turns the Secure flag off for its plain-HTTP browser tests (root conftest.py).
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
     editor(username="chief")
     page = client.get(reverse("login"))
     csrf = page.cookies["csrftoken"]
