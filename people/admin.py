@@ -140,6 +140,11 @@ class RoleChangeAdmin(admin.ModelAdmin):
         url = reverse("admin:people_tenure_changelist") + f"?person__id__exact={change.person_id}"
         return format_html('<a href="{}">Tenures of {}</a>', url, change.person)
 
+    def save_form(self, request, form, change) -> RoleChange:
+        # The service writes the change here, once, naming who recorded it (ModelAdmin's
+        # save_form would call form.save() without the user).
+        return form.save(recorded_by=request.user)
+
     def save_model(self, request, obj, form, change) -> None:
         form.save(recorded_by=request.user)
 

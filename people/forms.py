@@ -117,7 +117,10 @@ class RoleChangeForm(forms.ModelForm):
         return services.role_change_record(**arguments, recorded_by=recorded_by)
 
     def save(self, commit: bool = True, *, recorded_by=None) -> RoleChange:
-        self.instance = self._write(recorded_by=recorded_by)
+        # Writes once: the admin calls save() in save_form and again in save_model.
+        if not getattr(self, "_written", False):
+            self.instance = self._write(recorded_by=recorded_by)
+            self._written = True
         return self.instance
 
     def save_m2m(self) -> None:

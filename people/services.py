@@ -209,7 +209,7 @@ def role_change_update(*, role_change: RoleChange, **changes: object) -> RoleCha
     Accepts the keyword arguments of :func:`role_change_record` (``title`` and
     ``previous_title`` name posts). Refused edits raise ``ValidationError`` and change nothing.
     """
-    edited = "Changed: " + ", ".join(sorted(changes)) if changes else ""
+    before_edit = str(role_change)
     with transaction.atomic():
         before = (role_change.person_id, role_change.organization_id)
         organization = changes.pop("organization", role_change.organization)
@@ -240,7 +240,9 @@ def role_change_update(*, role_change: RoleChange, **changes: object) -> RoleCha
         _rebuild(role_change)
         if before != (role_change.person_id, role_change.organization_id):
             _rebuild_pair(*before, role_change)
-        audit_record(action=AuditAction.ROLE_CHANGE_EDITED, obj=role_change, detail=edited)
+        audit_record(
+            action=AuditAction.ROLE_CHANGE_EDITED, obj=role_change, detail=f"Was: {before_edit}"
+        )
     return role_change
 
 

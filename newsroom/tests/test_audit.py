@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from newsroom.models import AuditAction, AuditEntry
+from people.models import RoleChange
 from people.services import role_change_delete, role_change_update
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist, record
 from stories.imports import moves_import, moves_parse
@@ -118,7 +119,8 @@ def test_role_changes_recorded_edited_and_deleted_are_recorded():
     assert (
         "Mira Murati" in AuditEntry.objects.get(action=AuditAction.ROLE_CHANGE_DELETED).object_repr
     )
-    assert entries(AuditAction.ROLE_CHANGE_EDITED)[0].detail == "Changed: is_interim, reason"
+    edited = entries(AuditAction.ROLE_CHANGE_EDITED)[0]
+    assert edited.detail == "Was: Mira Murati appointed CTO at OpenAI (2022-05)"
 
 
 def test_an_import_is_one_entry_naming_the_file_and_a_dry_run_none():
@@ -140,6 +142,54 @@ def test_a_popolo_import_is_recorded_as_such():
     assert not entries(AuditAction.MOVES_IMPORTED)
 
 
+def test_an_edit_in_the_admin_records_the_signed_in_editor_and_address(client):
+    """role_change_update takes no user: who and where come from the request being served."""
+    chief = editor(username="chief")
+    person, organization = PersonFactory(name="Mira Murati"), OrganizationFactory(name="OpenAI")
+    change = record(person, organization, "appointed", "Chief Technology Officer", "2022-05")
+    client.force_login(chief)
+    response = client.post(
+        reverse("admin:people_rolechange_change", args=[change.pk]),
+        {
+            "person": person.pk,
+            "organization": organization.pk,
+            "kind": "appointed",
+            "title": "Chief Technology Officer",
+            "effective": "2022-06-01",
+            "reason": "",
+        },
+        REMOTE_ADDR="2001:db8::7",
+    )
+    assert response.status_code == 302
+    [entry] = entries(AuditAction.ROLE_CHANGE_EDITED)
+    assert (entry.actor_id, entry.ip_address, entry.object_id) == (
+        chief.pk,
+        "2001:db8::7",
+        str(change.pk),
+    )
+    assert "(2022-05)" in entry.detail and "2022-06-01" in entry.object_repr
+
+
+def test_a_move_added_in_the_admin_is_recorded_once_and_names_the_editor(client):
+    chief = editor(username="chief")
+    client.force_login(chief)
+    response = client.post(
+        reverse("admin:people_rolechange_add"),
+        {
+            "person": PersonFactory().pk,
+            "organization": OrganizationFactory().pk,
+            "kind": "joined",
+            "title": "Engineer",
+            "effective": "2020",
+            "reason": "",
+        },
+    )
+    assert response.status_code == 302
+    [entry] = AuditEntry.objects.all()
+    assert (entry.action, entry.actor_id) == (AuditAction.ROLE_CHANGE_RECORDED, chief.pk)
+    assert RoleChange.objects.get().recorded_by_id == chief.pk
+
+
 # The log on the desk ---------------------------------------------------------------------------
 
 
@@ -148,8 +198,10 @@ def test_only_editors_read_the_log(client):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     client.force_login(journalist())
     assert client.get(AUDIT).status_code == 403
+    assert AUDIT not in client.get(reverse("stories:desk-home")).content.decode()
     client.force_login(editor())
     assert client.get(AUDIT).status_code == 200
+    assert AUDIT in client.get(reverse("stories:desk-home")).content.decode()
 
 
 def test_the_log_lists_newest_first_and_filters_by_action_and_user(client):
