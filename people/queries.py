@@ -30,7 +30,7 @@ def leadership_query(
     """The query behind :func:`leadership_on` (the benchmark times it on its own)."""
     return (
         Tenure.objects.for_audience(staff=staff)
-        .filter(organization=organization)
+        .at(organization)
         .leadership()
         .held_on(day)
         .select_related("person", "post", "started_by")

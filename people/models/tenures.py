@@ -5,6 +5,7 @@ import datetime
 from django.contrib.postgres.fields import DateRangeField
 from django.db import connections, models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Cast
 
 from newsroom.dates import PartialDateFields, Precision
 
@@ -43,6 +44,15 @@ class TenureQuerySet(models.QuerySet["Tenure"]):
 
     def for_audience(self, *, staff: bool) -> TenureQuerySet:
         return self.desk() if staff else self.public()
+
+    def at(self, organization) -> TenureQuerySet:
+        """Tenures at ``organization``.
+
+        The key is compared as the column's own type (bigint): btree_gist has no bigint =
+        integer operator, so with a plain integer PostgreSQL could not search the GiST range
+        index of migration people 0007 by organization and day together.
+        """
+        return self.filter(organization_id=Cast(Value(organization.pk), models.BigIntegerField()))
 
     def held_on(self, day: datetime.date) -> TenureQuerySet:
         """Tenures that were or may have been held on ``day``, each with its certainty.
