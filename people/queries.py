@@ -10,7 +10,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Prefetch
 
 from people.models import Organization, Person, RoleChange, Tenure
 from people.models.tenures import TenureQuerySet
@@ -163,22 +163,3 @@ def leadership_sidebar(
     for move in moves:
         entries[move.organization_id].since.append(move)
     return list(entries.values())
-
-
-def leadership_sidebar_version(organizations: list[Organization]) -> str:
-    """A fingerprint of the role changes behind these organizations' sidebars, in one query.
-
-    Cached sidebars put it in their key. Recording, editing, confirming (a citation
-    verified), unconfirming (disputed or rejected) or deleting a role change at any of the
-    organizations changes the count, the public count or the latest ``updated_at``, so the
-    next request builds a fresh sidebar: never a stale one. Tenures are rebuilt from role
-    changes, so they need no fingerprint of their own; names and ranks bump
-    ``people.cache.data_version`` instead.
-    """
-    if not organizations:
-        return "none"
-    stats = RoleChange.objects.filter(organization__in=organizations).aggregate(
-        count=Count("pk"), public=Count("pk", filter=Q(is_public=True)), latest=Max("updated_at")
-    )
-    latest = stats["latest"].isoformat() if stats["latest"] else "-"
-    return f"{stats['count']}.{stats['public']}.{latest}"

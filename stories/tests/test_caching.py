@@ -2,7 +2,15 @@
 
 import pytest
 
-from people.tests.factories import OrganizationFactory, PersonFactory, PersonNameFactory, record
+from people.tests.factories import (
+    OrganizationFactory,
+    PersonFactory,
+    PersonNameFactory,
+    editor,
+    journalist,
+    record,
+)
+from stories.tests.test_articles import acme_story
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +60,15 @@ def test_cached_search_results_read_nothing_but_the_version(
     client.get("/people/?q=mira")
     with django_assert_num_queries(0):
         client.get("/people/?q=mira")
+
+
+def test_the_cached_sidebar_follows_the_readers_language(client):
+    acme = OrganizationFactory(name="Acme Robotics")
+    record(PersonFactory(name="Carl Chief"), acme, "appointed", "CEO", "2025-03-05")
+    acme.posts.update(is_leadership=True)
+    story = acme_story(journalist(), editor(), acme)
+    english = client.get(story.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    japanese = client.get(story.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "March 5, 2025" in english
+    assert "March 5, 2025" not in japanese
+    assert "Carl Chief" in japanese

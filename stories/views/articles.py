@@ -6,12 +6,13 @@ from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from newsroom.permissions import is_desk_member
 from people.cache import data_version
-from people.queries import leadership_sidebar, leadership_sidebar_version
+from people.queries import leadership_sidebar
 from stories.models import Story
 from stories.structured_data import news_article
 
@@ -51,8 +52,9 @@ def _visible_story(request: HttpRequest, slug: str, *related: str) -> Story:
 def _sidebar_context(request: HttpRequest, story: Story) -> dict:
     """What the sidebar needs; the data itself is read lazily, inside the fragment cache.
 
-    The cache key carries a fingerprint of the covered organizations' role changes (one
-    query), so a move recorded, verified or disputed since the last request is shown at once.
+    The cache key carries the data version, which every write to desk data bumps
+    (people/cache.py), so a move recorded, verified or disputed since the last request is
+    shown at once; and the reader's language, in which the sidebar's dates are written.
     """
     today = timezone.localdate()
     published_on = (
@@ -72,8 +74,7 @@ def _sidebar_context(request: HttpRequest, story: Story) -> dict:
         "published_on": published_on,
         "sidebar_cache_key": (
             f"{story.pk}:{as_of.isoformat()}:{published_on.isoformat()}:"
-            f"{','.join(str(o.pk) for o in organizations)}:{data_version()}:"
-            f"{leadership_sidebar_version(organizations)}"
+            f"{','.join(str(o.pk) for o in organizations)}:{get_language()}:{data_version()}"
         ),
     }
 
