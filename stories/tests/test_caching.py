@@ -72,3 +72,21 @@ def test_the_cached_sidebar_follows_the_readers_language(client):
     assert "March 5, 2025" in english
     assert "March 5, 2025" not in japanese
     assert "Carl Chief" in japanese
+
+
+def test_the_story_list_counts_a_story_published_after_the_count_was_cached(client):
+    acme = OrganizationFactory(name="Acme Robotics")
+    author, publisher = journalist(), editor()
+    acme_story(author, publisher, acme)
+    assert client.get("/stories/").context["page"].paginator.count == 1
+    acme_story(author, publisher, acme, title="Second story")
+    response = client.get("/stories/")
+    assert response.context["page"].paginator.count == 2
+    assert "Second story" in response.content.decode()
+
+
+def test_a_cached_story_count_spares_its_query(client, django_assert_num_queries):
+    acme_story(journalist(), editor(), OrganizationFactory(name="Acme Robotics"))
+    client.get("/stories/")
+    with django_assert_num_queries(2):  # the page and its authors
+        client.get("/stories/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -23,17 +24,26 @@ PAGE_SIZE = 20
 def story_list(request: HttpRequest) -> HttpResponse:
     """Published stories, newest first."""
     stories = Story.objects.published().newest_first().prefetch_related("authors")
-    return render(request, "stories/story_list.html", {"page": _page(request, stories)})
+    # Counting every published story costs more than reading the page; the count is cached
+    # on the data version (people/cache.py), which any write bumps, so it is never stale.
+    count = cache.get_or_set(f"published-stories:{data_version()}", stories.count, 60 * 60)
+    return render(
+        request, "stories/story_list.html", {"page": _page(request, stories, count=count)}
+    )
 
 
-def _page(request: HttpRequest, stories) -> Page:
+def _page(request: HttpRequest, stories, *, count: int | None = None) -> Page:
     """The requested page; a page that does not exist is a 404, never another page's list.
 
     Each list URL then means one thing: ``?page=abc`` or ``?page=99`` cannot show (and get
-    indexed as) a copy of the first or last page.
+    indexed as) a copy of the first or last page. ``count``, when known, spares the paginator
+    its count query.
     """
+    paginator = Paginator(stories, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
     try:
-        return Paginator(stories, PAGE_SIZE).page(request.GET.get("page") or 1)
+        return paginator.page(request.GET.get("page") or 1)
     except InvalidPage:
         raise Http404("No such page of stories.") from None
 
