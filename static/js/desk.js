@@ -27,4 +27,14 @@
     event.preventDefault();
     insertAtCursor(textarea, button.getAttribute("data-insert-marker"));
   });
+
+  // An in-place decision on the verification queue asks for the focus in the row it swapped in
+  // (templatetags newsroom.focus_here), so a keyboard user goes on from there.
+  document.addEventListener("htmx:afterSettle", function () {
+    var wanted = document.querySelector("[data-focus-after-swap]");
+    if (wanted) {
+      wanted.removeAttribute("data-focus-after-swap");
+      wanted.focus();
+    }
+  });
 })();

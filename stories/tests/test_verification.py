@@ -84,6 +84,19 @@ def test_verifying_in_place_swaps_the_row_and_confirms_the_move(editor_client):
     assert RoleChange.objects.get(pk=citation.role_change_id).is_public
 
 
+def test_a_swapped_in_row_asks_desk_js_for_the_focus_not_autofocus(editor_client):
+    """Chromium also honours autofocus on inserted elements, a frame later than htmx."""
+    citation = pending_citation()
+    response = editor_client.post(
+        decide_url(citation),
+        {"decision": "verified", "note": "", "seen_state": "pending"},
+        HTTP_HX_REQUEST="true",
+    )
+    row = html(response)
+    assert 'role="status" tabindex="-1" data-focus-after-swap' in row
+    assert "autofocus" not in row
+
+
 def test_the_plain_form_works_without_javascript(editor_client):
     citation = pending_citation()
     response = editor_client.post(

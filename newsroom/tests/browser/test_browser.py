@@ -112,8 +112,10 @@ def test_a_move_goes_from_the_desk_to_an_open_article_without_a_reload(new_page)
     )
 
     # ... follows the link to the queue and verifies the citation in place.
-    office.get_by_role("link", name=f"citation {citation.pk}", exact=True).click()
-    expect(office).to_have_url(re.compile(rf"/desk/verify/#citation-{citation.pk}$"))
+    office.get_by_role("link", name=f"citation {citation.pk} in the verification queue").click()
+    expect(office).to_have_url(
+        re.compile(rf"/desk/verify/\?person=grace-hopper#citation-{citation.pk}$")
+    )
     office.evaluate("window.__noReload = 1")
     row = office.locator(f"#citation-{citation.pk}")
     expect(row).to_contain_text(QUOTE)
