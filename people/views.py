@@ -31,21 +31,26 @@ def person_list(request: HttpRequest) -> HttpResponse:
     """Everyone, or those whose name or other name matches ``q`` (any script)."""
     query = " ".join(request.GET.get("q", "").split())[:200]
     staff = can_see_unconfirmed(request.user)
-    people = Person.objects.matching(query) if query else Person.objects.all()
-    people = people.order_by("sort_name", "name", "pk").prefetch_related(
-        "other_names",
-        Prefetch(
-            "tenures",
-            queryset=Tenure.objects.for_audience(staff=staff)
-            .current()
-            .select_related("post", "organization")
-            .by_seniority(),
-            to_attr="current_tenures",
-        ),
-    )
     page_number = request.GET.get("page", "")[:20]
-    # Read only when the cached results are missing (keyed on the data version).
-    page = SimpleLazyObject(lambda: Paginator(people, PAGE_SIZE).get_page(page_number))
+
+    def results_page():
+        people = Person.objects.matching(query) if query else Person.objects.all()
+        people = people.order_by("sort_name", "name", "pk").prefetch_related(
+            "other_names",
+            Prefetch(
+                "tenures",
+                queryset=Tenure.objects.for_audience(staff=staff)
+                .current()
+                .select_related("post", "organization")
+                .by_seniority(),
+                to_attr="current_tenures",
+            ),
+        )
+        return Paginator(people, PAGE_SIZE).get_page(page_number)
+
+    # Built and read only when the cached results are missing (keyed on the data version):
+    # building the search's queryset alone costs more than serving the cached fragment.
+    page = SimpleLazyObject(results_page)
     template = "people/person_list.html"
     if request.htmx:
         template += "#results"

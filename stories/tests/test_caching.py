@@ -1,4 +1,6 @@
-"""Cached feeds, API answers and search results follow the data at once (people/cache.py)."""
+"""Cached pages and fragments follow the data at once (people/cache.py)."""
+
+import re
 
 import pytest
 
@@ -10,7 +12,8 @@ from people.tests.factories import (
     journalist,
     record,
 )
-from stories.tests.test_articles import acme_story
+from stories.services import story_add_correction
+from stories.tests.test_articles import acme_story, publish, write
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +88,51 @@ def test_the_story_list_counts_a_story_published_after_the_count_was_cached(clie
     assert "Second story" in response.content.decode()
 
 
-def test_a_cached_story_count_spares_its_query(client, django_assert_num_queries):
-    acme_story(journalist(), editor(), OrganizationFactory(name="Acme Robotics"))
-    client.get("/stories/")
-    with django_assert_num_queries(2):  # the page and its authors
-        client.get("/stories/")
+def test_a_cached_story_list_reads_nothing_from_the_database(client, django_assert_num_queries):
+    acme_story(journalist(), editor(), OrganizationFactory(name="Acme Robotics"), title="Cached")
+    first = client.get("/stories/").content.decode()
+    with django_assert_num_queries(0):  # the count and the list come from the cache
+        again = client.get("/stories/").content.decode()
+    assert "Cached" in again
+    assert first.count('class="story-teaser"') == again.count('class="story-teaser"') == 1
+
+
+def test_a_cached_article_reads_nothing_from_the_database(client, django_assert_num_queries):
+    story = acme_story(journalist(), editor(), OrganizationFactory(name="Acme Robotics"))
+    first = client.get(story.get_absolute_url())
+    with django_assert_num_queries(0):  # the article and the sidebar come from the cache
+        again = client.get(story.get_absolute_url())
+    assert again.status_code == 200
+    body = again.content.decode()
+    assert story.title in body and 'id="leadership-sidebar"' in body
+    # The nonce is the request's own, never a cached one.
+    assert first["Content-Security-Policy"] != again["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", again["Content-Security-Policy"]).group(1)
+    assert f'nonce="{nonce}"' in body
+
+
+def test_an_article_cached_for_the_desk_is_never_served_to_readers(client):
+    author = journalist()
+    draft = write(author, title="Desk only")
+    client.force_login(author)
+    assert (
+        "Not public: this story is draft." in client.get(draft.get_absolute_url()).content.decode()
+    )
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_404_cached_for_readers_ends_when_the_story_is_published(client):
+    author, publisher = journalist(), editor()
+    story = write(author, title="Soon out")
+    assert client.get(story.get_absolute_url()).status_code == 404
+    publish(story, author, publisher)
+    assert "<h1>Soon out</h1>" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_a_correction_added_after_the_article_was_cached_is_shown(client):
+    author, publisher = journalist(), editor()
+    story = publish(write(author), author, publisher)
+    assert "corrections-heading" not in client.get(story.get_absolute_url()).content.decode()
+    story_add_correction(story=story, editor=publisher, text="The date was wrong.")
+    assert "The date was wrong." in client.get(story.get_absolute_url()).content.decode()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -13,22 +18,33 @@ from django.views.decorators.vary import vary_on_headers
 
 from newsroom.permissions import is_desk_member
 from people.cache import data_version
+from people.models import Organization
 from people.queries import leadership_sidebar
 from stories.models import Story
 from stories.structured_data import news_article
 
 PAGE_SIZE = 20
+# Cached pieces are keyed on the data version (people/cache.py), so they are never stale;
+# this only bounds how long an unused one takes memory.
+CACHE_SECONDS = 60 * 60
+_MISSING = "missing"
 
 
 @require_GET
 def story_list(request: HttpRequest) -> HttpResponse:
-    """Published stories, newest first."""
+    """Published stories, newest first.
+
+    The count and the rendered list are cached on the data version, which any write bumps:
+    a page of the list is read from the database only when something changed.
+    """
+    version = data_version()
     stories = Story.objects.published().newest_first().prefetch_related("authors")
-    # Counting every published story costs more than reading the page; the count is cached
-    # on the data version (people/cache.py), which any write bumps, so it is never stale.
-    count = cache.get_or_set(f"published-stories:{data_version()}", stories.count, 60 * 60)
+    # Counting every published story costs more than reading the page.
+    count = cache.get_or_set(f"published-stories:{version}", stories.count, CACHE_SECONDS)
     return render(
-        request, "stories/story_list.html", {"page": _page(request, stories, count=count)}
+        request,
+        "stories/story_list.html",
+        {"page": _page(request, stories, count=count), "data_version": version},
     )
 
 
@@ -37,7 +53,7 @@ def _page(request: HttpRequest, stories, *, count: int | None = None) -> Page:
 
     Each list URL then means one thing: ``?page=abc`` or ``?page=99`` cannot show (and get
     indexed as) a copy of the first or last page. ``count``, when known, spares the paginator
-    its count query.
+    its count query; the page's stories are read only when the template iterates them.
     """
     paginator = Paginator(stories, PAGE_SIZE)
     if count is not None:
@@ -48,18 +64,84 @@ def _page(request: HttpRequest, stories, *, count: int | None = None) -> Page:
         raise Http404("No such page of stories.") from None
 
 
-def _visible_story(request: HttpRequest, slug: str, *related: str) -> Story:
-    """Readers see published stories only; drafts, reviews and withdrawals are 404 to them.
+@dataclass(frozen=True)
+class Article:
+    """What the article page shows of a story, rendered once per data version and audience.
 
-    ``related`` names what the page shows of the story, prefetched.
+    Everything here depends on the data alone (never on the request's CSP nonce or CSRF
+    token), so it can be cached and shared by every reader of the same audience.
     """
-    story = get_object_or_404(Story.objects.prefetch_related(*related), slug=slug)
-    if not story.is_public and not is_desk_member(request.user):
+
+    pk: int
+    slug: str
+    title: str
+    language: str
+    organization_ids: tuple[int, ...]
+    first_published_at: datetime.datetime | None
+    head_html: str  # meta and Open Graph tags
+    main_html: str  # the <article> element (and, for the desk, the "not public" notice)
+    structured_data: dict[str, Any]
+
+
+def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | str:
+    """Read the story and render its pieces; ``_MISSING`` when this audience may not see it."""
+    story = (
+        Story.objects.prefetch_related("authors", "corrections", "organizations")
+        .filter(slug=slug)
+        .first()
+    )
+    # Readers see published stories only; drafts, reviews and withdrawals are 404 to them.
+    if story is None or not (story.is_public or desk):
+        return _MISSING
+    by_id = {citation.pk: citation for citation in story.citations.for_display()}
+    sources = [
+        (number, by_id[citation_id])
+        for number, citation_id in enumerate(story.cited_ids, start=1)
+        if citation_id in by_id
+    ]
+    context = {
+        "story": story,
+        "sources": sources,
+        "authors": list(story.authors.all()),
+        "corrections": list(story.corrections.all()),
+        "canonical_url": request.build_absolute_uri(story.get_absolute_url()),
+    }
+    return Article(
+        pk=story.pk,
+        slug=story.slug,
+        title=story.title,
+        language=story.language,
+        organization_ids=tuple(organization.pk for organization in story.organizations.all()),
+        first_published_at=story.first_published_at,
+        head_html=render_to_string("stories/_story_meta.html", context),
+        main_html=render_to_string("stories/_article.html", context),
+        structured_data=news_article(
+            story,
+            request=request,
+            authors=context["authors"],
+            sources=sources,
+            corrections=context["corrections"],
+        ),
+    )
+
+
+def _article(request: HttpRequest, slug: str, *, version: int) -> Article:
+    """The article for this reader, from the cache when the data has not changed since."""
+    desk = is_desk_member(request.user)
+    key = (
+        f"article:{slug}:{'desk' if desk else 'public'}:{get_language()}:"
+        f"{request.scheme}://{request.get_host()}:{version}"
+    )
+    article = cache.get(key)
+    if article is None:
+        article = _build_article(request, slug, desk=desk)
+        cache.set(key, article, CACHE_SECONDS)
+    if article == _MISSING:
         raise Http404("No such story.")
-    return story
+    return article
 
 
-def _sidebar_context(request: HttpRequest, story: Story) -> dict:
+def _sidebar_context(request: HttpRequest, article: Article, *, version: int) -> dict:
     """What the sidebar needs; the data itself is read lazily, inside the fragment cache.
 
     The cache key carries the data version, which every write to desk data bumps
@@ -68,14 +150,16 @@ def _sidebar_context(request: HttpRequest, story: Story) -> dict:
     """
     today = timezone.localdate()
     published_on = (
-        timezone.localdate(story.first_published_at) if story.first_published_at else today
+        timezone.localdate(article.first_published_at) if article.first_published_at else today
     )
     as_published = request.GET.get("sidebar") == "published"
     as_of = published_on if as_published else today
-    organizations = list(story.organizations.all())
 
     def sidebar() -> list:
-        return leadership_sidebar(organizations, as_of=as_of, changes_since=published_on)
+        organizations = Organization.objects.filter(pk__in=article.organization_ids).order_by(
+            "name", "pk"
+        )
+        return leadership_sidebar(list(organizations), as_of=as_of, changes_since=published_on)
 
     return {
         "sidebar": sidebar,
@@ -83,45 +167,33 @@ def _sidebar_context(request: HttpRequest, story: Story) -> dict:
         "sidebar_as_published": as_published,
         "published_on": published_on,
         "sidebar_cache_key": (
-            f"{story.pk}:{as_of.isoformat()}:{published_on.isoformat()}:"
-            f"{','.join(str(o.pk) for o in organizations)}:{get_language()}:{data_version()}"
+            f"{article.pk}:{as_of.isoformat()}:{published_on.isoformat()}:"
+            f"{','.join(map(str, article.organization_ids))}:{get_language()}:{version}"
         ),
     }
 
 
 @require_GET
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    story = _visible_story(request, slug, "authors", "corrections", "organizations")
-    by_id = {citation.pk: citation for citation in story.citations.for_display()}
-    sources = [
-        (number, by_id[citation_id])
-        for number, citation_id in enumerate(story.cited_ids, start=1)
-        if citation_id in by_id
-    ]
-    authors = list(story.authors.all())
-    corrections = list(story.corrections.all())
-    context = {
-        "story": story,
-        "sources": sources,
-        "authors": authors,
-        "corrections": corrections,
-        "structured_data": news_article(
-            story, request=request, authors=authors, sources=sources, corrections=corrections
-        ),
-        **_sidebar_context(request, story),
-    }
-    return render(request, "stories/story_detail.html", context)
+    version = data_version()
+    article = _article(request, slug, version=version)
+    return render(
+        request,
+        "stories/story_detail.html",
+        {"article": article, **_sidebar_context(request, article, version=version)},
+    )
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def story_sidebar(request: HttpRequest, slug: str) -> HttpResponse:
     """The sidebar alone: what the open article page polls every minute."""
-    story = _visible_story(request, slug, "organizations")
+    version = data_version()
+    article = _article(request, slug, version=version)
     response = render(
         request,
         "stories/story_detail.html#leadership-sidebar",
-        {"story": story, **_sidebar_context(request, story)},
+        {"article": article, **_sidebar_context(request, article, version=version)},
     )
     response["Cache-Control"] = "no-cache"
     return response
