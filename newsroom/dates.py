@@ -186,3 +186,13 @@ class PartialDateFields:
         setattr(instance, f"{self.prefix}_date", value.earliest if value else None)
         setattr(instance, f"{self.prefix}_precision", value.precision if value else "")
         setattr(instance, f"{self.prefix}_latest", value.latest if value else None)
+
+
+def partial_date_columns(prefix: str, value: PartialDate | None) -> dict[str, object]:
+    """The three columns of a partial date, for writers that insert rows without a model
+    instance (see :class:`PartialDateFields`)."""
+    return {
+        f"{prefix}_date": value.earliest if value else None,
+        f"{prefix}_precision": value.precision.value if value else "",
+        f"{prefix}_latest": value.latest if value else None,
+    }

@@ -7,8 +7,11 @@ replayed in date order:
   its tenure ends on the same day (a promotion on day *d* ends the old title and starts the
   new one on *d*);
 - left ends the open tenure of the post; when none is recorded, a tenure with an unknown
-  start is recorded ("until …"); a departure that leaves the organization also ends every
-  other title the person still holds there;
+  start is recorded ("until …"), which cannot have begun before the person last joined or
+  left the organization (``start_after``); an end before the post's only recorded start,
+  or a second end with no start between, is refused (a wrong date far more often than a
+  re-hire whose start nobody knows: record that start first); a departure that leaves the
+  organization also ends every other title the person still holds there;
 - the same person may hold the same post again later, and several posts at once, but never
   the same post twice at once; and no tenure ends before it starts.
 
@@ -23,8 +26,8 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsroom.dates import PartialDate
-from people.models import RoleChange, Tenure, TenureScope
+from newsroom.dates import PartialDate, partial_date_columns
+from people.models import RoleChange, RoleChangeKind, Tenure, TenureScope
 
 
 class TenureConflict(Exception):
@@ -45,32 +48,56 @@ class TenureDraft:
     is_interim: bool = False
     end: PartialDate | None = None
     ended_by: RoleChange | None = None
+    # With an unknown start: the earliest day the tenure can have begun, when anything
+    # recorded bounds it (see :meth:`_Replay._close`).
+    start_after: datetime.date | None = None
+
+    def columns(self, *, scope: TenureScope, person_id: int, organization_id: int) -> dict:
+        """The Tenure row's column values (the bulk writers insert these directly)."""
+        return {
+            "scope": TenureScope(scope).value,
+            "person_id": person_id,
+            "organization_id": organization_id,
+            "post_id": self.post_id,
+            "is_interim": self.is_interim,
+            **partial_date_columns("start", self.start),
+            "start_after": self.start_after,
+            **partial_date_columns("end", self.end),
+            "started_by_id": self.started_by.pk if self.started_by else None,
+            "ended_by_id": self.ended_by.pk if self.ended_by else None,
+        }
 
     def to_model(self, *, scope: TenureScope, person_id: int, organization_id: int) -> Tenure:
-        tenure = Tenure(
-            scope=scope,
-            person_id=person_id,
-            organization_id=organization_id,
-            post_id=self.post_id,
-            is_interim=self.is_interim,
-            started_by=self.started_by,
-            ended_by=self.ended_by,
+        return Tenure(
+            **self.columns(scope=scope, person_id=person_id, organization_id=organization_id)
         )
-        tenure.start = self.start
-        tenure.end = self.end
-        return tenure
 
 
-def replay_order(change: RoleChange) -> tuple[datetime.date, int, int]:
-    """Sort key: a start counts from its earliest day, an end from its latest.
+# What a role change does to tenures, as steps of the replay: a start of its post, or an end
+# of a post (its own for a departure; the previous title for a promotion that names one).
+_START, _END = 0, 1
+
+
+def replay_steps(changes: Sequence[RoleChange]) -> list[tuple[int, RoleChange]]:
+    """The replay's steps in date order: a start counts from its earliest day, an end from
+    its latest.
 
     So "joined September 10, 2024" comes before "left September 2024", and "joined 2017"
-    before "left 2017". On the same day, starts come before ends.
+    before "left 2017". On the same day, starts come before ends. A promotion that names its
+    previous title is two steps: the start of the new title from its earliest day, the end
+    of the old one from its latest ("appointed May 2024" can end a tenure begun May 20, 2024).
     """
-    effective = change.effective
-    if change.kind_enum.opens_tenure:
-        return (effective.earliest, 0, change.pk or 0)
-    return (effective.latest, 1, change.pk or 0)
+    steps = []
+    for change in changes:
+        effective = change.effective
+        if change.kind_enum.opens_tenure:
+            steps.append(((effective.earliest, _START, change.pk or 0), _START, change))
+            if change.previous_post_id:
+                steps.append(((effective.latest, _END, change.pk or 0), _END, change))
+        else:
+            steps.append(((effective.latest, _END, change.pk or 0), _END, change))
+    steps.sort(key=lambda step: step[0])
+    return [(step, change) for _, step, change in steps]
 
 
 def build_tenures(changes: Sequence[RoleChange], *, strict: bool = True) -> list[TenureDraft]:
@@ -80,11 +107,16 @@ def build_tenures(changes: Sequence[RoleChange], *, strict: bool = True) -> list
     (the public view, built from confirmed changes only, where a pending change can leave a
     gap) the refused change is skipped.
     """
-    ordered = sorted(changes, key=replay_order)
-    replay = _Replay(ordered)
-    for position, change in enumerate(ordered):
+    steps = replay_steps(changes)
+    replay = _Replay(steps)
+    for position, (step, change) in enumerate(steps):
         try:
-            replay.apply(position, change)
+            if step == _START:
+                replay.start(change)
+            elif change.kind_enum.opens_tenure:
+                replay.close(position, change, change.previous_post_id, change.previous_post.title)
+            else:
+                replay.leave(position, change)
         except TenureConflict:
             if strict:
                 raise
@@ -92,55 +124,62 @@ def build_tenures(changes: Sequence[RoleChange], *, strict: bool = True) -> list
 
 
 class _Replay:
-    def __init__(self, ordered: Sequence[RoleChange]) -> None:
-        self.ordered = ordered
+    def __init__(self, steps: Sequence[tuple[int, RoleChange]]) -> None:
+        self.steps = steps
         self.open: dict[int, TenureDraft] = {}
         self.closed: list[TenureDraft] = []
+        # The earliest day of the person's latest "joined", or of their latest departure
+        # from the organization, so far: no tenure whose start is unknown began before it.
+        self.arrived: datetime.date | None = None
 
     def result(self) -> list[TenureDraft]:
         return self.closed + list(self.open.values())
 
-    def apply(self, position: int, change: RoleChange) -> None:
+    def start(self, change: RoleChange) -> None:
         day = change.effective
-        if change.kind_enum.opens_tenure:
-            if change.previous_post_id:
-                self._close(
-                    position, change, change.previous_post_id, change.previous_post.title, day
-                )
-            held = self.open.get(change.post_id)
-            if held is not None:
-                since = f" since {held.start.display()}" if held.start else ""
-                raise TenureConflict(
-                    f"{change.person} already holds {change.post.title} at "
-                    f"{change.organization}{since}, so they cannot start it again on "
-                    f"{day.display()}. Record the end of that tenure first, or correct the date.",
-                    change,
-                )
-            self.open[change.post_id] = TenureDraft(
-                post_id=change.post_id,
-                post_title=change.post.title,
-                start=day,
-                started_by=change,
-                is_interim=change.is_interim,
+        if change.kind_enum == RoleChangeKind.JOINED:
+            self.arrived = day.earliest
+        held = self.open.get(change.post_id)
+        if held is not None:
+            since = f" since {held.start.display()}" if held.start else ""
+            raise TenureConflict(
+                f"{change.person} already holds {change.post.title} at "
+                f"{change.organization}{since}, so they cannot start it again on "
+                f"{day.display()}. Record the end of that tenure first, or correct the date.",
+                change,
             )
-            return
-        self._close(position, change, change.post_id, change.post.title, day)
+        self.open[change.post_id] = TenureDraft(
+            post_id=change.post_id,
+            post_title=change.post.title,
+            start=day,
+            started_by=change,
+            is_interim=change.is_interim,
+        )
+
+    def leave(self, position: int, change: RoleChange) -> None:
+        self.close(position, change, change.post_id, change.post.title)
         if change.leaves_organization:
             for post_id in list(self.open):
-                self._end(self.open.pop(post_id), day, change)
+                self._end(self.open.pop(post_id), change.effective, change)
+            # Whatever they held later, they took up after this departure.
+            self.arrived = change.effective.earliest
 
-    def _close(
-        self, position: int, change: RoleChange, post_id: int, title: str, day: PartialDate
-    ) -> None:
+    def close(self, position: int, change: RoleChange, post_id: int, title: str) -> None:
+        """End the person's open tenure of ``post_id``; with none open, record one whose
+        start is unknown, ending on the change's day."""
+        day = change.effective
         held = self.open.pop(post_id, None)
         if held is not None:
             self._end(held, day, change, title)
             return
+        # An end before the only recorded start of the post is far more often a wrong date
+        # than a re-hire whose first start nobody knows: refused, saying how to record a
+        # re-hire (its earlier start first).
         later_start = next(
             (
                 later
-                for later in self.ordered[position + 1 :]
-                if later.kind_enum.opens_tenure and later.post_id == post_id
+                for step, later in self.steps[position + 1 :]
+                if step == _START and later.post_id == post_id
             ),
             None,
         )
@@ -154,12 +193,15 @@ class _Replay:
             )
         earlier = [tenure for tenure in self.closed if tenure.post_id == post_id]
         if earlier:
+            # Likewise a second end with no start between the two.
             raise TenureConflict(
                 f"{change.person} holds no {title} tenure at {change.organization} on "
                 f"{day.display()} to end: the last one already ended on "
-                f"{earlier[-1].end.display()}.",
+                f"{earlier[-1].end.display()}. If they held it again, record when that "
+                "began first.",
                 change,
             )
+        start_after = self.arrived
         self.closed.append(
             TenureDraft(
                 post_id=post_id,
@@ -168,6 +210,7 @@ class _Replay:
                 started_by=None,
                 end=day,
                 ended_by=change,
+                start_after=start_after if start_after and start_after <= day.earliest else None,
             )
         )
 

@@ -39,7 +39,7 @@ from django.utils import timezone
 from psycopg import errors as psycopg_errors
 
 from newsroom.audit import audit_record
-from newsroom.dates import InvalidPartialDate, PartialDate
+from newsroom.dates import InvalidPartialDate, PartialDate, partial_date_columns
 from newsroom.models import AuditAction
 from newsroom.progress import Stream, progress
 from newsroom.slugs import unique_slugs
@@ -672,15 +672,6 @@ class BulkRows:
         return value
 
 
-def partial_date_columns(prefix: str, value: PartialDate | None) -> dict[str, object]:
-    """The three columns of a partial date (see newsroom.dates.PartialDateFields)."""
-    return {
-        f"{prefix}_date": value.earliest if value else None,
-        f"{prefix}_precision": value.precision.value if value else "",
-        f"{prefix}_latest": value.latest if value else None,
-    }
-
-
 class _Importer:
     """One run of :func:`moves_import`, inside its transaction."""
 
@@ -1264,17 +1255,9 @@ class _Importer:
                     continue
                 for scope, scope_drafts in drafts.items():
                     rows += [
-                        {
-                            "scope": scope.value,
-                            "person_id": person_id,
-                            "organization_id": organization_id,
-                            "post_id": draft.post_id,
-                            "is_interim": draft.is_interim,
-                            **partial_date_columns("start", draft.start),
-                            **partial_date_columns("end", draft.end),
-                            "started_by_id": draft.started_by.pk if draft.started_by else None,
-                            "ended_by_id": draft.ended_by.pk if draft.ended_by else None,
-                        }
+                        draft.columns(
+                            scope=scope, person_id=person_id, organization_id=organization_id
+                        )
                         for draft in scope_drafts
                     ]
         self.check()

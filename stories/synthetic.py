@@ -38,7 +38,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 from django.utils import timezone
 
-from newsroom.dates import PartialDate, Precision
+from newsroom.dates import PartialDate, Precision, partial_date_columns
 from newsroom.progress import Stream, progress
 from newsroom.slugs import unique_slugs
 from people.models import (
@@ -55,7 +55,7 @@ from people.models import (
 )
 from people.models.people import default_sort_name
 from people.tenures import TenureConflict, tenure_drafts
-from stories.imports import BulkRows, partial_date_columns
+from stories.imports import BulkRows
 from stories.models import (
     Citation,
     CitationDecision,
@@ -609,17 +609,11 @@ class _Generator:
             first = changes[0]
             for scope, scope_drafts in drafts.items():
                 rows += [
-                    {
-                        "scope": scope.value,
-                        "person_id": first.person_id,
-                        "organization_id": first.organization_id,
-                        "post_id": draft.post_id,
-                        "is_interim": draft.is_interim,
-                        **partial_date_columns("start", draft.start),
-                        **partial_date_columns("end", draft.end),
-                        "started_by_id": draft.started_by.pk if draft.started_by else None,
-                        "ended_by_id": draft.ended_by.pk if draft.ended_by else None,
-                    }
+                    draft.columns(
+                        scope=scope,
+                        person_id=first.person_id,
+                        organization_id=first.organization_id,
+                    )
                     for draft in scope_drafts
                 ]
         self.tenure_rows = self.with_ids(Tenure, rows)

@@ -5,7 +5,7 @@ import datetime
 from django.contrib.postgres.fields import DateRangeField
 from django.db import connections, models
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 
 from newsroom.dates import PartialDateFields, Precision
 
@@ -23,16 +23,19 @@ class Certainty(models.TextChoices):
 
 
 class PossibleSpan(models.Func):
-    """``[start, latest possible end)`` as a PostgreSQL daterange (an empty bound is open).
-
-    A day is in it exactly when the tenure was or may have been held that day (rule 2).
+    """``[earliest possible start, latest possible end)`` as a PostgreSQL daterange (an empty
+    bound is open). A day is in it exactly when the tenure was or may have been held that
+    day (rule 2).
     """
 
     template = "DATERANGE(%(expressions)s, '[)')"
     output_field = DateRangeField()
 
     def __init__(self) -> None:
-        super().__init__(F("start_date"), F("end_latest"))
+        super().__init__(
+            Coalesce(F("start_date"), F("start_after"), output_field=models.DateField()),
+            F("end_latest"),
+        )
 
 
 class TenureQuerySet(models.QuerySet["Tenure"]):
@@ -62,7 +65,10 @@ class TenureQuerySet(models.QuerySet["Tenure"]):
         and its earliest possible end is after it; it is *uncertainly* held when the day
         falls in the range the partial dates leave open. ``certainty`` is annotated.
         """
-        possibly = (Q(start_date__isnull=True) | Q(start_date__lte=day)) & (
+        unknown_start = Q(start_date__isnull=True) & (
+            Q(start_after__isnull=True) | Q(start_after__lte=day)
+        )
+        possibly = (unknown_start | Q(start_date__lte=day)) & (
             Q(end_latest__isnull=True) | Q(end_latest__gt=day)
         )
         certainly = Q(start_latest__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
@@ -90,8 +96,12 @@ class TenureQuerySet(models.QuerySet["Tenure"]):
         return self.order_by("post__rank", "person__sort_name", "person__name", "start_date")
 
     def chronological(self) -> TenureQuerySet:
+        """In career order. A tenure whose start is unknown takes its place by the earliest
+        day it can have begun, else by its end."""
         return self.order_by(
-            F("start_date").asc(nulls_first=True), F("end_date").asc(nulls_last=True), "pk"
+            Coalesce("start_date", "start_after", "end_date").asc(),
+            F("end_date").asc(nulls_last=True),
+            "pk",
         )
 
 
@@ -112,6 +122,14 @@ class Tenure(models.Model):
     start_date = models.DateField(null=True, blank=True, help_text="Empty when unknown.")
     start_precision = models.CharField(max_length=5, choices=Precision, blank=True)
     start_latest = models.DateField(null=True, blank=True)
+    start_after = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "When the start is unknown: the earliest day it can have been (the person's last "
+            "arrival at, or departure from, the organization)."
+        ),
+    )
     end_date = models.DateField(null=True, blank=True, help_text="Empty while still held.")
     end_precision = models.CharField(max_length=5, choices=Precision, blank=True)
     end_latest = models.DateField(null=True, blank=True)
@@ -141,6 +159,10 @@ class Tenure(models.Model):
                 | Q(end_latest__isnull=True)
                 | Q(end_latest__gte=F("start_date")),
                 name="tenure_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_after__isnull=True) | Q(start_date__isnull=True),
+                name="tenure_start_after_only_when_start_unknown",
             ),
         ]
         indexes = [

@@ -298,3 +298,84 @@ def test_the_database_refuses_overlapping_tenures_of_the_same_post(mira, openai)
     existing.end = PartialDate.parse("2022-12-31")
     existing.save()
     duplicate.save()
+
+
+# A departure with no recorded start -------------------------------------------------------
+
+
+def holders(organization, day: str) -> dict[str, str]:
+    from people.queries import leadership_on
+
+    return {
+        f"{tenure.person.name}, {tenure.post.title}": tenure.certainty
+        for tenure in leadership_on(organization, datetime.date.fromisoformat(day))
+    }
+
+
+def test_a_start_nobody_knows_is_no_earlier_than_the_persons_arrival(openai):
+    bob = PersonFactory(name="Bob McGrew")
+    record(bob, openai, "joined", "Member of Technical Staff", "2017-01")
+    record(bob, openai, "left", "Chief Research Officer", "2024-09-25")
+    tenure = Tenure.objects.desk().get(person=bob, post__title="Chief Research Officer")
+    assert (tenure.start, tenure.start_after) == (None, datetime.date(2017, 1, 1))
+    assert tenure.span() == "until September 25, 2024"
+    assert "Bob McGrew, Chief Research Officer" not in holders(openai, "2016-12-31")
+    assert holders(openai, "2017-01-01")["Bob McGrew, Chief Research Officer"] == "uncertain"
+    assert holders(openai, "2024-09-24")["Bob McGrew, Chief Research Officer"] == "uncertain"
+    assert "Bob McGrew, Chief Research Officer" not in holders(openai, "2024-09-25")
+
+
+def test_a_start_nobody_knows_follows_the_last_departure_from_the_organization(openai):
+    ada = PersonFactory(name="Ada Lovelace")
+    record(ada, openai, "joined", "Engineer", "2010")
+    record(ada, openai, "left", "Engineer", "2012-06", leaves_organization=True)
+    record(ada, openai, "left", "Chief Technology Officer", "2018")
+    tenure = Tenure.objects.desk().get(person=ada, post__title="Chief Technology Officer")
+    assert tenure.start_after == datetime.date(2012, 6, 1)
+    assert "Ada Lovelace, Chief Technology Officer" not in holders(openai, "2011-01-01")
+    assert holders(openai, "2015-01-01")["Ada Lovelace, Chief Technology Officer"] == "uncertain"
+
+
+def test_with_nothing_recorded_before_it_a_departure_stands_for_every_earlier_day(openai):
+    """Nothing bounds it, so every earlier day is uncertain: never a plain yes or no."""
+    jan = PersonFactory(name="Jan Leike")
+    record(jan, openai, "left", "Superalignment co-lead", "2024-05")
+    tenure = Tenure.objects.desk().get(person=jan)
+    assert (tenure.start, tenure.start_after) == (None, None)
+    Post.objects.filter(pk=tenure.post_id).update(is_leadership=True)
+    assert holders(openai, "2019-01-01") == {"Jan Leike, Superalignment co-lead": "uncertain"}
+
+
+def test_a_promotion_known_to_the_month_ends_a_title_begun_that_month(openai):
+    jakub = PersonFactory(name="Jakub Pachocki")
+    record(jakub, openai, "joined", "Research lead", "2024-05-20")
+    record(
+        jakub,
+        openai,
+        "appointed",
+        "Chief Scientist",
+        "2024-05",
+        previous_title="Research lead",
+    )
+    assert spans(jakub) == [
+        ("Chief Scientist", "2024-05", None),
+        ("Research lead", "2024-05-20", "2024-05"),
+    ]
+
+
+def test_a_career_puts_a_tenure_of_unknown_start_where_it_can_have_begun(openai):
+    from people.queries import person_career
+
+    bob = PersonFactory(name="Bob McGrew")
+    record(bob, openai, "joined", "Member of Technical Staff", "2017-01")
+    record(
+        bob,
+        openai,
+        "promoted",
+        "VP of Research",
+        "2018",
+        previous_title="Member of Technical Staff",
+    )
+    record(bob, openai, "left", "Chief Research Officer", "2024-09-25")
+    titles = [tenure.post.title for tenure in person_career(bob, staff=True)["tenures"]]
+    assert titles == ["Member of Technical Staff", "Chief Research Officer", "VP of Research"]
