@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.db.models import FETCH_RAISE, query
+from django.conf import settings
 from django.test import override_settings
 
 
@@ -16,13 +17,21 @@ def _media_in_tmp(settings, tmp_path):
 def _plain_http():
     """The test client and live server speak plain HTTP, so the suite turns off what
     production turns on for HTTPS: the redirect, and cookies sent only over HTTPS (Chromium
-    would drop them). newsroom/tests/test_production_settings.py checks production's values.
+    would drop them). And it serves static files unhashed, as ``collectstatic`` never ran. newsroom/tests/test_production_settings.py checks production's values.
 
     Session-wide and set before any server starts: SecurityMiddleware reads the setting
     once, when the live server builds its handler.
     """
     with override_settings(
-        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        # Production's hashed static names need `collectstatic` first; the suite serves the
+        # files as they are (newsroom/tests/test_production_settings.py checks production's).
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
     ):
         yield
 

@@ -6,7 +6,7 @@
 2. bench/prepare.py picks each endpoint's spread of paths, counts the queries one request
    issues, and times the leadership-on-a-date query.
 3. A dry-run CSV import of BENCH_IMPORT_ROWS rows measures the import's rows per second.
-4. gunicorn serves the site with bench/gunicorn.conf.py and bench.settings (production's
+4. gunicorn serves the site with newsroom/gunicorn_config.py and bench.settings (production's
    settings plus the bare ``baseline`` view); wrk, from its own process on loopback, loads
    each endpoint in turn at the same concurrency for the same time, after a warm-up (each
    path once, then a few seconds of load).
@@ -129,7 +129,7 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen:
         [
             str(Path(PYTHON).parent / "gunicorn"),
             "--config",
-            "bench/gunicorn.conf.py",
+            "newsroom/gunicorn_config.py",
             "--bind",
             f"127.0.0.1:{port}",
             "newsroom.wsgi:application",
@@ -247,6 +247,7 @@ def main() -> None:
     ensure_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "generate_desk", "--scale", scale, "--reuse")
+    manage(env, "collectstatic", "--noinput", "-v0")  # production serves hashed names
     wrk = ensure_wrk()
     say(f"Cache: {'Redis ' + env['REDIS_URL'] if env.get('REDIS_URL') else 'local memory'}")
     subprocess.run(

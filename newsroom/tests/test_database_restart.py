@@ -213,7 +213,9 @@ def site(request, postgres: ThrowawayPostgres, tmp_path: Path) -> Iterator[str]:
     with postgres.connect("postgres") as admin:
         admin.execute("CREATE DATABASE newsroom_fault")
     environment = site_environment(postgres.url("newsroom_fault"), request.param)
+    environment["STATIC_ROOT"] = str(tmp_path / "static")
     manage(environment, "migrate", "--noinput")
+    manage(environment, "collectstatic", "--noinput", "-v0")
     manage(environment, "shell", "--command", CREATE_JOURNALIST)
     port = free_port()
     log = (tmp_path / "gunicorn.log").open("w")
