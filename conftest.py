@@ -1,9 +1,9 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.db.models import FETCH_RAISE, query
-from django.conf import settings
 from django.test import override_settings
 
 
@@ -17,7 +17,8 @@ def _media_in_tmp(settings, tmp_path):
 def _plain_http():
     """The test client and live server speak plain HTTP, so the suite turns off what
     production turns on for HTTPS: the redirect, and cookies sent only over HTTPS (Chromium
-    would drop them). And it serves static files unhashed, as ``collectstatic`` never ran. newsroom/tests/test_production_settings.py checks production's values.
+    would drop them). And it serves static files unhashed, as ``collectstatic`` never ran.
+    newsroom/tests/test_production_settings.py and test_static_files.py check production's.
 
     Session-wide and set before any server starts: SecurityMiddleware reads the setting
     once, when the live server builds its handler.

@@ -35,6 +35,8 @@ def on_starting(server) -> None:
             threads,
             threads,
         )
+
+
 # Loaded once in the master, then forked: workers share the code's memory pages.
 preload_app = True
 max_requests = 20_000

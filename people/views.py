@@ -34,7 +34,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
     page_number = request.GET.get("page", "")[:20]
 
     def results_page():
-        people = Person.objects.matching(query) if query else Person.objects.all()
+        people = Person.objects.visible_to(staff=staff)
+        people = people.matching(query) if query else people
         people = people.order_by("sort_name", "name", "pk").prefetch_related(
             "other_names",
             Prefetch(
@@ -68,8 +69,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A profile. The career is read only when its cached fragment is missing (the fragment
     and the structured data are keyed on the data version, see people/cache.py)."""
-    person = get_object_or_404(Person.objects.prefetch_related("other_names"), slug=slug)
     staff = can_see_unconfirmed(request.user)
+    person = get_object_or_404(
+        Person.objects.visible_to(staff=staff).prefetch_related("other_names"), slug=slug
+    )
     version = data_version()
     career = SimpleLazyObject(lambda: person_career(person, staff=staff))
 
@@ -97,7 +100,11 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def organization_list(request: HttpRequest) -> HttpResponse:
-    organizations = Organization.objects.order_by("name", "pk").prefetch_related("other_names")
+    organizations = (
+        Organization.objects.visible_to(staff=can_see_unconfirmed(request.user))
+        .order_by("name", "pk")
+        .prefetch_related("other_names")
+    )
     page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "people/organization_list.html", {"page": page})
 
@@ -106,10 +113,13 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Leadership on ``?as_of=YYYY-MM-DD`` (today by default), with moves around that day."""
-    organization = get_object_or_404(
-        Organization.objects.select_related("parent").prefetch_related("other_names"), slug=slug
-    )
     staff = can_see_unconfirmed(request.user)
+    organization = get_object_or_404(
+        Organization.objects.visible_to(staff=staff)
+        .select_related("parent")
+        .prefetch_related("other_names"),
+        slug=slug,
+    )
     today = timezone.localdate()
     raw_as_of = request.GET.get("as_of", "").strip()
     error = ""

@@ -22,7 +22,6 @@ from functools import wraps
 from typing import Literal
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -33,7 +32,7 @@ from pydantic import Field
 
 from newsroom.dates import InvalidPartialDate, PartialDate, parse_iso_day
 from people.cache import data_version
-from people.models import Organization, Person, RoleChange, Tenure
+from people.models import Organization, Person, Tenure
 from people.queries import changes_between, leadership_on, months_before
 from stories.models import Citation, CitationState
 
@@ -188,18 +187,10 @@ def _slug(slug: str) -> str:
 
 
 def _public_organization(slug: str) -> Organization:
-    organization = (
-        Organization.objects.filter(slug=_slug(slug))
-        .filter(Exists(RoleChange.objects.public().filter(organization=OuterRef("pk"))))
-        .first()
-    )
+    organization = Organization.objects.public().filter(slug=_slug(slug)).first()
     if organization is None:
-        raise Http404(f"No organization with published moves has the slug “{slug}”.")
+        raise Http404(f"No published organization has the slug “{slug}”.")
     return organization
-
-
-def _people_with_public_moves():
-    return Person.objects.filter(Exists(RoleChange.objects.public().filter(person=OuterRef("pk"))))
 
 
 def _sources(role_change_ids: Iterable[int | None]) -> dict[int, list[str]]:
@@ -335,7 +326,7 @@ def people_search(
     # Control characters cannot be in a name (and PostgreSQL refuses NUL in text).
     text = "".join(char for char in text if char.isprintable())
     people = (
-        _people_with_public_moves()
+        Person.objects.public()
         .matching(text)
         .order_by("sort_name", "name", "pk")
         .only("slug", "name")[:SEARCH_LIMIT]
@@ -347,7 +338,7 @@ def people_search(
 def person_detail(request: HttpRequest, slug: str):
     """A person's names and public tenures, in date order, dates at their precision."""
     person = (
-        _people_with_public_moves().filter(slug=_slug(slug)).prefetch_related("other_names").first()
+        Person.objects.public().filter(slug=_slug(slug)).prefetch_related("other_names").first()
     )
     if person is None:
         raise Http404(f"No person with published moves has the slug “{slug}”.")

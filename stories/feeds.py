@@ -179,7 +179,7 @@ class MovesFeed(AtomFeed):
 
 class OrganizationMovesFeed(MovesFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Organization:
-        return Organization.objects.get(slug=slug)
+        return Organization.objects.public().get(slug=slug)
 
     def title(self, organization: Organization) -> str:
         return f"{SITE_NAME}: confirmed moves at {organization.name}"
@@ -196,7 +196,7 @@ class OrganizationMovesFeed(MovesFeed):
 
 class PersonMovesFeed(MovesFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Person:
-        return Person.objects.get(slug=slug)
+        return Person.objects.public().get(slug=slug)
 
     def title(self, person: Person) -> str:
         return f"{SITE_NAME}: confirmed moves of {person.name}"

@@ -33,7 +33,7 @@ class PersonSitemap(Sitemap):
     priority = 0.6
 
     def items(self) -> QuerySet[Person]:
-        return Person.objects.order_by("pk").only("slug")
+        return Person.objects.public().order_by("pk").only("slug")
 
 
 class OrganizationSitemap(Sitemap):
@@ -41,7 +41,7 @@ class OrganizationSitemap(Sitemap):
     priority = 0.6
 
     def items(self) -> QuerySet[Organization]:
-        return Organization.objects.order_by("pk").only("slug")
+        return Organization.objects.public().order_by("pk").only("slug")
 
 
 class ListPageSitemap(Sitemap):

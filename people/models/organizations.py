@@ -27,6 +27,20 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         )
         return self.filter(Q(name__icontains=text) | Exists(other_names))
 
+    def public(self) -> OrganizationQuerySet:
+        """Organizations readers may see: with a confirmed move, or covered by a published
+        story (whose sidebar links them). One known only from pending desk work stays off
+        reader pages (see ``PersonQuerySet.public``)."""
+        moves = self.model._meta.get_field("role_changes").related_model
+        stories = self.model._meta.get_field("stories").related_model
+        return self.filter(
+            Exists(moves.objects.public().filter(organization=OuterRef("pk")))
+            | Exists(stories.objects.published().filter(organizations=OuterRef("pk")))
+        )
+
+    def visible_to(self, *, staff: bool) -> OrganizationQuerySet:
+        return self if staff else self.public()
+
     def named_exactly(self, name: str) -> OrganizationQuerySet:
         name = " ".join(name.split())
         other_names = OrganizationName.objects.filter(

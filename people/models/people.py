@@ -6,6 +6,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+# stories.models.CitationState.VERIFIED, named here because people never imports stories.
+VERIFIED_CITATION = "verified"
+
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def matching(self, text: str) -> PersonQuerySet:
@@ -21,6 +24,28 @@ class PersonQuerySet(models.QuerySet["Person"]):
         by_name = Person.objects.filter(name__icontains=text).values("pk")
         by_other_name = PersonName.objects.filter(name__icontains=text).values("person_id")
         return self.filter(pk__in=by_name.union(by_other_name, all=True))
+
+    def public(self) -> PersonQuerySet:
+        """People readers may see: with a confirmed move, or quoted in a verified citation.
+
+        Someone the desk knows only from pending work (a person created on the spot for a
+        move not yet verified) stays off every reader page, list, feed and sitemap: an
+        unverified scoop must not leak a name. Citations are reached through the reverse
+        relations (people never imports stories).
+        """
+        moves = self.model._meta.get_field("role_changes").related_model
+        statements = self.model._meta.get_field("statements").related_model
+        return self.filter(
+            Exists(moves.objects.public().filter(person=OuterRef("pk")))
+            | Exists(
+                statements.objects.filter(
+                    speaker=OuterRef("pk"), citations__state=VERIFIED_CITATION
+                )
+            )
+        )
+
+    def visible_to(self, *, staff: bool) -> PersonQuerySet:
+        return self if staff else self.public()
 
     def named_exactly(self, name: str) -> PersonQuerySet:
         """People whose name or an other name is ``name``, ignoring case."""

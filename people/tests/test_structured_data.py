@@ -102,7 +102,9 @@ def test_structured_data_states_confirmed_roles_only_even_to_staff(client):
 
 
 def test_a_person_without_roles_or_other_names_leaves_those_properties_out(client):
+    """Read by the desk: readers do not see someone with nothing confirmed yet."""
     person = PersonFactory(name="New Person")
+    client.force_login(journalist())
 
     [data] = json_ld(client.get(person.get_absolute_url()))
 
@@ -116,6 +118,7 @@ def test_a_person_without_roles_or_other_names_leaves_those_properties_out(clien
 
 def test_a_name_closing_the_script_element_stays_inside_the_json(client):
     person = Person.objects.create(name="</script><script>alert(1)</script>")
+    record(person, OrganizationFactory(), "joined", "Engineer", "2020")
 
     response = client.get(person.get_absolute_url())
 
@@ -126,6 +129,7 @@ def test_a_name_closing_the_script_element_stays_inside_the_json(client):
 def test_person_and_organization_pages_have_open_graph_tags(client):
     person = PersonFactory(name="Mira Murati", bio="Engineer & executive.")
     organization = OrganizationFactory(name="OpenAI")
+    record(person, organization, "joined", "Engineer", "2018")
 
     person_head = head_of(client.get(person.get_absolute_url()))
     organization_head = head_of(

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist
+from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist, record
 from stories.services import story_create, story_publish, story_submit
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,21 @@ def test_sitemap_lists_published_stories_with_lastmod_people_and_organizations(c
     story_submit(story=published, user=author)
     published = story_publish(story=published, editor=editor())
     story_create(author=author, title="Still a draft")
-    PersonFactory(name="Mira Murati")
-    OrganizationFactory(name="OpenAI")
+    record(
+        PersonFactory(name="Mira Murati"),
+        OrganizationFactory(name="OpenAI"),
+        "joined",
+        "CTO",
+        "2018",
+    )
+    record(
+        PersonFactory(name="Zed Pending"),
+        OrganizationFactory(name="Secret Startup"),
+        "joined",
+        "CEO",
+        "2026",
+        public=False,
+    )
 
     entries = sitemap_entries(client)
 
@@ -43,6 +56,9 @@ def test_sitemap_lists_published_stories_with_lastmod_people_and_organizations(c
     assert "http://testserver/stories/still-a-draft/" not in entries
     assert "http://testserver/people/mira-murati/" in entries
     assert "http://testserver/organizations/openai/" in entries
+    # Known only from a pending move: not on the sitemap (nor anywhere readers look).
+    assert "http://testserver/people/zed-pending/" not in entries
+    assert "http://testserver/organizations/secret-startup/" not in entries
     assert "http://testserver/" in entries
     assert not any("/desk/" in url or "/admin/" in url for url in entries)
 
