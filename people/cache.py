@@ -21,12 +21,17 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 KEY = "people:data-version"
+# Cached fragments are keyed on the data version, so they are never stale; this only bounds
+# how long an unused one takes memory.
+CACHE_SECONDS = 60 * 60
+_NOTHING = "people:cache:nothing"
 # The apps' tables, and users (bylines show their names).
 WATCHED = re.compile(
     r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(?:people_|stories_|auth_user\b)', re.I
@@ -42,6 +47,20 @@ def data_version() -> int:
         cache.add(KEY, time.time_ns() // 1000, timeout=None)
         version = cache.get(KEY, 0)
     return int(version)
+
+
+def cached[T](key: str, build: Callable[[], T | None]) -> T | None:
+    """``build()``, kept in the cache under ``key`` (which must carry the data version).
+
+    ``None`` is kept too (as a marker): a page that answers 404 is not rebuilt on every
+    request either.
+    """
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, _NOTHING if value is None else value, CACHE_SECONDS)
+        return value
+    return None if value == _NOTHING else value
 
 
 def _bump() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
@@ -14,15 +14,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from newsroom.dates import InvalidPartialDate, parse_iso_day
 from newsroom.permissions import can_see_unconfirmed
-from people.cache import data_version
+from people.cache import CACHE_SECONDS, cached, data_version
 from people.models import Organization, Person, Tenure
 from people.queries import organization_overview, person_career
 from people.structured_data import person_data, public_tenures
 
 PAGE_SIZE = 50
-# Cached fragments are keyed on the data version, so they never go stale; this only bounds
-# how long an unused one takes memory.
-CACHE_SECONDS = 60 * 60
 
 
 @require_GET
@@ -70,10 +67,18 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A profile. The career is read only when its cached fragment is missing (the fragment
     and the structured data are keyed on the data version, see people/cache.py)."""
     staff = can_see_unconfirmed(request.user)
-    person = get_object_or_404(
-        Person.objects.visible_to(staff=staff).prefetch_related("other_names"), slug=slug
-    )
     version = data_version()
+    person = cached(
+        f"person:{slug}:{'desk' if staff else 'public'}:{version}",
+        lambda: (
+            Person.objects.visible_to(staff=staff)
+            .prefetch_related("other_names")
+            .filter(slug=slug)
+            .first()
+        ),
+    )
+    if person is None:
+        raise Http404("No such person.")
     career = SimpleLazyObject(lambda: person_career(person, staff=staff))
 
     def structured_data() -> dict:
@@ -114,12 +119,19 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Leadership on ``?as_of=YYYY-MM-DD`` (today by default), with moves around that day."""
     staff = can_see_unconfirmed(request.user)
-    organization = get_object_or_404(
-        Organization.objects.visible_to(staff=staff)
-        .select_related("parent")
-        .prefetch_related("other_names"),
-        slug=slug,
+    version = data_version()
+    organization = cached(
+        f"organization:{slug}:{'desk' if staff else 'public'}:{version}",
+        lambda: (
+            Organization.objects.visible_to(staff=staff)
+            .select_related("parent")
+            .prefetch_related("other_names")
+            .filter(slug=slug)
+            .first()
+        ),
     )
+    if organization is None:
+        raise Http404("No such organization.")
     today = timezone.localdate()
     raw_as_of = request.GET.get("as_of", "").strip()
     error = ""
@@ -151,7 +163,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         context["overview"] = SimpleLazyObject(
             lambda: organization_overview(organization, as_of, staff=staff)
         )
-        context["data_version"] = data_version()
+        context["data_version"] = version
     template = "people/organization_detail.html"
     if request.htmx:
         template += "#leadership"

@@ -17,17 +17,13 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from newsroom.permissions import is_desk_member
-from people.cache import data_version
+from people.cache import CACHE_SECONDS, cached, data_version
 from people.models import Organization
 from people.queries import leadership_sidebar
 from stories.models import Story
 from stories.structured_data import news_article
 
 PAGE_SIZE = 20
-# Cached pieces are keyed on the data version (people/cache.py), so they are never stale;
-# this only bounds how long an unused one takes memory.
-CACHE_SECONDS = 60 * 60
-_MISSING = "missing"
 
 
 @require_GET
@@ -83,8 +79,8 @@ class Article:
     structured_data: dict[str, Any]
 
 
-def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | str:
-    """Read the story and render its pieces; ``_MISSING`` when this audience may not see it."""
+def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | None:
+    """Read the story and render its pieces; ``None`` when this audience may not see it."""
     story = (
         Story.objects.prefetch_related("authors", "corrections", "organizations")
         .filter(slug=slug)
@@ -92,7 +88,7 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
     )
     # Readers see published stories only; drafts, reviews and withdrawals are 404 to them.
     if story is None or not (story.is_public or desk):
-        return _MISSING
+        return None
     by_id = {citation.pk: citation for citation in story.citations.for_display()}
     sources = [
         (number, by_id[citation_id])
@@ -132,11 +128,8 @@ def _article(request: HttpRequest, slug: str, *, version: int) -> Article:
         f"article:{slug}:{'desk' if desk else 'public'}:{get_language()}:"
         f"{request.scheme}://{request.get_host()}:{version}"
     )
-    article = cache.get(key)
+    article = cached(key, lambda: _build_article(request, slug, desk=desk))
     if article is None:
-        article = _build_article(request, slug, desk=desk)
-        cache.set(key, article, CACHE_SECONDS)
-    if article == _MISSING:
         raise Http404("No such story.")
     return article
 
