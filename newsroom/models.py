@@ -7,6 +7,9 @@ from django.utils import timezone
 
 class AuditAction(models.TextChoices):
     CITATION_DECIDED = "citation.decided", "Citation decided"
+    CITATION_REOPENED = "citation.reopened", "Citation reopened (its quote or source edited)"
+    SOURCE_EDITED = "source.edited", "Source edited"
+    STATEMENT_EDITED = "statement.edited", "Quote edited"
     STORY_PUBLISHED = "story.published", "Story published"
     STORY_SENT_BACK = "story.sent_back", "Story sent back"
     STORY_WITHDRAWN = "story.withdrawn", "Story withdrawn"

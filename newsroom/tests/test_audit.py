@@ -18,6 +18,7 @@ from stories.services import (
     story_submit,
     story_withdraw,
 )
+from stories.services.citations import source_update
 from stories.tests.csvs import moves_csv
 from stories.tests.factories import pending_citation
 from stories.tests.test_imports import row
@@ -121,6 +122,56 @@ def test_role_changes_recorded_edited_and_deleted_are_recorded():
     )
     edited = entries(AuditAction.ROLE_CHANGE_EDITED)[0]
     assert edited.detail == "Was: Mira Murati appointed CTO at OpenAI (2022-05)"
+
+
+def test_editing_a_verified_quote_records_the_edit_and_the_reopened_citation(client):
+    citation = verified_citation()
+    chief = editor(username="chief")
+    client.force_login(chief)
+    statement = citation.statement
+    response = client.post(
+        reverse("stories:statement-edit", args=[statement.pk]),
+        {
+            "quote": "We are changing course.",
+            "context_before": statement.context_before,
+            "context_after": statement.context_after,
+            "language": statement.language,
+            "translation": statement.translation,
+        },
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response.status_code == 302
+    [edited] = entries(AuditAction.STATEMENT_EDITED)
+    assert (edited.actor_name, edited.object_id, edited.ip_address) == (
+        "chief",
+        str(statement.pk),
+        "203.0.113.9",
+    )
+    assert edited.detail == "Changed: quote."
+    [reopened] = entries(AuditAction.CITATION_REOPENED)
+    assert (reopened.actor_name, reopened.object_id) == ("chief", str(citation.pk))
+    assert "back to pending" in reopened.detail
+
+
+def test_editing_a_source_records_what_changed_and_each_reopened_citation():
+    citation = verified_citation()
+    source_update(source=citation.source, editor=editor(username="chief"), title="A new title")
+    [edited] = entries(AuditAction.SOURCE_EDITED)
+    assert (edited.actor_name, edited.object_id, edited.detail) == (
+        "chief",
+        str(citation.source_id),
+        "Changed: title.",
+    )
+    assert [entry.object_id for entry in entries(AuditAction.CITATION_REOPENED)] == [
+        str(citation.pk)
+    ]
+
+
+def test_saving_a_source_unchanged_records_nothing():
+    citation = verified_citation()
+    source_update(source=citation.source, editor=editor(), title=citation.source.title)
+    assert not entries(AuditAction.SOURCE_EDITED)
+    assert not entries(AuditAction.CITATION_REOPENED)
 
 
 def test_an_import_is_one_entry_naming_the_file_and_a_dry_run_none():

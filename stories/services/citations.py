@@ -182,6 +182,12 @@ def statement_update(
             raise ValidationError({"quote": ["The quote cannot be empty."]})
         statement.full_clean(exclude=["created_by", "speaker", "source"])
         statement.save()
+        audit_record(
+            action=AuditAction.STATEMENT_EDITED,
+            obj=statement,
+            detail=f"Changed: {', '.join(changed)}.",
+            actor=editor,
+        )
         _reopen(
             Citation.objects.filter(statement=statement),
             editor,
@@ -223,6 +229,12 @@ def source_update(*, source: Source, editor: AbstractBaseUser, **changes: object
             return source
         source.full_clean(exclude=["created_by"])
         source.save()
+        audit_record(
+            action=AuditAction.SOURCE_EDITED,
+            obj=source,
+            detail=f"Changed: {', '.join(changed)}.",
+            actor=editor,
+        )
         _reopen(
             Citation.objects.filter(source=source),
             editor,
@@ -247,6 +259,7 @@ def _reopen(citations, editor: AbstractBaseUser, note: str) -> None:
         citation.decided_at = now
         citation.decision_note = note
         citation.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+        audit_record(action=AuditAction.CITATION_REOPENED, obj=citation, detail=note, actor=editor)
         if citation.role_change_id:
             role_change_sync_public(role_change_id=citation.role_change_id)
 
