@@ -138,6 +138,52 @@ def test_sessions_expire_after_the_configured_age(client, settings):
     assert user.pk  # the account is untouched; only the session ended
 
 
+def age_session(client, **seconds_ago) -> None:
+    """Move the session's clocks back, as if that many seconds had passed."""
+    session = client.session
+    for key, ago in seconds_ago.items():
+        session[key] = session[key] - ago
+    session.save()
+
+
+def test_a_session_idle_for_half_an_hour_is_signed_out_with_a_message(client, settings):
+    assert settings.SESSION_IDLE_TIMEOUT == 30 * 60
+    editor(username="chief")
+    sign_in(client, "chief", PASSWORD)
+    assert client.get(reverse("stories:desk-home")).status_code == 200
+    age_session(client, last_seen=30 * 60 + 5)
+    response = client.get(reverse("stories:desk-home"), follow=True)
+    assert response.redirect_chain[0][0].startswith(LOGIN)
+    assert "signed out after 30 minutes without activity" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_session_in_use_stays_signed_in_and_its_idle_clock_moves(client):
+    editor(username="chief")
+    sign_in(client, "chief", PASSWORD)
+    age_session(client, last_seen=29 * 60)
+    assert client.get(reverse("stories:desk-home")).status_code == 200
+    age_session(client, last_seen=29 * 60)  # 58 minutes since sign-in, never idle for 30
+    assert client.get(reverse("stories:desk-home")).status_code == 200
+
+
+def test_a_session_in_constant_use_still_ends_after_the_working_day(client, settings):
+    editor(username="chief")
+    sign_in(client, "chief", PASSWORD)
+    age_session(client, signed_in_at=settings.SESSION_COOKIE_AGE + 5)
+    response = client.get(reverse("stories:desk-home"), follow=True)
+    assert response.redirect_chain[0][0].startswith(LOGIN)
+    assert "signed out 12 hours after signing in" in response.content.decode()
+
+
+def test_there_is_no_self_service_password_reset(client):
+    """Resetting by mail would need outgoing mail the desk does not have; the page says whom
+    to ask instead."""
+    for path in ("/accounts/password_reset/", "/accounts/reset/done/"):
+        assert client.get(path).status_code == 404
+    assert "administrator can set a new one" in client.get(LOGIN).content.decode()
+
+
 def test_signing_in_gives_a_new_session_key(client):
     """A session key planted before sign-in is worthless after it (session fixation)."""
     editor(username="chief")
