@@ -117,6 +117,25 @@ def test_changing_the_password_signs_out_every_other_session():
     assert signed_out["Location"].startswith(LOGIN)
 
 
+def test_a_password_change_is_logged_with_the_account_and_address(client, caplog):
+    user = journalist(username="writer")
+    client.force_login(user)
+    with caplog.at_level(logging.INFO, logger="newsroom.security"):
+        response = client.post(
+            CHANGE,
+            {
+                "old_password": PASSWORD,
+                "new_password1": "a much longer new passphrase",
+                "new_password2": "a much longer new passphrase",
+            },
+            REMOTE_ADDR="198.51.100.42",
+        )
+    assert response.status_code == 302
+    assert [
+        record.getMessage() for record in caplog.records if record.name == "newsroom.security"
+    ] == ["Password changed: username='writer' address=198.51.100.42"]
+
+
 def test_the_password_change_page_needs_sign_in_and_the_old_password(client):
     assert client.get(CHANGE).status_code == 302
     user = journalist()

@@ -103,6 +103,59 @@ def test_throttling_and_sessions_are_configured_from_the_environment():
 # Headers and cookies in the running site --------------------------------------------------------
 
 
+def test_production_defaults_are_secure_without_any_setting():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, "
+        "s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SAMESITE, s.X_FRAME_OPTIONS)"
+    )
+    result = manage("shell", "-c", code, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == (
+        "False True 31536000 True True True True True True Lax Lax DENY"
+    )
+
+
+def page_kinds() -> dict[str, str]:
+    """One address of each kind of page the site serves, on a small desk."""
+    from people.tests.factories import OrganizationFactory, PersonFactory, record
+    from stories.tests.test_story_services import published_citing, verified_citation
+
+    mira, openai = PersonFactory(name="Mira Murati"), OrganizationFactory(name="OpenAI")
+    record(mira, openai, "appointed", "Chief Technology Officer", "2022-05")
+    story = published_citing(verified_citation())
+    return {
+        "home": reverse("home"),
+        "article": story.get_absolute_url(),
+        "story list": "/stories/",
+        "profile": mira.get_absolute_url(),
+        "organization": openai.get_absolute_url(),
+        "people search": "/people/?q=mira",
+        "feed": "/feeds/moves/",
+        "api": f"/api/organizations/{openai.slug}/leadership",
+        "sitemap": "/sitemap.xml",
+        "sign-in": reverse("login"),
+        "not found": "/people/nobody-at-all/",
+        "desk (redirect)": reverse("stories:desk-home"),
+    }
+
+
+@pytest.mark.django_db
+def test_every_kind_of_page_sends_the_security_headers(client):
+    for kind, url in page_kinds().items():
+        response = client.get(url)
+        expected = {"not found": 404, "desk (redirect)": 302}.get(kind, 200)
+        assert response.status_code == expected, (kind, url, response.status_code)
+        assert response["X-Content-Type-Options"] == "nosniff", kind
+        assert response["Referrer-Policy"] == "strict-origin-when-cross-origin", kind
+        assert "camera=()" in response["Permissions-Policy"], kind
+        if response["Content-Type"].startswith("text/html"):
+            assert response["X-Frame-Options"] == "DENY", kind
+            assert "frame-ancestors 'none'" in response["Content-Security-Policy"], kind
+
+
 @pytest.mark.django_db
 def test_every_page_sends_the_security_headers(client):
     response = client.get(reverse("home"))
