@@ -245,20 +245,37 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Cached fragments (sidebars, story bodies) and the data version they are keyed on: in Redis
 # when REDIS_URL names one (redis://127.0.0.1:6379/0), shared by every worker so a bump reaches
 # them all; else in each process's own memory (one process: the demo, the tests).
+# "versioned" holds what is keyed on the data version (cached pages' pieces, feeds, API
+# answers): with Redis, each process keeps copies in its own memory too, which can never be
+# stale since the key names the version (newsroom/tiered_cache.py).
 if REDIS_URL := os.environ.get("REDIS_URL", "").strip():
     CACHES = {
         "default": {
             "BACKEND": "newsroom.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
-        }
+        },
+        "process": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom-versioned",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+        "versioned": {
+            "BACKEND": "newsroom.tiered_cache.TieredCache",
+            "OPTIONS": {"LOCAL": "process", "SHARED": "default"},
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
-        }
+        },
+        # The same memory as "default" (LocMemCache shares storage by LOCATION).
+        "versioned": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom",
+        },
     }
 
 LOGGING = {

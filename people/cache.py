@@ -23,7 +23,7 @@ import re
 import time
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -49,16 +49,23 @@ def data_version() -> int:
     return int(version)
 
 
+def versioned_cache():
+    """The cache for values whose keys carry the data version (settings, "versioned")."""
+    return caches["versioned"]
+
+
 def cached[T](key: str, build: Callable[[], T | None]) -> T | None:
-    """``build()``, kept in the cache under ``key`` (which must carry the data version).
+    """``build()``, kept in the versioned cache under ``key`` (which must carry the data
+    version).
 
     ``None`` is kept too (as a marker): a page that answers 404 is not rebuilt on every
     request either.
     """
-    value = cache.get(key)
+    store = versioned_cache()
+    value = store.get(key)
     if value is None:
         value = build()
-        cache.set(key, _NOTHING if value is None else value, CACHE_SECONDS)
+        store.set(key, _NOTHING if value is None else value, CACHE_SECONDS)
         return value
     return None if value == _NOTHING else value
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from newsroom.dates import InvalidPartialDate, parse_iso_day
 from newsroom.permissions import can_see_unconfirmed
-from people.cache import CACHE_SECONDS, cached, data_version
+from people.cache import CACHE_SECONDS, cached, data_version, versioned_cache
 from people.models import Organization, Person, Tenure
 from people.queries import organization_overview, person_career
 from people.structured_data import person_data, public_tenures
@@ -94,7 +93,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "career": career,
             "staff": staff,
             "data_version": version,
-            "structured_data": cache.get_or_set(
+            "structured_data": versioned_cache().get_or_set(
                 f"person-data:{person.pk}:{request.scheme}:{request.get_host()}:{version}",
                 structured_data,
                 CACHE_SECONDS,

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Literal
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -31,7 +30,7 @@ from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
 from newsroom.dates import InvalidPartialDate, PartialDate, parse_iso_day
-from people.cache import data_version
+from people.cache import data_version, versioned_cache
 from people.models import Organization, Person, Tenure
 from people.queries import changes_between, leadership_on, months_before
 from stories.models import Citation, CitationState
@@ -235,9 +234,10 @@ def organization_leadership(
     except BadParameter:
         return _answer(request, _leadership(slug, as_of))  # refused with the usual error
     key = f"api-leadership:{_slug(slug)}:{day.isoformat()}:{data_version()}"
-    if (data := cache.get(key)) is None:
+    store = versioned_cache()
+    if (data := store.get(key)) is None:
         data = _leadership(slug, as_of)
-        cache.set(key, data, CACHE_SECONDS)
+        store.set(key, data, CACHE_SECONDS)
     return _answer(request, data)
 
 

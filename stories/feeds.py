@@ -15,7 +15,6 @@ import datetime
 import uuid
 
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html
 from django.utils.translation import get_language
 
-from people.cache import data_version
+from people.cache import data_version, versioned_cache
 from people.models import Organization, Person, RoleChange
 from stories.models import Story
 
@@ -70,10 +69,11 @@ class AtomFeed(Feed):
             f"feed:{request.scheme}:{request.get_host()}:{get_language()}:"
             f"{request.get_full_path()}:{data_version()}"
         )
-        response = cache.get(key)
+        store = versioned_cache()
+        response = store.get(key)
         if response is None:
             response = super().__call__(request, *args, **kwargs)
-            cache.set(key, response, FEED_CACHE_SECONDS)
+            store.set(key, response, FEED_CACHE_SECONDS)
         return response
 
     def item_title(self, item) -> str:

@@ -3,6 +3,7 @@
 import socket
 
 import pytest
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCacheClient
 
 from newsroom.redis_cache import RedisCache
@@ -50,3 +51,67 @@ def test_it_behaves_as_the_django_backend(redis_cache):
     }
     redis_cache.delete("story")
     assert redis_cache.get("story") is None
+
+
+# The versioned cache: each process's memory in front of Redis (newsroom/tiered_cache.py) ------
+
+
+@pytest.fixture
+def tiered(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "newsroom.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "newsroom-test",
+        },
+        "process": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tiered-test",
+        },
+        "versioned": {
+            "BACKEND": "newsroom.tiered_cache.TieredCache",
+            "OPTIONS": {"LOCAL": "process", "SHARED": "shared"},
+        },
+    }
+    caches["shared"].clear()
+    caches["process"].clear()
+    yield caches["versioned"]
+    caches["shared"].clear()
+
+
+def redis_reads(monkeypatch) -> list[str]:
+    reads: list[str] = []
+    shared_get = caches["shared"].get
+
+    def counting_get(key, default=None, version=None):
+        reads.append(key)
+        return shared_get(key, default, version=version)
+
+    monkeypatch.setattr(caches["shared"], "get", counting_get)
+    return reads
+
+
+def test_a_piece_another_worker_stored_is_read_from_redis_once(tiered, monkeypatch):
+    caches["shared"].set("article:7:v41", "<p>Hello</p>")  # as another worker left it
+    reads = redis_reads(monkeypatch)
+    assert tiered.get("article:7:v41") == "<p>Hello</p>"
+    assert tiered.get("article:7:v41") == "<p>Hello</p>"
+    assert reads == ["article:7:v41"]  # the second read came from this process's memory
+
+
+def test_a_piece_stored_here_is_shared_with_every_worker(tiered):
+    tiered.set("sidebar:3:v41", ["Sam Altman"])
+    assert caches["shared"].get("sidebar:3:v41") == ["Sam Altman"]
+    assert tiered.get_or_set("count:v41", lambda: 12) == 12
+    assert tiered.get_or_set("count:v41", lambda: 99) == 12
+    assert tiered.get("missing", "default") == "default"
+
+
+def test_deleting_or_clearing_reaches_both_tiers(tiered):
+    tiered.set("a:v1", 1)
+    tiered.delete("a:v1")
+    assert tiered.get("a:v1") is None and caches["shared"].get("a:v1") is None
+    tiered.set("b:v1", 2)
+    tiered.clear()
+    assert caches["process"].get("b:v1") is None and caches["shared"].get("b:v1") is None

@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from newsroom.permissions import is_desk_member
-from people.cache import CACHE_SECONDS, cached, data_version
+from people.cache import CACHE_SECONDS, cached, data_version, versioned_cache
 from people.models import Organization
 from people.queries import leadership_sidebar
 from stories.models import Story
@@ -36,7 +35,9 @@ def story_list(request: HttpRequest) -> HttpResponse:
     version = data_version()
     stories = Story.objects.published().newest_first().prefetch_related("authors")
     # Counting every published story costs more than reading the page.
-    count = cache.get_or_set(f"published-stories:{version}", stories.count, CACHE_SECONDS)
+    count = versioned_cache().get_or_set(
+        f"published-stories:{version}", stories.count, CACHE_SECONDS
+    )
     return render(
         request,
         "stories/story_list.html",
