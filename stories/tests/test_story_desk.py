@@ -440,11 +440,60 @@ def test_a_citation_disputed_after_publication_flags_the_story_on_the_editors_de
     page = html(editor_client.get(edit_url(story)))
     assert "Needs a correction." in page and f"Citation {citation.pk} was disputed" in page
 
-    editor_client.post(workflow_url(story, "correct"), {"note": "The date was March."})
+    flag = CorrectionFlag.objects.get(story=story)
+    assert f'<input type="checkbox" name="resolves" value="{flag.pk}">' in page
+    editor_client.post(
+        workflow_url(story, "correct"), {"note": "The date was March.", "resolves": [flag.pk]}
+    )
     assert not CorrectionFlag.objects.filter(resolved_at__isnull=True).exists()
     assert "No story needs a correction." in html(
         editor_client.get(reverse("stories:review-queue"))
     )
+
+
+def test_a_correction_resolves_only_the_flags_ticked_and_the_others_stay_on_the_desk(
+    author, editor_client
+):
+    date_citation = verified_citation(person=PersonFactory(name="Mira Murati"))
+    quote_citation = verified_citation(person=PersonFactory(name="Bob McGrew"))
+    story = in_review(author, date_citation, quote_citation, title="Murati leaves")
+    story_publish(story=story, editor=editor())
+    for citation, note in ((date_citation, "The post says March."), (quote_citation, "Misquoted.")):
+        citation_decide(citation=citation, editor=editor(), decision="disputed", note=note)
+    date_flag = CorrectionFlag.objects.get(citation=date_citation)
+    quote_flag = CorrectionFlag.objects.get(citation=quote_citation)
+    page = html(editor_client.get(edit_url(story)))
+    form = page[page.index(workflow_url(story, "correct")) :]
+    form = form[: form.index("</form>")]
+    for flag, citation, note in (
+        (date_flag, date_citation, "The post says March."),
+        (quote_flag, quote_citation, "Misquoted."),
+    ):
+        assert (
+            f'<label><input type="checkbox" name="resolves" value="{flag.pk}"> '
+            f"Citation {citation.pk} was disputed: {note}</label>"
+        ) in form
+
+    response = editor_client.post(
+        workflow_url(story, "correct"),
+        {"note": "She left in March.", "resolves": [str(date_flag.pk)]},
+        follow=True,
+    )
+
+    assert "Correction added to the article." in messages_of(response)
+    assert "1 flag this correction does not address stays on the editors' desk." in messages_of(
+        response
+    )
+    date_flag.refresh_from_db()
+    quote_flag.refresh_from_db()
+    assert date_flag.resolved_at is not None and quote_flag.resolved_at is None
+    queue = html(editor_client.get(reverse("stories:review-queue")))
+    flags = queue[queue.index("need a correction") : queue.index("Waiting for review")]
+    assert f"citation {quote_citation.pk}</a>" in flags
+    assert f"citation {date_citation.pk}</a>" not in flags
+    page = html(editor_client.get(edit_url(story)))
+    assert f'name="resolves" value="{quote_flag.pk}"' in page
+    assert f'name="resolves" value="{date_flag.pk}"' not in page
 
 
 # Revisions ---------------------------------------------------------------------------------

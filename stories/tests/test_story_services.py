@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 
+from newsroom.models import AuditAction, AuditEntry
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist
 from stories.models import (
     Citation,
@@ -465,13 +466,73 @@ def test_a_correction_resolves_the_flags_and_a_new_retraction_flags_again():
     story = published_citing(citation)
     chief = editor()
     citation_decide(citation=citation, editor=chief, decision="disputed", note="Unclear.")
-    correction = story_add_correction(story=story, editor=chief, text="We could not confirm.")
     flag = CorrectionFlag.objects.get(story=story)
+    correction = story_add_correction(
+        story=story, editor=chief, text="We could not confirm.", resolved_flag_ids=[flag.pk]
+    )
+    flag.refresh_from_db()
     assert (flag.resolved_by_id, flag.correction_id) == (chief.pk, correction.pk)
     assert flag.resolved_at is not None
     citation_decide(citation=citation, editor=chief, decision="verified", note="Confirmed.")
     citation_decide(citation=citation, editor=chief, decision="rejected", note="Retracted.")
     assert CorrectionFlag.objects.filter(story=story, resolved_at__isnull=True).count() == 1
+
+
+def test_a_correction_resolves_only_the_flags_it_addresses():
+    date_citation, quote_citation = verified_citation(), verified_citation()
+    story = published_citing(date_citation, quote_citation)
+    chief = editor(username="chief")
+    citation_decide(citation=date_citation, editor=chief, decision="disputed", note="March?")
+    citation_decide(citation=quote_citation, editor=chief, decision="rejected", note="Misquoted.")
+    date_flag = CorrectionFlag.objects.get(citation=date_citation)
+    quote_flag = CorrectionFlag.objects.get(citation=quote_citation)
+
+    correction = story_add_correction(
+        story=story, editor=chief, text="She left in March.", resolved_flag_ids=[date_flag.pk]
+    )
+
+    date_flag.refresh_from_db()
+    quote_flag.refresh_from_db()
+    assert (date_flag.correction_id, date_flag.resolved_by_id) == (correction.pk, chief.pk)
+    assert date_flag.resolved_at == correction.created_at
+    assert (quote_flag.resolved_at, quote_flag.correction_id) == (None, None)
+    resolved = AuditEntry.objects.filter(action=AuditAction.CORRECTION_FLAG_RESOLVED)
+    assert list(resolved.values_list("actor_name", "object_type", "object_id", "detail")) == [
+        (
+            "chief",
+            "correctionflag",
+            str(date_flag.pk),
+            f"By correction {correction.pk}: She left in March.",
+        )
+    ]
+
+
+def test_a_correction_without_ticked_flags_leaves_every_flag_open():
+    citation = verified_citation()
+    story = published_citing(citation)
+    citation_decide(citation=citation, editor=editor(), decision="disputed", note="Unclear.")
+    story_add_correction(story=story, editor=editor(), text="A typo in the dek.")
+    assert CorrectionFlag.objects.get(story=story).resolved_at is None
+
+
+def test_a_correction_naming_a_flag_not_open_on_the_story_changes_nothing():
+    citation = verified_citation()
+    story, other = published_citing(citation), published_citing(citation)
+    chief = editor()
+    citation_decide(citation=citation, editor=chief, decision="disputed", note="Unclear.")
+    others_flag = CorrectionFlag.objects.get(story=other)
+    own_flag = CorrectionFlag.objects.get(story=story)
+    with pytest.raises(ValidationError) as refused:
+        story_add_correction(
+            story=story,
+            editor=chief,
+            text="Fixed.",
+            resolved_flag_ids=[own_flag.pk, others_flag.pk],
+        )
+    assert f"Flag {others_flag.pk} is not an open flag of this story" in refused.value.messages[0]
+    assert not Correction.objects.exists()
+    assert CorrectionFlag.objects.filter(resolved_at__isnull=True).count() == 2
+    assert stored(story).status == StoryStatus.PUBLISHED
 
 
 def test_a_withdrawn_story_is_not_flagged():

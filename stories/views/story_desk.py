@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -295,24 +296,31 @@ def _back_to_editor(request: HttpRequest, story: Story) -> HttpResponse:
 
 WORKFLOW = {
     "submit": (
-        lambda story, user, note: services.story_submit(story=story, user=user),
+        lambda story, user, data: services.story_submit(story=story, user=user),
         "Sent to the editors for review.",
     ),
     "send-back": (
-        lambda story, user, note: services.story_send_back(story=story, editor=user, note=note),
+        lambda story, user, data: services.story_send_back(
+            story=story, editor=user, note=data.get("note", "")
+        ),
         "Sent back to the authors.",
     ),
     "publish": (
-        lambda story, user, note: services.story_publish(story=story, editor=user),
+        lambda story, user, data: services.story_publish(story=story, editor=user),
         "Published.",
     ),
     "withdraw": (
-        lambda story, user, note: services.story_withdraw(story=story, editor=user, note=note),
+        lambda story, user, data: services.story_withdraw(
+            story=story, editor=user, note=data.get("note", "")
+        ),
         "Withdrawn: readers no longer see it.",
     ),
     "correct": (
-        lambda story, user, note: services.story_add_correction(
-            story=story, editor=user, text=note
+        lambda story, user, data: services.story_add_correction(
+            story=story,
+            editor=user,
+            text=data.get("note", ""),
+            resolved_flag_ids=_ids(data.getlist("resolves")),
         ),
         "Correction added to the article.",
     ),
@@ -330,7 +338,7 @@ def story_workflow(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied("Only editors can do this.")
     act, done = WORKFLOW[action]
     try:
-        act(story, request.user, request.POST.get("note", ""))
+        act(story, request.user, request.POST)
     except services.StoryNotPublishable as blocked:
         messages.error(request, "Not published: every citation must be verified first.")
         for message in blocked.messages:
@@ -340,6 +348,14 @@ def story_workflow(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, done)
+        if action == "correct":
+            still_open = CorrectionFlag.objects.filter(story=story, resolved_at__isnull=True)
+            if count := still_open.count():
+                messages.warning(
+                    request,
+                    f"{count} flag{pluralize(count)} this correction does not address "
+                    f"{'stay' if count != 1 else 'stays'} on the editors' desk.",
+                )
     return redirect("stories:story-edit", pk=pk)
 
 
