@@ -27,6 +27,7 @@ from stories.models import (
     CitationState,
     Correction,
     CorrectionFlag,
+    FlagResolution,
     Story,
     StoryLanguage,
     StoryRevision,
@@ -381,7 +382,11 @@ def story_publish(*, story: Story, editor: AbstractBaseUser) -> Story:
 
 
 def story_withdraw(*, story: Story, editor: AbstractBaseUser, note: str) -> Story:
-    """Take a published story down. Readers then get a 404."""
+    """Take a published story down. Readers then get a 404.
+
+    Its open correction flags are closed as resolved by the withdrawal: no correction can
+    follow on a story readers no longer see, and the flag keeps who closed it, when and how.
+    """
     _require(editor, "stories.publish_story", "Only editors withdraw stories.")
     if not note.strip():
         raise ValidationError({"note": ["Say why the story is withdrawn."]})
@@ -395,6 +400,22 @@ def story_withdraw(*, story: Story, editor: AbstractBaseUser, note: str) -> Stor
         audit_record(
             action=AuditAction.STORY_WITHDRAWN, obj=locked, actor=editor, detail=note.strip()
         )
+        now = timezone.now()
+        open_flags = CorrectionFlag.objects.select_for_update().filter(
+            story=locked, resolved_at__isnull=True
+        )
+        for flag in open_flags.order_by("pk"):
+            flag.story = locked  # named in the audit entry; already loaded and locked
+            flag.resolved_at = now
+            flag.resolved_by = editor
+            flag.resolution = FlagResolution.WITHDRAWAL
+            flag.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+            audit_record(
+                action=AuditAction.CORRECTION_FLAG_RESOLVED,
+                obj=flag,
+                actor=editor,
+                detail=f"By withdrawing the story: {note.strip()}",
+            )
     return locked
 
 
@@ -449,8 +470,9 @@ def story_add_correction(
             flag.story = locked  # named in the audit entry; already loaded and locked
             flag.resolved_at = now
             flag.resolved_by = editor
+            flag.resolution = FlagResolution.CORRECTION
             flag.correction = correction
-            flag.save(update_fields=["resolved_at", "resolved_by", "correction"])
+            flag.save(update_fields=["resolved_at", "resolved_by", "resolution", "correction"])
             audit_record(
                 action=AuditAction.CORRECTION_FLAG_RESOLVED,
                 obj=flag,

@@ -496,6 +496,22 @@ def test_a_correction_resolves_only_the_flags_ticked_and_the_others_stay_on_the_
     assert f'name="resolves" value="{date_flag.pk}"' not in page
 
 
+def test_a_withdrawn_story_leaves_the_editors_desk_with_its_flags(author, editor_client):
+    citation = verified_citation(person=PersonFactory(name="Mira Murati"))
+    story = in_review(author, citation, title="Murati leaves")
+    story_publish(story=story, editor=editor())
+    citation_decide(citation=citation, editor=editor(), decision="rejected", note="Made up.")
+    assert "1 need a correction" in html(editor_client.get(reverse("stories:desk-home")))
+
+    editor_client.post(workflow_url(story, "withdraw"), {"note": "Unconfirmed."})
+
+    assert "No story needs a correction." in html(
+        editor_client.get(reverse("stories:review-queue"))
+    )
+    assert "need a correction" not in html(editor_client.get(reverse("stories:desk-home")))
+    assert "Needs a correction." not in html(editor_client.get(edit_url(story)))
+
+
 # Revisions ---------------------------------------------------------------------------------
 
 

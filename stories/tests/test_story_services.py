@@ -10,6 +10,7 @@ from stories.models import (
     Citation,
     Correction,
     CorrectionFlag,
+    FlagResolution,
     Story,
     StoryRevision,
     StoryStatus,
@@ -495,6 +496,7 @@ def test_a_correction_resolves_only_the_flags_it_addresses():
     quote_flag.refresh_from_db()
     assert (date_flag.correction_id, date_flag.resolved_by_id) == (correction.pk, chief.pk)
     assert date_flag.resolved_at == correction.created_at
+    assert date_flag.resolution == FlagResolution.CORRECTION
     assert (quote_flag.resolved_at, quote_flag.correction_id) == (None, None)
     resolved = AuditEntry.objects.filter(action=AuditAction.CORRECTION_FLAG_RESOLVED)
     assert list(resolved.values_list("actor_name", "object_type", "object_id", "detail")) == [
@@ -533,6 +535,27 @@ def test_a_correction_naming_a_flag_not_open_on_the_story_changes_nothing():
     assert not Correction.objects.exists()
     assert CorrectionFlag.objects.filter(resolved_at__isnull=True).count() == 2
     assert stored(story).status == StoryStatus.PUBLISHED
+
+
+def test_withdrawing_a_story_closes_its_open_flags_as_resolved_by_the_withdrawal():
+    citation, other = verified_citation(), verified_citation()
+    story, kept = published_citing(citation), published_citing(citation, other)
+    chief = editor(username="chief")
+    citation_decide(citation=citation, editor=chief, decision="disputed", note="Unclear.")
+    flag = CorrectionFlag.objects.get(story=story)
+
+    story_withdraw(story=story, editor=chief, note="The move was never confirmed.")
+
+    flag.refresh_from_db()
+    assert flag.resolution == FlagResolution.WITHDRAWAL
+    assert flag.resolved_at is not None and flag.resolved_by_id == chief.pk
+    assert flag.correction_id is None
+    # The other story relying on the citation still needs its correction.
+    assert CorrectionFlag.objects.get(story=kept).resolved_at is None
+    resolved = AuditEntry.objects.filter(action=AuditAction.CORRECTION_FLAG_RESOLVED)
+    assert list(resolved.values_list("actor_name", "object_id", "detail")) == [
+        ("chief", str(flag.pk), "By withdrawing the story: The move was never confirmed.")
+    ]
 
 
 def test_a_withdrawn_story_is_not_flagged():
