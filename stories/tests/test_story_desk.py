@@ -540,6 +540,27 @@ def test_revisions_show_what_changed_between_two_of_them(author_client, author):
     assert "<td>reporter</td>" in page
 
 
+def test_the_revision_diff_keeps_body_lines_that_look_like_diff_headers(author_client, author):
+    """Only the diff's two file headers are left out, not a Markdown rule or a signature."""
+    story = draft(author, body="Intro.\n---\nMiddle.\nEnd.\n-- The desk")
+    story = story_save(
+        story=story,
+        editor=author,
+        base_version=story.version,
+        title=story.title,
+        dek=story.dek,
+        body="Intro.\nMiddle.\nEnd.\n---\n++ Update",
+        language=story.language,
+    )
+    page = html(author_client.get(reverse("stories:story-revisions", args=[story.pk])))
+    lines = re.findall(r'<span class="diff-line diff-(\w+)">(.*?)</span>', page)
+    assert ("removed", "----") in lines
+    assert ("removed", "--- The desk") in lines
+    assert ("added", "+---") in lines
+    assert ("added", "+++ Update") in lines
+    assert not any("revision" in line for _, line in lines)
+
+
 # Who may do what ---------------------------------------------------------------------------
 
 

@@ -391,18 +391,12 @@ def _diff(older, newer) -> list[tuple[str, str]]:
     def text(revision) -> list[str]:
         return [f"# {revision.title}", revision.dek, "", *revision.body.splitlines()]
 
-    lines = []
-    for line in difflib.unified_diff(
-        text(older),
-        text(newer),
-        f"revision {older.number}",
-        f"revision {newer.number}",
-        lineterm="",
-    ):
-        if line.startswith(("---", "+++")):
-            continue
-        lines.append((line[:1] or " ", line[1:]))
-    return lines
+    diff = list(difflib.unified_diff(text(older), text(newer), lineterm=""))
+    # Skip only the two file headers ("--- ", "+++ ") that open any non-empty diff: the page
+    # names the revisions itself. A body line such as a Markdown rule "---" starts the same
+    # way once marked removed ("----") or added ("+---"), and must be shown.
+    diff = diff[2:]
+    return [(line[:1] or " ", line[1:]) for line in diff]
 
 
 @require_GET
