@@ -89,8 +89,10 @@ def _require_edit(story: Story, user: AbstractBaseUser) -> None:
 
 
 def marker_errors(body: str, attached_ids: Iterable[int]) -> list[str]:
-    """Messages for markers naming no citation, or one not attached to the story."""
-    cited = render_body(body).citation_ids
+    """Messages for markers naming no citation, or one not attached to the story, and for
+    text that tries to be a marker but is not one (it would be published as plain text)."""
+    rendered = render_body(body)
+    cited = rendered.citation_ids
     attached = set(attached_ids)
     existing = set(Citation.objects.filter(pk__in=cited).values_list("pk", flat=True))
     errors = []
@@ -102,6 +104,11 @@ def marker_errors(body: str, attached_ids: Iterable[int]) -> list[str]:
                 f"[^c{citation_id}] is not attached to this story: attach citation "
                 f"{citation_id} first, from the citation picker."
             )
+    for text in rendered.malformed_markers:
+        errors.append(
+            f"{text} is not a citation marker: write [^c and the citation's number, "
+            "with a lowercase c and no space, like [^c12] (the citation picker inserts it)."
+        )
     return errors
 
 

@@ -156,6 +156,20 @@ def test_a_broken_marker_is_shown_in_the_editor_and_nothing_is_saved(author_clie
     assert stored(story).body == story.body
 
 
+def test_a_malformed_marker_is_shown_in_the_preview_and_the_save_is_refused(author_client, author):
+    story = draft(author)
+    response = author_client.post(
+        reverse("stories:story-preview", args=[story.pk]),
+        form_data(story, body="Claim.[^C12]"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert "[^C12] is not a citation marker" in html(response)
+    response = author_client.post(edit_url(story), form_data(story, body="Claim.[^c 12]"))
+    assert response.status_code == 400
+    assert "[^c 12] is not a citation marker" in html(response)
+    assert stored(story).body == story.body
+
+
 def test_the_live_preview_is_the_partial_rendered_and_sanitized(author_client, author):
     citation = pending_citation()
     story = draft(author, citation)

@@ -139,6 +139,43 @@ def test_a_marker_naming_no_citation_is_an_error_naming_the_marker():
     assert stored(story).body == "One." and story.revisions.count() == 1
 
 
+MALFORMED = (
+    "[^C12] is not a citation marker: write [^c and the citation's number, with a lowercase c "
+    "and no space, like [^c12] (the citation picker inserts it)."
+)
+
+
+def test_a_malformed_marker_is_an_error_and_nothing_is_saved():
+    author = journalist()
+    with pytest.raises(ValidationError) as refused:
+        story_create(author=author, title="Draft", body="Murati left.[^C12]")
+    assert refused.value.message_dict["body"] == [MALFORMED]
+    story = story_create(author=author, title="Draft", body="One.")
+    with pytest.raises(ValidationError) as refused:
+        save(story, author, body="Murati left.[^C12] [^c 7]")
+    assert refused.value.message_dict["body"] == [
+        MALFORMED,
+        MALFORMED.replace("[^C12]", "[^c 7]", 1),
+    ]
+    assert stored(story).body == "One." and story.revisions.count() == 1
+
+
+def test_a_malformed_marker_blocks_submitting_and_publishing():
+    """A body stored before the check (or by a direct write) is still refused."""
+    author = journalist()
+    citation = verified_citation()
+    story = draft_citing(author, citation)
+    Story.objects.filter(pk=story.pk).update(body=f"{story.body} And [^C12].")
+    with pytest.raises(ValidationError) as refused:
+        story_submit(story=story, user=author)
+    assert refused.value.message_dict["body"] == [MALFORMED]
+    Story.objects.filter(pk=story.pk).update(status=StoryStatus.IN_REVIEW)
+    with pytest.raises(StoryNotPublishable) as blocked:
+        story_publish(story=story, editor=editor())
+    assert blocked.value.messages == [MALFORMED]
+    assert stored(story).status == StoryStatus.IN_REVIEW
+
+
 def test_a_marker_naming_a_citation_not_attached_is_an_error():
     author = journalist()
     citation = pending_citation()
