@@ -265,6 +265,57 @@ def test_moves_and_citations_are_found_as_you_type(author_client, author):
     assert "No move matches “nobody at all”" in nothing
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "barret_zoph/status/1839095143397515452",
+        "https://twitter.com/barret_zoph/status/1839095143397515452?s=46",
+        "zoph on x",
+        "X (formerly Twitter)",
+    ],
+)
+def test_the_attach_search_finds_a_move_by_its_source_url_title_or_publisher(
+    author_client, author, query
+):
+    source = SourceFactory(
+        canonical_url="https://x.com/barret_zoph/status/1839095143397515452",
+        title="Zoph on X",
+        publisher="X (formerly Twitter)",
+    )
+    zoph = pending_citation(person=PersonFactory(name="Barret Zoph"), source=source)
+    pending_citation(person=PersonFactory(name="Mira Murati"))
+    story = draft(author)
+    url = reverse("stories:story-attach-search", args=[story.pk])
+    fragment = html(author_client.get(url, {"q": query}, HTTP_HX_REQUEST="true"))
+    assert f'name="citation" value="{zoph.pk}"' in fragment
+    assert "Barret Zoph" in fragment and "Mira Murati" not in fragment
+
+
+def test_the_attach_search_by_publisher_query_count_does_not_grow_with_results(
+    author, author_client, django_assert_num_queries
+):
+    story = draft(author)
+    url = reverse("stories:story-attach-search", args=[story.pk])
+
+    def add_moves(count):
+        for _ in range(count):
+            citation = pending_citation(source=SourceFactory(publisher="The Information"))
+            citation_add(
+                role_change=citation.role_change,
+                source=SourceFactory(publisher="The Information"),
+                statement=None,
+            )
+
+    add_moves(3)
+    with django_assert_num_queries(8) as few:
+        author_client.get(url, {"q": "the information"}, HTTP_HX_REQUEST="true")
+    add_moves(17)
+    with django_assert_num_queries(len(few)):
+        response = author_client.get(url, {"q": "the information"}, HTTP_HX_REQUEST="true")
+    assert html(response).count('name="role_change"') == 20
+    assert html(response).count('name="citation"') == 40
+
+
 def test_the_attach_search_works_without_javascript(author_client, author):
     pending_citation(person=PersonFactory(name="Mark Chen"))
     story = draft(author)

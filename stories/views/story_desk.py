@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 
 from django import forms
@@ -17,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from newsroom.permissions import is_editor
 from people.models import RoleChange
 from stories import services
+from stories.canonical import InvalidSourceURL, canonical_url
 from stories.models import (
     Citation,
     CitationState,
@@ -198,7 +200,8 @@ def story_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_member_required
 @vary_on_headers("HX-Request")
 def story_attach_search(request: HttpRequest, pk: int) -> HttpResponse:
-    """Moves and citations to attach, found by person, organization, title or quote.
+    """Moves and citations to attach, found by person, organization, title, quote, or the
+    source's URL, title or publisher (a pasted link finds its source however it is spelled).
 
     As you type (htmx) only the results are sent; without JavaScript the search form
     submits here and gets the whole editor with the results in place.
@@ -214,6 +217,7 @@ def story_attach_search(request: HttpRequest, pk: int) -> HttpResponse:
                 | Q(organization__name__icontains=query)
                 | Q(post__title__icontains=query)
                 | Q(citations__statement__quote__icontains=query)
+                | _source_matches("citations__source__", query)
             )
             .distinct()
             .for_display()
@@ -232,6 +236,17 @@ def story_attach_search(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "desk/_story_attach_results.html", {"story": story, **results})
     form = _form_for(story)
     return render(request, "desk/story_edit.html", _editor_context(request, story, form, **results))
+
+
+def _source_matches(prefix: str, query: str) -> Q:
+    """A source whose URL (as stored or as entered), title or publisher holds ``query``; a
+    query that is a link also finds its source by the canonical spelling."""
+    matches = Q()
+    for field in ("canonical_url", "url_as_entered", "title", "publisher"):
+        matches |= Q(**{f"{prefix}{field}__icontains": query})
+    with contextlib.suppress(InvalidSourceURL):  # not a link: the text matches above suffice
+        matches |= Q(**{f"{prefix}canonical_url": canonical_url(query)})
+    return matches
 
 
 @require_POST
