@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     STORY_SENT_BACK = "story.sent_back", "Story sent back"
     STORY_WITHDRAWN = "story.withdrawn", "Story withdrawn"
     STORY_CORRECTED = "story.corrected", "Correction added"
+    CORRECTION_FLAG_RESOLVED = "story.flag_resolved", "Correction flag resolved"
     ROLE_CHANGE_RECORDED = "role_change.recorded", "Role change recorded"
     ROLE_CHANGE_EDITED = "role_change.edited", "Role change edited"
     ROLE_CHANGE_DELETED = "role_change.deleted", "Role change deleted"

@@ -33,6 +33,14 @@ SITE_NAME = "Newsroom"
 # Move entry ids are derived from this namespace and the move's primary key: the id stays the
 # same whatever the site's host name, and whatever happens to the person's slug or page.
 MOVE_ID_NAMESPACE = uuid.UUID("5b0c9f2e-6a1d-4f0e-9d5c-2a7e3c1b8f40")
+# Feed ids likewise: derived from what the feed lists ("stories", "moves", or an organization's
+# or person's primary key), never from the host that served it (Django's default is the
+# feed's absolute link), so a reader subscribed through another host sees the same feed.
+FEED_ID_NAMESPACE = uuid.UUID("b2251f0a-6b26-400a-bca6-c15c0334f17b")
+
+
+def feed_id(name: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(FEED_ID_NAMESPACE, name)}"
 
 
 class NewsroomAtomFeed(Atom1Feed):
@@ -89,6 +97,9 @@ class StoriesFeed(AtomFeed):
     def link(self) -> str:
         return reverse("stories:story-list")
 
+    def feed_guid(self) -> str:
+        return feed_id("stories")
+
     def items(self) -> QuerySet[Story]:
         return Story.objects.published().newest_first().prefetch_related("authors")[:FEED_SIZE]
 
@@ -115,9 +126,10 @@ class StoriesFeed(AtomFeed):
 class MovesFeed(AtomFeed):
     """Confirmed moves, newest first by effective date.
 
-    An entry's date is the move's effective date. A move known only to the month or the year
-    is dated the first day it can stand for, since Atom wants a full timestamp; its title and
-    summary give the date as precisely as it is known, and never more (rule 1).
+    An entry is published on the move's effective date. A move known only to the month or the
+    year is dated the first day it can stand for, since Atom wants a full timestamp; its title
+    and summary give the date as precisely as it is known, and never more (rule 1). It is
+    updated when the move last changed: its confirmation by an editor, or a later edit.
     """
 
     title = f"{SITE_NAME}: confirmed moves"
@@ -125,6 +137,9 @@ class MovesFeed(AtomFeed):
 
     def link(self) -> str:
         return reverse("home")
+
+    def feed_guid(self, subject=None) -> str:
+        return feed_id("moves")
 
     def moves(self) -> QuerySet[RoleChange]:
         return RoleChange.objects.public().for_display().newest_first()
@@ -170,8 +185,9 @@ class MovesFeed(AtomFeed):
         return midnight_utc(move.effective_date)
 
     def item_updateddate(self, move: RoleChange) -> datetime.datetime:
-        # Atom requires <updated> on every entry; a move is dated by when it took effect.
-        return midnight_utc(move.effective_date)
+        # Atom's <updated> is when the entry last changed, so readers notice a confirmation
+        # or a correction; updated_at moves with both (role_change_set_public saves it).
+        return move.updated_at
 
     def item_categories(self, move: RoleChange) -> list[str]:
         return [move.get_kind_display(), move.organization.name]
@@ -190,6 +206,9 @@ class OrganizationMovesFeed(MovesFeed):
     def link(self, organization: Organization) -> str:
         return organization.get_absolute_url()
 
+    def feed_guid(self, organization: Organization) -> str:
+        return feed_id(f"moves/organization/{organization.pk}")
+
     def moves_of(self, organization: Organization) -> QuerySet[RoleChange]:
         return self.moves().filter(organization=organization)
 
@@ -206,6 +225,9 @@ class PersonMovesFeed(MovesFeed):
 
     def link(self, person: Person) -> str:
         return person.get_absolute_url()
+
+    def feed_guid(self, person: Person) -> str:
+        return feed_id(f"moves/person/{person.pk}")
 
     def moves_of(self, person: Person) -> QuerySet[RoleChange]:
         return self.moves().filter(person=person)

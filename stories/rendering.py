@@ -17,6 +17,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 MARKER = re.compile(r"\[\^c([0-9]{1,12})\]")
+# What looks like an attempt at a marker but is not one: a capital C, a space, a missing or
+# too long number, a bare number ("[^C12]", "[^c]", "[^c 12]", "[^12]", 13+ digits). Kept
+# narrow so an ordinary "[^caveat]" is left alone; the desk reports these as errors.
+MARKER_ATTEMPT = re.compile(r"\[\^[ \t]*(?:[cC][ \t#:._-]*(?=[0-9\]])|(?=[0-9]))[0-9]*[ \t]*\]?")
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -36,6 +40,8 @@ class RenderedBody:
     html: str
     citation_ids: list[int] = field(default_factory=list)
     """Cited ids in order of first appearance: footnote n cites ``citation_ids[n - 1]``."""
+    malformed_markers: list[str] = field(default_factory=list)
+    """Text that tries to be a marker and is not one (``[^C12]``), in order, each once."""
 
     def number_of(self, citation_id: int) -> int | None:
         try:
@@ -45,10 +51,17 @@ class RenderedBody:
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith("[^c", state.pos):
+    if not state.src.startswith("[^", state.pos):
         return False
     match = MARKER.match(state.src, state.pos)
     if match is None:
+        # Left as text, and noted so the desk refuses it. Found here rather than by searching
+        # the raw body, so a marker written inside `code` is not mistaken for an attempt.
+        attempt = MARKER_ATTEMPT.match(state.src, state.pos)
+        if attempt is not None and not silent:
+            malformed: list[str] = state.env.setdefault("malformed_markers", [])
+            if attempt.group() not in malformed:
+                malformed.append(attempt.group())
         return False
     if not silent:
         token = state.push("citation_ref", "", 0)
@@ -93,7 +106,11 @@ def render_body(body: str) -> RenderedBody:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    return RenderedBody(html=clean, citation_ids=list(env.get("citation_ids", [])))
+    return RenderedBody(
+        html=clean,
+        citation_ids=list(env.get("citation_ids", [])),
+        malformed_markers=list(env.get("malformed_markers", [])),
+    )
 
 
 def cited_ids(body: str) -> list[int]:

@@ -145,8 +145,16 @@ class Correction(models.Model):
         return f"Correction to {self.story_id} on {self.created_at:%Y-%m-%d}"
 
 
+class FlagResolution(models.TextChoices):
+    CORRECTION = "correction", "resolved by a correction"
+    WITHDRAWAL = "withdrawal", "closed when the story was withdrawn"
+
+
 class CorrectionFlag(models.Model):
-    """Rule 6: a citation a published story relies on was disputed or rejected."""
+    """Rule 6: a citation a published story relies on was disputed or rejected.
+
+    Open until a correction addresses it or the story is withdrawn; ``resolution`` says which.
+    """
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="flags")
     citation = models.ForeignKey(
@@ -158,6 +166,7 @@ class CorrectionFlag(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    resolution = models.CharField(max_length=10, choices=FlagResolution, blank=True)
     correction = models.ForeignKey(
         Correction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -169,7 +178,12 @@ class CorrectionFlag(models.Model):
                 fields=["story", "citation"],
                 condition=Q(resolved_at__isnull=True),
                 name="one_open_flag_per_story_and_citation",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, resolution="")
+                | Q(resolved_at__isnull=False, resolution__in=FlagResolution.values),
+                name="flag_resolved_says_how",
+            ),
         ]
 
     def __str__(self) -> str:

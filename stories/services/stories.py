@@ -5,7 +5,8 @@
 - Rule 4: :func:`story_publish` refuses while any citation of the story is not verified,
   naming each one.
 - Rule 6: :func:`stories_flag_for_correction` flags every public story relying on a citation
-  that was disputed or rejected; :func:`story_add_correction` resolves the flags.
+  that was disputed or rejected; :func:`story_add_correction` resolves the flags the
+  correction addresses, and only those.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from stories.models import (
     CitationState,
     Correction,
     CorrectionFlag,
+    FlagResolution,
     Story,
     StoryLanguage,
     StoryRevision,
@@ -87,8 +89,10 @@ def _require_edit(story: Story, user: AbstractBaseUser) -> None:
 
 
 def marker_errors(body: str, attached_ids: Iterable[int]) -> list[str]:
-    """Messages for markers naming no citation, or one not attached to the story."""
-    cited = render_body(body).citation_ids
+    """Messages for markers naming no citation, or one not attached to the story, and for
+    text that tries to be a marker but is not one (it would be published as plain text)."""
+    rendered = render_body(body)
+    cited = rendered.citation_ids
     attached = set(attached_ids)
     existing = set(Citation.objects.filter(pk__in=cited).values_list("pk", flat=True))
     errors = []
@@ -100,6 +104,11 @@ def marker_errors(body: str, attached_ids: Iterable[int]) -> list[str]:
                 f"[^c{citation_id}] is not attached to this story: attach citation "
                 f"{citation_id} first, from the citation picker."
             )
+    for text in rendered.malformed_markers:
+        errors.append(
+            f"{text} is not a citation marker: write [^c and the citation's number, "
+            "with a lowercase c and no space, like [^c12] (the citation picker inserts it)."
+        )
     return errors
 
 
@@ -380,7 +389,11 @@ def story_publish(*, story: Story, editor: AbstractBaseUser) -> Story:
 
 
 def story_withdraw(*, story: Story, editor: AbstractBaseUser, note: str) -> Story:
-    """Take a published story down. Readers then get a 404."""
+    """Take a published story down. Readers then get a 404.
+
+    Its open correction flags are closed as resolved by the withdrawal: no correction can
+    follow on a story readers no longer see, and the flag keeps who closed it, when and how.
+    """
     _require(editor, "stories.publish_story", "Only editors withdraw stories.")
     if not note.strip():
         raise ValidationError({"note": ["Say why the story is withdrawn."]})
@@ -394,18 +407,62 @@ def story_withdraw(*, story: Story, editor: AbstractBaseUser, note: str) -> Stor
         audit_record(
             action=AuditAction.STORY_WITHDRAWN, obj=locked, actor=editor, detail=note.strip()
         )
+        now = timezone.now()
+        open_flags = CorrectionFlag.objects.select_for_update().filter(
+            story=locked, resolved_at__isnull=True
+        )
+        for flag in open_flags.order_by("pk"):
+            flag.story = locked  # named in the audit entry; already loaded and locked
+            flag.resolved_at = now
+            flag.resolved_by = editor
+            flag.resolution = FlagResolution.WITHDRAWAL
+            flag.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+            audit_record(
+                action=AuditAction.CORRECTION_FLAG_RESOLVED,
+                obj=flag,
+                actor=editor,
+                detail=f"By withdrawing the story: {note.strip()}",
+            )
     return locked
 
 
-def story_add_correction(*, story: Story, editor: AbstractBaseUser, text: str) -> Correction:
-    """Add a dated correction to a published story; it resolves open correction flags."""
+def story_add_correction(
+    *,
+    story: Story,
+    editor: AbstractBaseUser,
+    text: str,
+    resolved_flag_ids: Iterable[int] = (),
+) -> Correction:
+    """Add a dated correction to a published story, resolving the flags it addresses.
+
+    Only the open flags named in ``resolved_flag_ids`` are resolved: a correction about a date
+    says nothing about a disputed quote, so every other flag stays on the editors' desk. A flag
+    that is not open on this story (resolved meanwhile, or another story's) refuses the whole
+    correction, so the editor can look again before anything is written.
+    """
     _require(editor, "stories.correct_story", "Only editors add corrections.")
     if not text.strip():
         raise ValidationError({"text": ["Write the correction readers will see."]})
+    wanted = set(resolved_flag_ids)
     with transaction.atomic():
         locked = Story.objects.select_for_update().get(pk=story.pk)
         if not locked.is_public:
             raise ValidationError("Corrections are added to published stories.")
+        flags = list(
+            CorrectionFlag.objects.select_for_update()
+            .filter(story=locked, resolved_at__isnull=True, pk__in=wanted)
+            .order_by("pk")
+        )
+        if missing := wanted - {flag.pk for flag in flags}:
+            raise ValidationError(
+                {
+                    "resolved_flag_ids": [
+                        f"Flag {pk} is not an open flag of this story (another editor may have "
+                        "resolved it): reload the story and tick the flags again."
+                        for pk in sorted(missing)
+                    ]
+                }
+            )
         now = timezone.now()
         correction = Correction.objects.create(
             story=locked, text=text.strip(), created_by=editor, created_at=now
@@ -413,12 +470,22 @@ def story_add_correction(*, story: Story, editor: AbstractBaseUser, text: str) -
         locked.status = StoryStatus.CORRECTED
         locked.last_updated_at = now
         locked.save(update_fields=["status", "last_updated_at", "updated_at"])
-        CorrectionFlag.objects.filter(story=locked, resolved_at__isnull=True).update(
-            resolved_at=now, resolved_by=editor, correction=correction
-        )
         audit_record(
             action=AuditAction.STORY_CORRECTED, obj=locked, actor=editor, detail=text.strip()
         )
+        for flag in flags:
+            flag.story = locked  # named in the audit entry; already loaded and locked
+            flag.resolved_at = now
+            flag.resolved_by = editor
+            flag.resolution = FlagResolution.CORRECTION
+            flag.correction = correction
+            flag.save(update_fields=["resolved_at", "resolved_by", "resolution", "correction"])
+            audit_record(
+                action=AuditAction.CORRECTION_FLAG_RESOLVED,
+                obj=flag,
+                actor=editor,
+                detail=f"By correction {correction.pk}: {correction.text}",
+            )
     return correction
 
 

@@ -201,6 +201,21 @@ def test_headline_dek_byline_and_dates(client, author, publisher):
     assert f'Updated <time datetime="{later.isoformat()}">' in page
 
 
+def test_the_article_names_its_absolute_canonical_url_and_the_site(client, author, publisher):
+    story = publish(write(author, title="Who left & why", dek="Three leaders"), author, publisher)
+
+    page = html(client.get(story.get_absolute_url(), {"utm_source": "newsletter"}))
+
+    head = page[: page.index("</head>")]
+    url = f"http://testserver/stories/{story.slug}/"
+    assert head.count('rel="canonical"') == 1
+    assert f'<link rel="canonical" href="{url}">' in head
+    assert f'<meta property="og:url" content="{url}">' in head
+    assert '<meta property="og:site_name" content="Newsroom">' in head
+    assert '<meta property="og:title" content="Who left &amp; why">' in head
+    assert '<meta property="og:type" content="article">' in head
+
+
 def test_an_article_never_updated_shows_no_update_date(client, author, publisher):
     story = publish(write(author), author, publisher)
 

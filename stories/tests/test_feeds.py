@@ -6,6 +6,7 @@ is not well-formed XML must fail here, not be repaired silently.
 
 from __future__ import annotations
 
+import datetime
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -15,6 +16,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from people.models import RoleChange
+from people.services import role_change_set_public
 from people.tests.factories import (
     OrganizationFactory,
     PersonFactory,
@@ -252,6 +255,64 @@ def test_move_entry_ids_are_unique_and_stable(client, openai, murati):
 
     assert {entry.id for entry in first.entries} < {entry.id for entry in second.entries}
     assert all(entry.id.startswith("urn:uuid:") for entry in second.entries)
+
+
+def test_a_move_entry_is_updated_when_the_move_was_confirmed_not_when_it_took_effect(
+    client, openai, murati
+):
+    move = record(murati, openai, "left", "Chief Technology Officer", "2024-09-25", public=False)
+    RoleChange.objects.filter(pk=move.pk).update(
+        updated_at=datetime.datetime(2024, 9, 26, 8, 30, tzinfo=datetime.UTC)
+    )
+    move.refresh_from_db()
+    role_change_set_public(role_change=move, is_public=True)
+    move.refresh_from_db()
+
+    feed = parse_atom(client.get(reverse("feeds:moves")))
+
+    (entry,) = feed.entries
+    assert entry.published.startswith("2024-09-25T00:00:00")
+    assert entry.updated == move.updated_at.isoformat()
+    assert move.updated_at > datetime.datetime(2024, 9, 26, 8, 30, tzinfo=datetime.UTC)
+    assert feed.updated == move.updated_at.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("feeds:stories", []),
+        ("feeds:moves", []),
+        ("feeds:organization-moves", ["openai"]),
+        ("feeds:person-moves", ["mira-murati"]),
+    ],
+)
+def test_a_feed_id_does_not_depend_on_the_host_that_served_it(
+    client, settings, desk, openai, murati, name, args
+):
+    settings.ALLOWED_HOSTS = ["testserver", "newsroom.example"]
+    record(murati, openai, "left", "Chief Technology Officer", "2024-09-25")
+    published_story(desk, "Murati leaves")
+    url = reverse(name, args=args)
+
+    here = parse_atom(client.get(url))
+    there = parse_atom(client.get(url, HTTP_HOST="newsroom.example"))
+
+    assert there.alternate.startswith("http://newsroom.example/")
+    assert here.id == there.id
+    assert here.id.startswith("urn:uuid:")
+
+
+def test_every_feed_has_its_own_id(client, openai, murati):
+    record(murati, openai, "left", "Chief Technology Officer", "2024-09-25")
+    record(PersonFactory(name="Bob McGrew"), openai, "left", "Chief Research Officer", "2024-09")
+    urls = [
+        reverse("feeds:stories"),
+        reverse("feeds:moves"),
+        reverse("feeds:organization-moves", args=["openai"]),
+        reverse("feeds:person-moves", args=["mira-murati"]),
+        reverse("feeds:person-moves", args=["bob-mcgrew"]),
+    ]
+    assert len({parse_atom(client.get(url)).id for url in urls}) == len(urls)
 
 
 def test_organization_feed_lists_only_that_organizations_moves(client, openai, murati):

@@ -24,6 +24,23 @@ def test_markers_in_code_are_left_as_text():
     assert "[^c7]" in rendered.html
 
 
+@pytest.mark.parametrize(
+    "attempt",
+    ["[^C12]", "[^c]", "[^c 12]", "[^ c12]", "[^c1234567890123]", "[^12]", "[^c-12]", "[^C]"],
+)
+def test_a_malformed_marker_is_reported_and_cites_nothing(attempt):
+    rendered = render_body(f"Murati left.{attempt} Then {attempt} again.")
+    assert rendered.malformed_markers == [attempt]
+    assert rendered.citation_ids == []
+    assert attempt in rendered.html
+
+
+def test_valid_markers_code_and_ordinary_text_are_not_malformed_markers():
+    rendered = render_body("Cited [^c12]. Write `[^C12]` never. A [^caveat] and [^note].")
+    assert rendered.malformed_markers == []
+    assert rendered.citation_ids == [12]
+
+
 def test_markdown_is_rendered():
     html = render_body("## Heading\n\n*em* **strong** [link](https://example.com)\n\n- item").html
     assert "<h2>Heading</h2>" in html

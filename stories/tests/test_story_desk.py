@@ -156,6 +156,20 @@ def test_a_broken_marker_is_shown_in_the_editor_and_nothing_is_saved(author_clie
     assert stored(story).body == story.body
 
 
+def test_a_malformed_marker_is_shown_in_the_preview_and_the_save_is_refused(author_client, author):
+    story = draft(author)
+    response = author_client.post(
+        reverse("stories:story-preview", args=[story.pk]),
+        form_data(story, body="Claim.[^C12]"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert "[^C12] is not a citation marker" in html(response)
+    response = author_client.post(edit_url(story), form_data(story, body="Claim.[^c 12]"))
+    assert response.status_code == 400
+    assert "[^c 12] is not a citation marker" in html(response)
+    assert stored(story).body == story.body
+
+
 def test_the_live_preview_is_the_partial_rendered_and_sanitized(author_client, author):
     citation = pending_citation()
     story = draft(author, citation)
@@ -249,6 +263,57 @@ def test_moves_and_citations_are_found_as_you_type(author_client, author):
     assert "Mark Chen" in by_quote
     nothing = html(author_client.get(url, {"q": "nobody at all"}, HTTP_HX_REQUEST="true"))
     assert "No move matches “nobody at all”" in nothing
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "barret_zoph/status/1839095143397515452",
+        "https://twitter.com/barret_zoph/status/1839095143397515452?s=46",
+        "zoph on x",
+        "X (formerly Twitter)",
+    ],
+)
+def test_the_attach_search_finds_a_move_by_its_source_url_title_or_publisher(
+    author_client, author, query
+):
+    source = SourceFactory(
+        canonical_url="https://x.com/barret_zoph/status/1839095143397515452",
+        title="Zoph on X",
+        publisher="X (formerly Twitter)",
+    )
+    zoph = pending_citation(person=PersonFactory(name="Barret Zoph"), source=source)
+    pending_citation(person=PersonFactory(name="Mira Murati"))
+    story = draft(author)
+    url = reverse("stories:story-attach-search", args=[story.pk])
+    fragment = html(author_client.get(url, {"q": query}, HTTP_HX_REQUEST="true"))
+    assert f'name="citation" value="{zoph.pk}"' in fragment
+    assert "Barret Zoph" in fragment and "Mira Murati" not in fragment
+
+
+def test_the_attach_search_by_publisher_query_count_does_not_grow_with_results(
+    author, author_client, django_assert_num_queries
+):
+    story = draft(author)
+    url = reverse("stories:story-attach-search", args=[story.pk])
+
+    def add_moves(count):
+        for _ in range(count):
+            citation = pending_citation(source=SourceFactory(publisher="The Information"))
+            citation_add(
+                role_change=citation.role_change,
+                source=SourceFactory(publisher="The Information"),
+                statement=None,
+            )
+
+    add_moves(3)
+    with django_assert_num_queries(8) as few:
+        author_client.get(url, {"q": "the information"}, HTTP_HX_REQUEST="true")
+    add_moves(17)
+    with django_assert_num_queries(len(few)):
+        response = author_client.get(url, {"q": "the information"}, HTTP_HX_REQUEST="true")
+    assert html(response).count('name="role_change"') == 20
+    assert html(response).count('name="citation"') == 40
 
 
 def test_the_attach_search_works_without_javascript(author_client, author):
@@ -440,11 +505,76 @@ def test_a_citation_disputed_after_publication_flags_the_story_on_the_editors_de
     page = html(editor_client.get(edit_url(story)))
     assert "Needs a correction." in page and f"Citation {citation.pk} was disputed" in page
 
-    editor_client.post(workflow_url(story, "correct"), {"note": "The date was March."})
+    flag = CorrectionFlag.objects.get(story=story)
+    assert f'<input type="checkbox" name="resolves" value="{flag.pk}">' in page
+    editor_client.post(
+        workflow_url(story, "correct"), {"note": "The date was March.", "resolves": [flag.pk]}
+    )
     assert not CorrectionFlag.objects.filter(resolved_at__isnull=True).exists()
     assert "No story needs a correction." in html(
         editor_client.get(reverse("stories:review-queue"))
     )
+
+
+def test_a_correction_resolves_only_the_flags_ticked_and_the_others_stay_on_the_desk(
+    author, editor_client
+):
+    date_citation = verified_citation(person=PersonFactory(name="Mira Murati"))
+    quote_citation = verified_citation(person=PersonFactory(name="Bob McGrew"))
+    story = in_review(author, date_citation, quote_citation, title="Murati leaves")
+    story_publish(story=story, editor=editor())
+    for citation, note in ((date_citation, "The post says March."), (quote_citation, "Misquoted.")):
+        citation_decide(citation=citation, editor=editor(), decision="disputed", note=note)
+    date_flag = CorrectionFlag.objects.get(citation=date_citation)
+    quote_flag = CorrectionFlag.objects.get(citation=quote_citation)
+    page = html(editor_client.get(edit_url(story)))
+    form = page[page.index(workflow_url(story, "correct")) :]
+    form = form[: form.index("</form>")]
+    for flag, citation, note in (
+        (date_flag, date_citation, "The post says March."),
+        (quote_flag, quote_citation, "Misquoted."),
+    ):
+        assert (
+            f'<label><input type="checkbox" name="resolves" value="{flag.pk}"> '
+            f"Citation {citation.pk} was disputed: {note}</label>"
+        ) in form
+
+    response = editor_client.post(
+        workflow_url(story, "correct"),
+        {"note": "She left in March.", "resolves": [str(date_flag.pk)]},
+        follow=True,
+    )
+
+    assert "Correction added to the article." in messages_of(response)
+    assert "1 flag this correction does not address stays on the editors' desk." in messages_of(
+        response
+    )
+    date_flag.refresh_from_db()
+    quote_flag.refresh_from_db()
+    assert date_flag.resolved_at is not None and quote_flag.resolved_at is None
+    queue = html(editor_client.get(reverse("stories:review-queue")))
+    flags = queue[queue.index("need a correction") : queue.index("Waiting for review")]
+    assert f"citation {quote_citation.pk}</a>" in flags
+    assert f"citation {date_citation.pk}</a>" not in flags
+    page = html(editor_client.get(edit_url(story)))
+    assert f'name="resolves" value="{quote_flag.pk}"' in page
+    assert f'name="resolves" value="{date_flag.pk}"' not in page
+
+
+def test_a_withdrawn_story_leaves_the_editors_desk_with_its_flags(author, editor_client):
+    citation = verified_citation(person=PersonFactory(name="Mira Murati"))
+    story = in_review(author, citation, title="Murati leaves")
+    story_publish(story=story, editor=editor())
+    citation_decide(citation=citation, editor=editor(), decision="rejected", note="Made up.")
+    assert "1 need a correction" in html(editor_client.get(reverse("stories:desk-home")))
+
+    editor_client.post(workflow_url(story, "withdraw"), {"note": "Unconfirmed."})
+
+    assert "No story needs a correction." in html(
+        editor_client.get(reverse("stories:review-queue"))
+    )
+    assert "need a correction" not in html(editor_client.get(reverse("stories:desk-home")))
+    assert "Needs a correction." not in html(editor_client.get(edit_url(story)))
 
 
 # Revisions ---------------------------------------------------------------------------------
@@ -473,6 +603,27 @@ def test_revisions_show_what_changed_between_two_of_them(author_client, author):
     assert '<span class="diff-line diff-added">+Line three.</span>' in page
     assert '<span class="diff-line diff-kept"> Line one.</span>' in page
     assert "<td>reporter</td>" in page
+
+
+def test_the_revision_diff_keeps_body_lines_that_look_like_diff_headers(author_client, author):
+    """Only the diff's two file headers are left out, not a Markdown rule or a signature."""
+    story = draft(author, body="Intro.\n---\nMiddle.\nEnd.\n-- The desk")
+    story = story_save(
+        story=story,
+        editor=author,
+        base_version=story.version,
+        title=story.title,
+        dek=story.dek,
+        body="Intro.\nMiddle.\nEnd.\n---\n++ Update",
+        language=story.language,
+    )
+    page = html(author_client.get(reverse("stories:story-revisions", args=[story.pk])))
+    lines = re.findall(r'<span class="diff-line diff-(\w+)">(.*?)</span>', page)
+    assert ("removed", "----") in lines
+    assert ("removed", "--- The desk") in lines
+    assert ("added", "+---") in lines
+    assert ("added", "+++ Update") in lines
+    assert not any("revision" in line for _, line in lines)
 
 
 # Who may do what ---------------------------------------------------------------------------

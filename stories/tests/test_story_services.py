@@ -4,11 +4,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 
+from newsroom.models import AuditAction, AuditEntry
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist
 from stories.models import (
     Citation,
     Correction,
     CorrectionFlag,
+    FlagResolution,
     Story,
     StoryRevision,
     StoryStatus,
@@ -135,6 +137,43 @@ def test_a_marker_naming_no_citation_is_an_error_naming_the_marker():
         save(story, author, body="Murati left.[^c999999]")
     assert refused.value.message_dict["body"] == ["[^c999999] names no citation: check the number."]
     assert stored(story).body == "One." and story.revisions.count() == 1
+
+
+MALFORMED = (
+    "[^C12] is not a citation marker: write [^c and the citation's number, with a lowercase c "
+    "and no space, like [^c12] (the citation picker inserts it)."
+)
+
+
+def test_a_malformed_marker_is_an_error_and_nothing_is_saved():
+    author = journalist()
+    with pytest.raises(ValidationError) as refused:
+        story_create(author=author, title="Draft", body="Murati left.[^C12]")
+    assert refused.value.message_dict["body"] == [MALFORMED]
+    story = story_create(author=author, title="Draft", body="One.")
+    with pytest.raises(ValidationError) as refused:
+        save(story, author, body="Murati left.[^C12] [^c 7]")
+    assert refused.value.message_dict["body"] == [
+        MALFORMED,
+        MALFORMED.replace("[^C12]", "[^c 7]", 1),
+    ]
+    assert stored(story).body == "One." and story.revisions.count() == 1
+
+
+def test_a_malformed_marker_blocks_submitting_and_publishing():
+    """A body stored before the check (or by a direct write) is still refused."""
+    author = journalist()
+    citation = verified_citation()
+    story = draft_citing(author, citation)
+    Story.objects.filter(pk=story.pk).update(body=f"{story.body} And [^C12].")
+    with pytest.raises(ValidationError) as refused:
+        story_submit(story=story, user=author)
+    assert refused.value.message_dict["body"] == [MALFORMED]
+    Story.objects.filter(pk=story.pk).update(status=StoryStatus.IN_REVIEW)
+    with pytest.raises(StoryNotPublishable) as blocked:
+        story_publish(story=story, editor=editor())
+    assert blocked.value.messages == [MALFORMED]
+    assert stored(story).status == StoryStatus.IN_REVIEW
 
 
 def test_a_marker_naming_a_citation_not_attached_is_an_error():
@@ -465,13 +504,95 @@ def test_a_correction_resolves_the_flags_and_a_new_retraction_flags_again():
     story = published_citing(citation)
     chief = editor()
     citation_decide(citation=citation, editor=chief, decision="disputed", note="Unclear.")
-    correction = story_add_correction(story=story, editor=chief, text="We could not confirm.")
     flag = CorrectionFlag.objects.get(story=story)
+    correction = story_add_correction(
+        story=story, editor=chief, text="We could not confirm.", resolved_flag_ids=[flag.pk]
+    )
+    flag.refresh_from_db()
     assert (flag.resolved_by_id, flag.correction_id) == (chief.pk, correction.pk)
     assert flag.resolved_at is not None
     citation_decide(citation=citation, editor=chief, decision="verified", note="Confirmed.")
     citation_decide(citation=citation, editor=chief, decision="rejected", note="Retracted.")
     assert CorrectionFlag.objects.filter(story=story, resolved_at__isnull=True).count() == 1
+
+
+def test_a_correction_resolves_only_the_flags_it_addresses():
+    date_citation, quote_citation = verified_citation(), verified_citation()
+    story = published_citing(date_citation, quote_citation)
+    chief = editor(username="chief")
+    citation_decide(citation=date_citation, editor=chief, decision="disputed", note="March?")
+    citation_decide(citation=quote_citation, editor=chief, decision="rejected", note="Misquoted.")
+    date_flag = CorrectionFlag.objects.get(citation=date_citation)
+    quote_flag = CorrectionFlag.objects.get(citation=quote_citation)
+
+    correction = story_add_correction(
+        story=story, editor=chief, text="She left in March.", resolved_flag_ids=[date_flag.pk]
+    )
+
+    date_flag.refresh_from_db()
+    quote_flag.refresh_from_db()
+    assert (date_flag.correction_id, date_flag.resolved_by_id) == (correction.pk, chief.pk)
+    assert date_flag.resolved_at == correction.created_at
+    assert date_flag.resolution == FlagResolution.CORRECTION
+    assert (quote_flag.resolved_at, quote_flag.correction_id) == (None, None)
+    resolved = AuditEntry.objects.filter(action=AuditAction.CORRECTION_FLAG_RESOLVED)
+    assert list(resolved.values_list("actor_name", "object_type", "object_id", "detail")) == [
+        (
+            "chief",
+            "correctionflag",
+            str(date_flag.pk),
+            f"By correction {correction.pk}: She left in March.",
+        )
+    ]
+
+
+def test_a_correction_without_ticked_flags_leaves_every_flag_open():
+    citation = verified_citation()
+    story = published_citing(citation)
+    citation_decide(citation=citation, editor=editor(), decision="disputed", note="Unclear.")
+    story_add_correction(story=story, editor=editor(), text="A typo in the dek.")
+    assert CorrectionFlag.objects.get(story=story).resolved_at is None
+
+
+def test_a_correction_naming_a_flag_not_open_on_the_story_changes_nothing():
+    citation = verified_citation()
+    story, other = published_citing(citation), published_citing(citation)
+    chief = editor()
+    citation_decide(citation=citation, editor=chief, decision="disputed", note="Unclear.")
+    others_flag = CorrectionFlag.objects.get(story=other)
+    own_flag = CorrectionFlag.objects.get(story=story)
+    with pytest.raises(ValidationError) as refused:
+        story_add_correction(
+            story=story,
+            editor=chief,
+            text="Fixed.",
+            resolved_flag_ids=[own_flag.pk, others_flag.pk],
+        )
+    assert f"Flag {others_flag.pk} is not an open flag of this story" in refused.value.messages[0]
+    assert not Correction.objects.exists()
+    assert CorrectionFlag.objects.filter(resolved_at__isnull=True).count() == 2
+    assert stored(story).status == StoryStatus.PUBLISHED
+
+
+def test_withdrawing_a_story_closes_its_open_flags_as_resolved_by_the_withdrawal():
+    citation, other = verified_citation(), verified_citation()
+    story, kept = published_citing(citation), published_citing(citation, other)
+    chief = editor(username="chief")
+    citation_decide(citation=citation, editor=chief, decision="disputed", note="Unclear.")
+    flag = CorrectionFlag.objects.get(story=story)
+
+    story_withdraw(story=story, editor=chief, note="The move was never confirmed.")
+
+    flag.refresh_from_db()
+    assert flag.resolution == FlagResolution.WITHDRAWAL
+    assert flag.resolved_at is not None and flag.resolved_by_id == chief.pk
+    assert flag.correction_id is None
+    # The other story relying on the citation still needs its correction.
+    assert CorrectionFlag.objects.get(story=kept).resolved_at is None
+    resolved = AuditEntry.objects.filter(action=AuditAction.CORRECTION_FLAG_RESOLVED)
+    assert list(resolved.values_list("actor_name", "object_id", "detail")) == [
+        ("chief", str(flag.pk), "By withdrawing the story: The move was never confirmed.")
+    ]
 
 
 def test_a_withdrawn_story_is_not_flagged():

@@ -20,7 +20,7 @@ from people.cache import CACHE_SECONDS, cached, data_version, versioned_cache
 from people.models import Organization
 from people.queries import leadership_sidebar
 from stories.models import Story
-from stories.structured_data import news_article
+from stories.structured_data import SITE_NAME, news_article
 
 PAGE_SIZE = 20
 
@@ -101,7 +101,10 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
         "sources": sources,
         "authors": list(story.authors.all()),
         "corrections": list(story.corrections.all()),
+        # Absolute and without the request's query string: one URL per story for search
+        # engines and link previews, however the reader arrived (?utm_source=...).
         "canonical_url": request.build_absolute_uri(story.get_absolute_url()),
+        "site_name": SITE_NAME,
     }
     return Article(
         pk=story.pk,

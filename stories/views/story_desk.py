@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 
 from django import forms
@@ -10,12 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from newsroom.permissions import is_editor
 from people.models import RoleChange
 from stories import services
+from stories.canonical import InvalidSourceURL, canonical_url
 from stories.models import (
     Citation,
     CitationState,
@@ -197,7 +200,8 @@ def story_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_member_required
 @vary_on_headers("HX-Request")
 def story_attach_search(request: HttpRequest, pk: int) -> HttpResponse:
-    """Moves and citations to attach, found by person, organization, title or quote.
+    """Moves and citations to attach, found by person, organization, title, quote, or the
+    source's URL, title or publisher (a pasted link finds its source however it is spelled).
 
     As you type (htmx) only the results are sent; without JavaScript the search form
     submits here and gets the whole editor with the results in place.
@@ -213,6 +217,7 @@ def story_attach_search(request: HttpRequest, pk: int) -> HttpResponse:
                 | Q(organization__name__icontains=query)
                 | Q(post__title__icontains=query)
                 | Q(citations__statement__quote__icontains=query)
+                | _source_matches("citations__source__", query)
             )
             .distinct()
             .for_display()
@@ -231,6 +236,17 @@ def story_attach_search(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "desk/_story_attach_results.html", {"story": story, **results})
     form = _form_for(story)
     return render(request, "desk/story_edit.html", _editor_context(request, story, form, **results))
+
+
+def _source_matches(prefix: str, query: str) -> Q:
+    """A source whose URL (as stored or as entered), title or publisher holds ``query``; a
+    query that is a link also finds its source by the canonical spelling."""
+    matches = Q()
+    for field in ("canonical_url", "url_as_entered", "title", "publisher"):
+        matches |= Q(**{f"{prefix}{field}__icontains": query})
+    with contextlib.suppress(InvalidSourceURL):  # not a link: the text matches above suffice
+        matches |= Q(**{f"{prefix}canonical_url": canonical_url(query)})
+    return matches
 
 
 @require_POST
@@ -295,24 +311,31 @@ def _back_to_editor(request: HttpRequest, story: Story) -> HttpResponse:
 
 WORKFLOW = {
     "submit": (
-        lambda story, user, note: services.story_submit(story=story, user=user),
+        lambda story, user, data: services.story_submit(story=story, user=user),
         "Sent to the editors for review.",
     ),
     "send-back": (
-        lambda story, user, note: services.story_send_back(story=story, editor=user, note=note),
+        lambda story, user, data: services.story_send_back(
+            story=story, editor=user, note=data.get("note", "")
+        ),
         "Sent back to the authors.",
     ),
     "publish": (
-        lambda story, user, note: services.story_publish(story=story, editor=user),
+        lambda story, user, data: services.story_publish(story=story, editor=user),
         "Published.",
     ),
     "withdraw": (
-        lambda story, user, note: services.story_withdraw(story=story, editor=user, note=note),
+        lambda story, user, data: services.story_withdraw(
+            story=story, editor=user, note=data.get("note", "")
+        ),
         "Withdrawn: readers no longer see it.",
     ),
     "correct": (
-        lambda story, user, note: services.story_add_correction(
-            story=story, editor=user, text=note
+        lambda story, user, data: services.story_add_correction(
+            story=story,
+            editor=user,
+            text=data.get("note", ""),
+            resolved_flag_ids=_ids(data.getlist("resolves")),
         ),
         "Correction added to the article.",
     ),
@@ -330,7 +353,7 @@ def story_workflow(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied("Only editors can do this.")
     act, done = WORKFLOW[action]
     try:
-        act(story, request.user, request.POST.get("note", ""))
+        act(story, request.user, request.POST)
     except services.StoryNotPublishable as blocked:
         messages.error(request, "Not published: every citation must be verified first.")
         for message in blocked.messages:
@@ -340,6 +363,14 @@ def story_workflow(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, done)
+        if action == "correct":
+            still_open = CorrectionFlag.objects.filter(story=story, resolved_at__isnull=True)
+            if count := still_open.count():
+                messages.warning(
+                    request,
+                    f"{count} flag{pluralize(count)} this correction does not address "
+                    f"{'stay' if count != 1 else 'stays'} on the editors' desk.",
+                )
     return redirect("stories:story-edit", pk=pk)
 
 
@@ -375,18 +406,12 @@ def _diff(older, newer) -> list[tuple[str, str]]:
     def text(revision) -> list[str]:
         return [f"# {revision.title}", revision.dek, "", *revision.body.splitlines()]
 
-    lines = []
-    for line in difflib.unified_diff(
-        text(older),
-        text(newer),
-        f"revision {older.number}",
-        f"revision {newer.number}",
-        lineterm="",
-    ):
-        if line.startswith(("---", "+++")):
-            continue
-        lines.append((line[:1] or " ", line[1:]))
-    return lines
+    diff = list(difflib.unified_diff(text(older), text(newer), lineterm=""))
+    # Skip only the two file headers ("--- ", "+++ ") that open any non-empty diff: the page
+    # names the revisions itself. A body line such as a Markdown rule "---" starts the same
+    # way once marked removed ("----") or added ("+---"), and must be shown.
+    diff = diff[2:]
+    return [(line[:1] or " ", line[1:]) for line in diff]
 
 
 @require_GET
