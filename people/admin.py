@@ -93,6 +93,11 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "organization__name"]
     autocomplete_fields = ["organization"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Post | None = None) -> list[str]:
+        # Role changes and tenures name the organization beside the post (see Post.clean).
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "organization"] if obj is not None else fields
+
 
 @admin.register(RoleChange)
 class RoleChangeAdmin(admin.ModelAdmin):
