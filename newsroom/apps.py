@@ -6,4 +6,9 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from newsroom import accounts  # noqa: F401 - connects the sign-in lockout log
+        from newsroom.search import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="newsroom-sqlite-fold")

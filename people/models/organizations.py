@@ -24,9 +24,9 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         if not text:
             return self.none()
         other_names = OrganizationName.objects.filter(
-            organization=OuterRef("pk"), name__icontains=text
+            organization=OuterRef("pk"), name__folded_contains=text
         )
-        return self.filter(Q(name__icontains=text) | Exists(other_names))
+        return self.filter(Q(name__folded_contains=text) | Exists(other_names))
 
     def public(self) -> OrganizationQuerySet:
         """Organizations readers may see: with a confirmed move, or covered by a published
