@@ -24,6 +24,11 @@ Editors upload images through forms and the admin, so every upload is untrusted 
 * The stored original is at most ``MAX_DIMENSION`` pixels on its long side: enough
   for any page, and much smaller than a camera original.
 * Renditions are made once here, not on every page view, in the original's format.
+  Only the ones pages use are made: the ``THUMBNAIL_SIZE`` avatar beside the name (the
+  original serves the share preview).
+* Files are stored before the row that names them is saved (the storage settles the
+  names); inside ``files_removed_unless_saved`` (the admin's forms) a save that fails
+  takes the files it stored with it, so MEDIA_ROOT keeps no orphan.
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ import contextlib
 import io
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django import forms
@@ -48,6 +54,8 @@ from PIL import Image, ImageCms, ImageOps
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 ACCEPT = "image/jpeg,image/png,image/webp"
 MAX_DIMENSION = 2000
+# The avatar of profiles and organization pages (shown 96 pixels wide).
+THUMBNAIL_SIZE = 96
 SAVE_OPTIONS: dict[str, dict[str, object]] = {
     "JPEG": {"quality": 85, "optimize": True},
     "PNG": {},
@@ -86,7 +94,7 @@ def process_image_upload(
     *,
     max_bytes: int | None = None,
     max_pixels: int | None = None,
-    rendition_sizes: Iterable[int] = (400, 96),
+    rendition_sizes: Iterable[int] = (THUMBNAIL_SIZE,),
 ) -> ProcessedImage:
     """Check an uploaded image, strip its metadata and make its renditions.
 
@@ -297,7 +305,7 @@ class ImageUploadField(forms.FileField):
         *,
         max_bytes: int | None = None,
         max_pixels: int | None = None,
-        rendition_sizes: Iterable[int] = (400, 96),
+        rendition_sizes: Iterable[int] = (THUMBNAIL_SIZE,),
         **kwargs,
     ) -> None:
         self.max_bytes = max_bytes
@@ -325,28 +333,60 @@ class ImageUploadField(forms.FileField):
         return value
 
 
+# The files save_processed_image stored inside files_removed_unless_saved (None outside).
+_stored_in_block: ContextVar[list[tuple[object, str]] | None] = ContextVar(
+    "newsroom_images_stored_in_block", default=None
+)
+
+
+@contextlib.contextmanager
+def files_removed_unless_saved() -> Iterator[None]:
+    """Delete the files ``save_processed_image`` stores in the block if the block fails.
+
+    Put it around the whole transaction that saves the rows (as the admin's changeform
+    view does): when the save, or anything after it in that transaction, raises, the rows
+    are rolled back and the new files would otherwise stay in MEDIA_ROOT with nothing
+    pointing at them. The files they replaced are untouched (deleted on commit only).
+    """
+    stored: list[tuple[object, str]] = []
+    token = _stored_in_block.set(stored)
+    try:
+        yield
+    except BaseException:
+        for storage, name in stored:
+            with contextlib.suppress(Exception):  # keep the original error
+                storage.delete(name)
+        raise
+    finally:
+        _stored_in_block.reset(token)
+
+
 def save_processed_image(
     instance: models.Model,
     processed: ProcessedImage,
     *,
     field: str,
     rendition_field: str,
-    rendition_size: int = 96,
+    rendition_size: int = THUMBNAIL_SIZE,
 ) -> None:
     """Store ``processed`` in two image fields of ``instance`` without saving the row.
 
     E.g. ``save_processed_image(person, processed, field="photo",
     rendition_field="photo_thumbnail")`` then ``person.save()``. The files the fields
     held before are deleted once the current transaction commits (at once outside a
-    transaction), so a rolled-back save does not leave the row pointing at nothing.
+    transaction), so a rolled-back save does not leave the row pointing at nothing; the
+    new files are deleted again if ``files_removed_unless_saved`` sees the save fail.
     """
     if rendition_size not in processed.renditions:
         raise ValueError(f"No {rendition_size}px rendition; made: {sorted(processed.renditions)}.")
     main, thumbnail = getattr(instance, field), getattr(instance, rendition_field)
     previous = [(stored.storage, stored.name) for stored in (main, thumbnail) if stored]
-    main.save(processed.original.name, processed.original, save=False)
+    stored_in_block = _stored_in_block.get()
     rendition = processed.renditions[rendition_size]
-    thumbnail.save(rendition.name, rendition, save=False)
+    for target, content in ((main, processed.original), (thumbnail, rendition)):
+        target.save(content.name, content, save=False)
+        if stored_in_block is not None:
+            stored_in_block.append((target.storage, target.name))
 
     def delete_previous() -> None:
         for storage, name in previous:

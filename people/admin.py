@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from newsroom.images import files_removed_unless_saved
 from people import services
 from people.forms import OrganizationForm, PersonForm, RoleChangeForm
 from people.models import (
@@ -17,6 +18,16 @@ from people.models import (
     RoleChange,
     Tenure,
 )
+
+
+class ImageUploadAdmin(admin.ModelAdmin):
+    """An admin whose form stores an uploaded image before the row is saved: if the save
+    (or anything else in its transaction) fails, the new files go too."""
+
+    def changeform_view(self, *args, **kwargs):
+        # Outside the view's own transaction, so it sees the rollback.
+        with files_removed_unless_saved():
+            return super().changeform_view(*args, **kwargs)
 
 
 class PersonNameInline(admin.TabularInline):
@@ -47,7 +58,7 @@ class ReadOnlyRoleChangeInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ImageUploadAdmin):
     form = PersonForm
     list_display = ["name", "slug", "wikidata_id", "x_handle", "updated_at"]
     search_fields = ["name", "sort_name", "other_names__name", "slug"]
@@ -73,7 +84,7 @@ class PostInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ImageUploadAdmin):
     form = OrganizationForm
     list_display = ["name", "kind", "slug", "parent"]
     list_filter = ["kind"]
@@ -92,6 +103,11 @@ class PostAdmin(admin.ModelAdmin):
     list_editable = ["rank", "is_leadership"]
     search_fields = ["title", "organization__name"]
     autocomplete_fields = ["organization"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Post | None = None) -> list[str]:
+        # Role changes and tenures name the organization beside the post (see Post.clean).
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "organization"] if obj is not None else fields
 
 
 @admin.register(RoleChange)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from newsroom.forms import PartialDateField
-from newsroom.images import ImageUploadField, save_processed_image
+from newsroom.images import ImageUploadField, files_removed_unless_saved, save_processed_image
 from people import services
 from people.models import Organization, Person, RoleChange, RoleChangeKind
 
@@ -135,15 +135,23 @@ class PersonForm(forms.ModelForm):
         fields = ["name", "sort_name", "bio", "wikidata_id", "x_handle", "homepage"]
 
     def save(self, commit: bool = True) -> Person:
+        """With ``commit=False`` (the admin) the caller saves the row: see the admin's
+        ``files_removed_unless_saved``, which removes the stored files if that fails."""
+        if not commit:
+            return self._with_photo()
+        with files_removed_unless_saved(), transaction.atomic():
+            person = self._with_photo()
+            person.save()
+            self.save_m2m()
+        return person
+
+    def _with_photo(self) -> Person:
         person = super().save(commit=False)
         processed = self.cleaned_data.get("photo_upload")
         if processed:
             save_processed_image(
                 person, processed, field="photo", rendition_field="photo_thumbnail"
             )
-        if commit:
-            person.save()
-            self.save_m2m()
         return person
 
 
@@ -155,13 +163,21 @@ class OrganizationForm(forms.ModelForm):
         fields = ["name", "kind", "description", "homepage", "parent"]
 
     def save(self, commit: bool = True) -> Organization:
+        """With ``commit=False`` (the admin) the caller saves the row: see the admin's
+        ``files_removed_unless_saved``, which removes the stored files if that fails."""
+        if not commit:
+            return self._with_logo()
+        with files_removed_unless_saved(), transaction.atomic():
+            organization = self._with_logo()
+            organization.save()
+            self.save_m2m()
+        return organization
+
+    def _with_logo(self) -> Organization:
         organization = super().save(commit=False)
         processed = self.cleaned_data.get("logo_upload")
         if processed:
             save_processed_image(
                 organization, processed, field="logo", rendition_field="logo_thumbnail"
             )
-        if commit:
-            organization.save()
-            self.save_m2m()
         return organization

@@ -16,6 +16,7 @@ Loading is idempotent.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, User
@@ -259,21 +260,39 @@ TRAPS = [
 ]
 
 
-def ensure_accounts(password: str) -> tuple[User, User]:
-    """The demo journalist and editor. An existing account keeps its password."""
-    accounts = []
+@dataclass(frozen=True)
+class DemoAccounts:
+    journalist: User
+    editor: User
+    created: tuple[str, ...]  # usernames created by this call, with its password
+    kept: tuple[str, ...]  # usernames that already existed: their password is untouched
+
+
+def ensure_accounts(password: str | Callable[[], str]) -> DemoAccounts:
+    """The demo journalist and editor. An existing account keeps its password.
+
+    ``password`` may be a function, called only when an account has to be created (so a
+    password is never generated, nor stored, for accounts that already exist).
+    """
+    users: dict[str, User] = {}
+    created, kept = [], []
     for username, group, is_staff in (
         ("journalist", "Journalists", False),
         ("editor", "Editors", True),
     ):
         user = User.objects.filter(username=username).first()
         if user is None:
+            if callable(password):
+                password = password()
             user = User(username=username, email=f"{username}@newsroom.invalid", is_staff=is_staff)
             user.set_password(password)
             user.save()
+            created.append(username)
+        else:
+            kept.append(username)
         user.groups.add(Group.objects.get(name=group))
-        accounts.append(user)
-    return accounts[0], accounts[1]
+        users[username] = user
+    return DemoAccounts(users["journalist"], users["editor"], tuple(created), tuple(kept))
 
 
 def load_citations(people: DemoPeople, *, journalist: User, editor: User) -> int:

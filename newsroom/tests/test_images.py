@@ -12,11 +12,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from newsroom.images import (
     ImageUploadField,
     ProcessedImage,
+    files_removed_unless_saved,
     process_image_upload,
     save_processed_image,
 )
@@ -150,8 +152,17 @@ def test_stored_names_are_generated_never_the_uploaded_name():
     assert processed.original.name.removesuffix(".jpg").isalnum()
 
 
-def test_renditions_fit_their_box_and_keep_the_aspect_ratio():
+def test_only_the_rendition_pages_show_is_made():
+    """Pages show the 96px avatar (and the original for share previews): no other size is
+    computed only to be thrown away."""
     processed = process_image_upload(upload(encode(two_halves((800, 400)), "JPEG")))
+    assert set(processed.renditions) == {96}
+
+
+def test_renditions_fit_their_box_and_keep_the_aspect_ratio():
+    processed = process_image_upload(
+        upload(encode(two_halves((800, 400)), "JPEG")), rendition_sizes=(400, 96)
+    )
 
     assert set(processed.renditions) == {400, 96}
     assert reopen(processed.renditions[400]).size == (400, 200)
@@ -160,7 +171,9 @@ def test_renditions_fit_their_box_and_keep_the_aspect_ratio():
 
 
 def test_small_images_are_never_enlarged_and_large_ones_are_capped():
-    small = process_image_upload(upload(encode(two_halves((50, 30)), "PNG")))
+    small = process_image_upload(
+        upload(encode(two_halves((50, 30)), "PNG")), rendition_sizes=(400, 96)
+    )
     assert reopen(small.renditions[400]).size == (50, 30)
     assert reopen(small.renditions[96]).size == (50, 30)
 
@@ -411,3 +424,51 @@ def test_save_processed_image_wants_an_existing_rendition(db, settings):
     with pytest.raises(ValueError, match="No 96px rendition"):
         save_processed_image(person, processed, field="photo", rendition_field="photo_thumbnail")
     assert media_files(settings) == []
+
+
+def test_a_failed_save_takes_the_new_files_with_it(db, settings):
+    person = Person.objects.create(name="Mira Murati")
+    processed = process_image_upload(upload(encode(two_halves(), "JPEG")))
+
+    with pytest.raises(RuntimeError), files_removed_unless_saved():
+        save_processed_image(person, processed, field="photo", rendition_field="photo_thumbnail")
+        assert len(media_files(settings)) == 2  # stored before the row is saved
+        raise RuntimeError("the row could not be saved")
+
+    assert media_files(settings) == []
+
+
+def test_a_failed_replacement_keeps_the_previous_files(
+    db, settings, django_capture_on_commit_callbacks
+):
+    person = Person.objects.create(name="Mira Murati")
+    first = process_image_upload(upload(encode(two_halves(), "JPEG")))
+    save_processed_image(person, first, field="photo", rendition_field="photo_thumbnail")
+    person.save()
+    kept = sorted(media_files(settings))
+
+    second = process_image_upload(upload(encode(two_halves(), "PNG"), "new.png"))
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        files_removed_unless_saved(),
+        transaction.atomic(),
+    ):
+        save_processed_image(person, second, field="photo", rendition_field="photo_thumbnail")
+        person.save()
+        raise RuntimeError("a later write in the same transaction failed")
+
+    assert sorted(media_files(settings)) == kept
+    person.refresh_from_db()
+    assert sorted([Path(person.photo.path), Path(person.photo_thumbnail.path)]) == kept
+
+
+def test_a_successful_save_keeps_its_files(db, settings):
+    person = Person.objects.create(name="Mira Murati")
+    processed = process_image_upload(upload(encode(two_halves(), "JPEG")))
+    with files_removed_unless_saved():
+        save_processed_image(person, processed, field="photo", rendition_field="photo_thumbnail")
+        person.save()
+    assert sorted(media_files(settings)) == sorted(
+        [Path(person.photo.path), Path(person.photo_thumbnail.path)]
+    )

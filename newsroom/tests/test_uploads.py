@@ -105,3 +105,110 @@ def test_a_hostile_upload_is_refused_with_a_message_and_nothing_stored(
     assert name in page
     assert not Person.objects.exists()
     assert stored_files(settings) == []
+
+
+def test_an_upload_refused_for_another_field_stores_nothing(editor_client, settings):
+    response = post_person(editor_client, "mira.jpg", jpeg(), wikidata_id="not-a-qid")
+    assert response.status_code == 200
+    assert "A Wikidata QID looks like Q42." in response.content.decode()
+    assert not Person.objects.exists()
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize("failing", ["the row", "the names inline"])
+def test_a_save_that_fails_after_the_upload_stores_no_file(
+    editor_client, settings, monkeypatch, failing
+):
+    """The photo is stored before the row is saved: when the save (or a later write in the
+    admin's transaction) fails, the new files go with the rolled-back row."""
+    from django.db import DatabaseError
+
+    from people.admin import PersonAdmin
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("the database refused the write")
+
+    if failing == "the row":
+        monkeypatch.setattr(Person, "save", fail)
+    else:
+        monkeypatch.setattr(PersonAdmin, "save_related", fail)
+    with pytest.raises(DatabaseError):
+        post_person(editor_client, "mira.jpg", jpeg())
+    assert not Person.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_a_failed_photo_change_keeps_the_previous_photo(editor_client, settings, monkeypatch):
+    from django.db import DatabaseError
+
+    from people.admin import PersonAdmin
+
+    assert post_person(editor_client, "first.jpg", jpeg()).status_code == 302
+    person = Person.objects.get()
+    kept = sorted(stored_files(settings))
+    assert len(kept) == 2
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("the database refused the write")
+
+    monkeypatch.setattr(PersonAdmin, "save_related", fail)
+    url = reverse("admin:people_person_change", args=[person.pk])
+    form = {
+        **management_fields(editor_client.get(url).content.decode()),
+        "name": "Mira Murati",
+        "sort_name": "Murati, Mira",
+        "photo_upload": SimpleUploadedFile("second.jpg", jpeg((80, 60)), "image/jpeg"),
+    }
+    with pytest.raises(DatabaseError):
+        editor_client.post(url, form)
+    assert sorted(stored_files(settings)) == kept
+    person.refresh_from_db()
+    assert sorted([Path(person.photo.path), Path(person.photo_thumbnail.path)]) == kept
+
+
+def test_an_organization_logo_is_not_left_behind_by_a_failed_save(
+    editor_client, settings, monkeypatch
+):
+    from django.db import DatabaseError
+
+    from people.admin import OrganizationAdmin
+    from people.models import Organization
+
+    url = reverse("admin:people_organization_add")
+    page = editor_client.get(url).content.decode()
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("the database refused the write")
+
+    monkeypatch.setattr(OrganizationAdmin, "save_related", fail)
+    form = {
+        **management_fields(page),
+        "name": "OpenAI",
+        "kind": "company",
+        "logo_upload": SimpleUploadedFile("logo.png", jpeg(), "image/jpeg"),
+    }
+    with pytest.raises(DatabaseError):
+        editor_client.post(url, form)
+    assert not Organization.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_the_person_form_saving_itself_leaves_no_file_when_the_save_fails(settings, monkeypatch):
+    from django.db import DatabaseError
+
+    from people.forms import PersonForm
+
+    settings.IMAGE_UPLOAD_MAX_BYTES = 2_000_000
+    form = PersonForm(
+        {"name": "Mira Murati", "sort_name": "Murati, Mira"},
+        {"photo_upload": SimpleUploadedFile("mira.jpg", jpeg(), "image/jpeg")},
+    )
+    assert form.is_valid(), form.errors
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("the database refused the write")
+
+    monkeypatch.setattr(Person, "save", fail)
+    with pytest.raises(DatabaseError):
+        form.save()
+    assert stored_files(settings) == []

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
@@ -23,9 +24,9 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         if not text:
             return self.none()
         other_names = OrganizationName.objects.filter(
-            organization=OuterRef("pk"), name__icontains=text
+            organization=OuterRef("pk"), name__folded_contains=text
         )
-        return self.filter(Q(name__icontains=text) | Exists(other_names))
+        return self.filter(Q(name__folded_contains=text) | Exists(other_names))
 
     def public(self) -> OrganizationQuerySet:
         """Organizations readers may see: with a confirmed move, or covered by a published
@@ -157,3 +158,33 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}, {self.organization}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk is None or self.organization_id is None:
+            return
+        stored = Post.objects.filter(pk=self.pk).values_list("organization_id", flat=True).first()
+        if stored is None or stored == self.organization_id:
+            return
+        # Role changes and tenures name their organization beside the post: moving the post
+        # would leave them pointing at a title of another organization.
+        if self.is_in_use():
+            raise ValidationError(
+                {
+                    "organization": (
+                        "This title already has recorded role changes or tenures, so it "
+                        "cannot move to another organization. Record the moves under a "
+                        "title of the other organization instead."
+                    )
+                }
+            )
+
+    def is_in_use(self) -> bool:
+        """Whether any role change (as its title or previous title) or tenure names it."""
+        from people.models.moves import RoleChange
+        from people.models.tenures import Tenure
+
+        return (
+            RoleChange.objects.filter(Q(post=self.pk) | Q(previous_post=self.pk)).exists()
+            or Tenure.objects.filter(post=self.pk).exists()
+        )

@@ -16,13 +16,15 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
         Written as one ``IN`` over a union of the two name searches, not as ``name LIKE … OR
         EXISTS (…)``: each half can then use its trigram index on PostgreSQL (migration
-        people 0006), where the ``OR`` would read every person.
+        people 0006), where the ``OR`` would read every person. ``folded_contains`` is
+        ``icontains`` on PostgreSQL, and ignores case in every script on SQLite too
+        (newsroom/search.py).
         """
         text = " ".join(text.split())
         if not text:
             return self.none()
-        by_name = Person.objects.filter(name__icontains=text).values("pk")
-        by_other_name = PersonName.objects.filter(name__icontains=text).values("person_id")
+        by_name = Person.objects.filter(name__folded_contains=text).values("pk")
+        by_other_name = PersonName.objects.filter(name__folded_contains=text).values("person_id")
         return self.filter(pk__in=by_name.union(by_other_name, all=True))
 
     def public(self) -> PersonQuerySet:

@@ -127,3 +127,35 @@ def test_readers_and_journalists_cannot_reach_the_admin(client):
     client.force_login(journalist())
     response = client.get(reverse("admin:people_rolechange_changelist"))
     assert response.status_code == 302
+
+
+def test_an_existing_posts_organization_is_read_only_in_the_admin(editor_client):
+    from people.models import Post
+
+    openai = OrganizationFactory(name="OpenAI")
+    anthropic = OrganizationFactory(name="Anthropic")
+    record(PersonFactory(name="Mira Murati"), openai, "appointed", "CTO", "2022-05")
+    post = Post.objects.get(title="CTO")
+    url = reverse("admin:people_post_change", args=[post.pk])
+    page = editor_client.get(url).content.decode()
+    assert 'name="organization"' not in page
+    assert "OpenAI" in page
+
+    response = editor_client.post(
+        url,
+        {
+            "organization": anthropic.pk,
+            "title": "CTO",
+            "rank": post.rank,
+            "is_leadership": "on",
+        },
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.organization == openai and post.is_leadership
+    assert RoleChange.objects.get().organization == openai
+
+
+def test_a_new_post_chooses_its_organization_in_the_admin(editor_client):
+    page = editor_client.get(reverse("admin:people_post_add")).content.decode()
+    assert 'name="organization"' in page

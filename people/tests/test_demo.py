@@ -1,8 +1,10 @@
 """The demo desk answers the questions the people desk was built for."""
 
 import datetime
+import io
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from people.models import Organization, Person, PersonName, Post, RoleChange, Tenure
@@ -66,3 +68,65 @@ def test_loading_twice_changes_nothing(openai):
         sorted(Tenure.objects.values_list("person_id", "post_id", "start_date", "end_date"))
         == tenures
     )
+
+
+# What the command says about the demo accounts ------------------------------------------
+
+
+@pytest.fixture
+def fresh_var(settings, tmp_path, monkeypatch):
+    """No DEMO_PASSWORD and an empty var/ (the suite never writes the real one)."""
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    settings.VAR_DIR = tmp_path / "var"
+    return settings.VAR_DIR
+
+
+def load_demo_desk() -> str:
+    out = io.StringIO()
+    call_command("load_demo_desk", stdout=out)
+    return out.getvalue()
+
+
+def test_the_password_is_printed_for_the_accounts_it_creates(fresh_var, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "first-demo-password")
+    out = load_demo_desk()
+    assert (
+        "Demo accounts 'journalist' and 'editor' created, password first-demo-password "
+        "(from DEMO_PASSWORD)." in out
+    )
+    assert "already existed" not in out
+    assert all(user.check_password("first-demo-password") for user in User.objects.all())
+
+
+def test_existing_accounts_are_kept_and_no_password_is_claimed_for_them(fresh_var, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "first-demo-password")
+    load_demo_desk()
+    monkeypatch.setenv("DEMO_PASSWORD", "second-demo-password")
+    out = load_demo_desk()
+    assert "second-demo-password" not in out and "first-demo-password" not in out
+    assert "created, password" not in out
+    assert "Demo accounts 'journalist' and 'editor' already existed and kept their password" in out
+    assert "DEMO_PASSWORD applies only to accounts it creates" in out
+    for user in User.objects.all():
+        assert user.check_password("first-demo-password")
+        assert not user.check_password("second-demo-password")
+
+
+def test_only_the_missing_account_gets_the_printed_password(fresh_var):
+    editor = User.objects.create_user("editor", password="the-editors-own-password")
+    out = load_demo_desk()
+    password = (fresh_var / "demo-password.txt").read_text().strip()
+    assert f"Demo account 'journalist' created, password {password} (generated, kept in" in out
+    assert "Demo account 'editor' already existed and kept its password" in out
+    assert User.objects.get(username="journalist").check_password(password)
+    editor.refresh_from_db()
+    assert editor.check_password("the-editors-own-password")
+    assert not editor.check_password(password)
+
+
+def test_no_password_is_generated_when_every_account_exists(fresh_var):
+    User.objects.create_user("journalist", password="own-password-1")
+    User.objects.create_user("editor", password="own-password-2")
+    out = load_demo_desk()
+    assert "password" in out and "created, password" not in out
+    assert not (fresh_var / "demo-password.txt").exists()

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from people.models import Person
-from people.tests.factories import PersonFactory, PersonNameFactory
+from people.models import Organization, Person
+from people.tests.factories import OrganizationFactory, PersonFactory, PersonNameFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,52 @@ def test_a_person_matching_several_names_is_listed_once(people):
 
 def test_matching_nothing_but_spaces_finds_nobody(people):
     assert not Person.objects.matching("   ").exists()
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("Émile Zola", "ÉMILE"),
+        ("ÉMILE ZOLA", "émile"),
+        ("Ольга Иванова", "ИВАНОВА"),
+        ("ОЛЬГА ИВАНОВА", "ольга"),
+        ("Σωκράτης Παππάς", "ΣΩΚΡΆΤΗΣ"),
+        ("ΟΔΥΣΣΕΑΣ", "οδυσσεας"),
+        ("Çağla Öztürk", "ÇAĞLA ÖZTÜRK"),
+    ],
+)
+def test_matching_ignores_case_in_every_script(stored, typed):
+    """On SQLite too, whose LIKE ignores case for ASCII letters only."""
+    person = PersonFactory(name=stored)
+    PersonFactory(name="Mira Murati")
+    assert list(Person.objects.matching(typed)) == [person]
+
+
+def test_matching_ignores_case_of_other_names_beyond_ascii():
+    person = PersonFactory(name="Olga Ivanova")
+    PersonNameFactory(person=person, name="Ольга Иванова", language="ru")
+    assert list(Person.objects.matching("ольга ИВАНОВА")) == [person]
+
+
+def test_people_search_page_finds_a_name_typed_in_another_case(client):
+    from people.tests.factories import record
+
+    person = PersonFactory(name="Ольга Иванова")
+    record(person, OrganizationFactory(name="Яндекс"), "joined", "CTO", "2020")
+    page = client.get("/people/", {"q": "ОЛЬГА"}).content.decode()
+    assert person.get_absolute_url() in page
+
+
+def test_organization_matching_ignores_case_in_every_script():
+    organization = OrganizationFactory(name="Яндекс")
+    OrganizationFactory(name="OpenAI")
+    assert list(Organization.objects.matching("ЯНДЕКС")) == [organization]
+
+
+def test_a_percent_sign_typed_is_not_a_wildcard():
+    PersonFactory(name="Émile Zola")
+    assert not Person.objects.matching("É%Z").exists()
+    assert not Person.objects.matching("É_ile").exists()
 
 
 @pytest.mark.postgres_only

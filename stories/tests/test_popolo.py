@@ -20,9 +20,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    journalist, chief = ensure_accounts("demo-password-for-tests")
-    load_citations(load_people(confirm=False), journalist=journalist, editor=chief)
-    return chief
+    accounts = ensure_accounts("demo-password-for-tests")
+    load_citations(
+        load_people(confirm=False), journalist=accounts.journalist, editor=accounts.editor
+    )
+    return accounts.editor
 
 
 def empty_the_desk():

@@ -32,8 +32,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        password, origin = demo_password()
-        journalist, editor = ensure_accounts(password)
+        chosen: list[tuple[str, str]] = []
+
+        def new_password() -> str:
+            chosen.append(demo_password())
+            return chosen[0][0]
+
+        accounts = ensure_accounts(new_password)
+        journalist, editor = accounts.journalist, accounts.editor
         people = load_people(confirm=False)
         created = people.created + load_citations(people, journalist=journalist, editor=editor)
         created += load_stories(people, journalist=journalist, editor=editor)
@@ -47,6 +53,25 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo desk already loaded: nothing to do.")
-        self.stdout.write(
-            f"Demo accounts: 'journalist' and 'editor', password {password} ({origin})."
-        )
+        if accounts.created:
+            password, origin = chosen[0]
+            self.stdout.write(
+                f"Demo {_accounts(accounts.created)} created, password {password} ({origin})."
+            )
+        if accounts.kept:
+            # The password printed (or DEMO_PASSWORD) would not apply to these: say so,
+            # rather than print one that does not open them.
+            self.stdout.write(
+                f"Demo {_accounts(accounts.kept)} already existed and kept "
+                f"{'its' if len(accounts.kept) == 1 else 'their'} password "
+                "(this command never changes it; DEMO_PASSWORD applies only to accounts it "
+                "creates). To set a new one: python manage.py changepassword USERNAME."
+            )
+
+
+def _accounts(usernames: tuple[str, ...]) -> str:
+    """ "account 'editor'", "accounts 'journalist' and 'editor'"."""
+    quoted = [f"'{username}'" for username in usernames]
+    if len(quoted) == 1:
+        return f"account {quoted[0]}"
+    return f"accounts {', '.join(quoted[:-1])} and {quoted[-1]}"
