@@ -166,6 +166,36 @@ def test_a_failed_photo_change_keeps_the_previous_photo(editor_client, settings,
     assert sorted([Path(person.photo.path), Path(person.photo_thumbnail.path)]) == kept
 
 
+def post_organization(client, name, data):
+    url = reverse("admin:people_organization_add")
+    page = client.get(url).content.decode()
+    form = {**management_fields(page), "name": "OpenAI", "kind": "company"}
+    form["logo_upload"] = SimpleUploadedFile(name, data, content_type="image/png")
+    return client.post(url, form)
+
+
+def test_a_good_logo_is_stored_cleaned(editor_client, settings):
+    from people.models import Organization
+
+    response = post_organization(editor_client, "openai-logo.png", jpeg())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    organization = Organization.objects.get()
+    assert organization.logo and "openai-logo" not in organization.logo.name
+    assert stored_files(settings)
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
+def test_a_hostile_logo_is_refused_with_a_message_and_nothing_stored(editor_client, settings, case):
+    from people.models import Organization
+
+    name, data, message = HOSTILE[case]
+    response = post_organization(editor_client, name, data)
+    assert response.status_code == 200  # the form again
+    assert message in response.content.decode()
+    assert not Organization.objects.exists()
+    assert stored_files(settings) == []
+
+
 def test_an_organization_logo_is_not_left_behind_by_a_failed_save(
     editor_client, settings, monkeypatch
 ):
