@@ -362,14 +362,22 @@ def citation_decide(
 
 
 def role_change_sync_public(*, role_change_id: int) -> RoleChange:
-    """Rule 3: a role change is public exactly when at least one citation is verified."""
-    role_change = RoleChange.objects.select_related("person", "organization", "post").get(
-        pk=role_change_id
-    )
-    verified = Citation.objects.filter(
-        role_change_id=role_change_id, state=CitationState.VERIFIED
-    ).exists()
-    return role_change_set_public(role_change=role_change, is_public=verified)
+    """Rule 3: a role change is public exactly when at least one citation is verified.
+
+    The role change's row is locked first, so two editors deciding two of its citations at
+    once take turns here: the second counts verified citations only after the first has
+    committed, and its answer (and the ``is_public`` it compares with) is never stale.
+    """
+    with transaction.atomic():
+        role_change = (
+            RoleChange.objects.select_for_update(of=("self",))
+            .select_related("person", "organization", "post")
+            .get(pk=role_change_id)
+        )
+        verified = Citation.objects.filter(
+            role_change_id=role_change_id, state=CitationState.VERIFIED
+        ).exists()
+        return role_change_set_public(role_change=role_change, is_public=verified)
 
 
 # Recording a move with its citation -----------------------------------------------------------
