@@ -64,7 +64,9 @@ def source_get_or_create(
     """The source for ``url`` under its canonical form, created when new (rule 7).
 
     An existing source is reused as it is: details given here only fill fields that are still
-    empty, so nothing an editor already checked is overwritten.
+    empty, and only while none of its citations is verified, so a source an editor checked is
+    never changed behind the editor's back (correcting it goes through :func:`source_update`,
+    which reopens its citations).
     """
     try:
         canonical = canonical_url(url)
@@ -80,7 +82,9 @@ def source_get_or_create(
     }
     existing = Source.objects.filter(canonical_url=canonical).first()
     if existing is not None:
-        _fill_blanks(existing, details, published)
+        checked = Citation.objects.filter(source=existing, state=CitationState.VERIFIED)
+        if not checked.exists():
+            _fill_blanks(existing, details, published)
         return existing, False
     source = Source(canonical_url=canonical, url_as_entered=url.strip(), created_by=created_by)
     for field, value in details.items():

@@ -225,6 +225,31 @@ def test_an_existing_source_is_announced_as_reused(client):
     assert "Already on the desk" in html(response)
 
 
+def test_a_verified_source_is_reused_as_it_is_and_the_journalist_is_told(client):
+    client.force_login(journalist())
+    client.post(reverse("stories:move-record"), move_form())
+    citation = Citation.objects.get()
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    before = Source.objects.values().get()
+
+    response = client.post(
+        reverse("stories:move-record"),
+        move_form(
+            kind="joined",
+            title="Co-founder",
+            source_title="A different title",
+            source_publisher="X (formerly Twitter)",
+        ),
+        follow=True,
+    )
+
+    assert Citation.objects.count() == 2
+    assert Source.objects.values().get() == before
+    page = html(response)
+    assert "reused as it is" in page
+    assert "source title, publisher or site" in page
+
+
 def test_people_are_suggested_as_you_type_in_any_script(client):
     person = PersonFactory(name="Mira Murati")
     PersonNameFactory(person=person, name="ミラ")

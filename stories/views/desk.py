@@ -15,7 +15,7 @@ from newsroom.forms import PartialDateField
 from newsroom.permissions import is_editor
 from people.models import Organization, Person, RoleChange
 from stories.canonical import InvalidSourceURL, canonical_url
-from stories.forms import AddCitationForm, RecordMoveForm, entity_options
+from stories.forms import AddCitationForm, CitationFields, RecordMoveForm, entity_options
 from stories.models import (
     Citation,
     CitationState,
@@ -79,8 +79,23 @@ def move_record(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, "This move was already on record: your citation was added to it."
                 )
+            _tell_if_source_reused_as_is(request, form, result.citation.source)
             return redirect("stories:move-detail", pk=result.role_change.pk)
     return render(request, "desk/move_record.html", {"form": form, **_choices(request, form)})
+
+
+def _tell_if_source_reused_as_is(
+    request: HttpRequest, form: CitationFields, source: Source
+) -> None:
+    """An existing source is never edited in passing: say which details given were left out."""
+    left_out = form.source_details_not_applied(source)
+    if left_out:
+        messages.info(
+            request,
+            f"This source was already on the desk and was reused as it is: your "
+            f"{', '.join(left_out)} did not replace what it has. To correct the source, edit "
+            "it (once a citation on it is verified, that is for an editor).",
+        )
 
 
 def _choices(request: HttpRequest, form: forms.Form) -> dict[str, object]:
@@ -101,13 +116,12 @@ def move_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A move on the desk: its claim, its citations and their states; add another citation."""
     role_change = get_object_or_404(RoleChange.objects.for_display(), pk=pk)
     form = AddCitationForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and form.save(role_change=role_change, recorded_by=request.user) is not None
-    ):
-        messages.success(request, "Citation added. It waits for an editor.")
-        return redirect("stories:move-detail", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        citation = form.save(role_change=role_change, recorded_by=request.user)
+        if citation is not None:
+            messages.success(request, "Citation added. It waits for an editor.")
+            _tell_if_source_reused_as_is(request, form, citation.source)
+            return redirect("stories:move-detail", pk=pk)
     citations = (
         Citation.objects.filter(role_change=role_change)
         .for_display()
