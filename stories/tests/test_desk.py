@@ -194,6 +194,21 @@ def test_every_error_is_shown_beside_its_field_and_nothing_is_saved(client):
     assert not Person.objects.exists() and not Source.objects.exists()
 
 
+@pytest.mark.parametrize("url", ["http://intranet/news", "https://example.123/a"])
+def test_a_link_a_url_field_refuses_is_refused_beside_the_source_field(client, url):
+    """The canonical form is stored in a URLField: what it would refuse is refused up front,
+    beside the source URL field, and nothing is saved."""
+    client.force_login(journalist())
+    response = client.post(reverse("stories:move-record"), move_form(source_url=url))
+    assert response.status_code == 200
+    page = html(response)
+    field = page.index('name="source_url"')
+    beside = page[field : page.index("</div>", field)]
+    assert "is not a complete web address" in errors_of(response)
+    assert "is not a complete web address" in beside
+    assert not RoleChange.objects.exists() and not Source.objects.exists()
+
+
 def test_a_rule_refusal_from_the_service_is_shown_and_nothing_is_saved(client):
     person = PersonFactory(name="Barret Zoph")
     organization = OrganizationFactory(name="OpenAI")
