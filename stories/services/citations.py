@@ -253,6 +253,8 @@ def _reopen(citations, editor: AbstractBaseUser, note: str) -> None:
         citation.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         if citation.role_change_id:
             role_change_sync_public(role_change_id=citation.role_change_id)
+        # Published stories relied on the check just undone: they need an editor's look.
+        stories_flag_for_correction(citation=citation, note=note)
 
 
 # Citations ------------------------------------------------------------------------------------
