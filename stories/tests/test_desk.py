@@ -18,9 +18,9 @@ from people.tests.factories import (
     journalist,
     record,
 )
-from stories.models import Citation, CitationState, Source
+from stories.models import Citation, CitationState, Source, Statement
 from stories.services import citation_decide
-from stories.tests.factories import pending_citation
+from stories.tests.factories import SourceFactory, StatementFactory, pending_citation
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,17 @@ def errors_of(response) -> str:
 
 
 @pytest.fixture
-def desk_urls():
-    citation = pending_citation()
+def desk_journalist():
+    return journalist()
+
+
+@pytest.fixture
+def desk_urls(desk_journalist):
+    # The journalist's own quote and source: theirs to edit while no citation is verified.
+    citation = pending_citation(
+        created_by=desk_journalist, source=SourceFactory(created_by=desk_journalist)
+    )
+    Statement.objects.filter(pk=citation.statement_id).update(created_by=desk_journalist)
     return {
         "journalist": [
             ("get", reverse("stories:desk-home")),
@@ -72,8 +81,10 @@ def test_a_signed_in_reader_without_a_desk_role_gets_403(client, desk_urls):
         assert getattr(client, method)(url).status_code == 403, url
 
 
-def test_a_journalist_reaches_the_desk_but_not_the_editors_pages(client, desk_urls):
-    client.force_login(journalist())
+def test_a_journalist_reaches_the_desk_but_not_the_editors_pages(
+    client, desk_urls, desk_journalist
+):
+    client.force_login(desk_journalist)
     for method, url in desk_urls["journalist"]:
         assert getattr(client, method)(url).status_code == 200, url
     for method, url in desk_urls["editor"]:
@@ -307,7 +318,7 @@ def test_the_desk_home_shows_my_pending_and_what_editors_sent_back(client):
 def test_editing_a_verified_quote_on_the_desk_reopens_it(client):
     citation = pending_citation()
     citation_decide(citation=citation, editor=editor(), decision="verified")
-    client.force_login(journalist())
+    client.force_login(editor())
     response = client.post(
         reverse("stories:statement-edit", args=[citation.statement_id])
         + "?next=https://evil.example/",
@@ -323,6 +334,85 @@ def test_editing_a_verified_quote_on_the_desk_reopens_it(client):
     assert response["Location"] == reverse("stories:desk-home")
     citation.refresh_from_db()
     assert citation.state == CitationState.PENDING
+
+
+QUOTE_EDIT = {
+    "quote": "Corrected words.",
+    "context_before": "",
+    "context_after": "",
+    "language": "en",
+    "translation": "",
+}
+
+
+def source_edit_form(source, **changes):
+    return {
+        "url": source.canonical_url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "kind": source.kind,
+        "language": source.language,
+        "archive_url": "",
+        "archive_date": "",
+        "published": "",
+        **changes,
+    }
+
+
+def test_a_journalist_edits_their_own_quote_and_source_until_a_citation_is_verified(client):
+    author = journalist()
+    source = SourceFactory(created_by=author)
+    statement = StatementFactory(source=source, created_by=author)
+    citation = pending_citation(created_by=author, source=source)
+    Citation.objects.filter(pk=citation.pk).update(statement=statement)
+    client.force_login(author)
+    statement_url = reverse("stories:statement-edit", args=[statement.pk])
+    source_url = reverse("stories:source-edit", args=[source.pk])
+    assert client.post(statement_url, QUOTE_EDIT).status_code == 302
+    assert client.post(source_url, source_edit_form(source, title="Fixed")).status_code == 302
+    assert Statement.objects.get(pk=statement.pk).quote == "Corrected words."
+    assert Source.objects.get(pk=source.pk).title == "Fixed"
+
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    assert client.get(statement_url).status_code == 403
+    assert client.post(statement_url, {**QUOTE_EDIT, "quote": "Again."}).status_code == 403
+    assert client.get(source_url).status_code == 403
+    assert client.post(source_url, source_edit_form(source, title="Again")).status_code == 403
+    assert Statement.objects.get(pk=statement.pk).quote == "Corrected words."
+    assert Source.objects.get(pk=source.pk).title == "Fixed"
+    assert Citation.objects.get(pk=citation.pk).state == CitationState.VERIFIED
+    page = html(client.get(reverse("stories:citation-detail", args=[citation.pk])))
+    assert "Edit the quote" not in page and "Edit the source" not in page
+
+
+def test_a_journalist_cannot_edit_someone_elses_quote_or_source(client):
+    citation = pending_citation(created_by=journalist())
+    client.force_login(journalist())
+    statement_url = reverse("stories:statement-edit", args=[citation.statement_id])
+    source_url = reverse("stories:source-edit", args=[citation.source_id])
+    assert client.get(statement_url).status_code == 403
+    assert client.post(statement_url, QUOTE_EDIT).status_code == 403
+    assert client.get(source_url).status_code == 403
+    source = Source.objects.get(pk=citation.source_id)
+    assert client.post(source_url, source_edit_form(source, title="Mine")).status_code == 403
+    assert Statement.objects.get(pk=citation.statement_id).quote != "Corrected words."
+    assert Source.objects.get(pk=citation.source_id).title != "Mine"
+    page = html(client.get(reverse("stories:citation-detail", args=[citation.pk])))
+    assert "Edit the quote" not in page and "Edit the source" not in page
+
+
+def test_an_editor_edits_any_quote_or_source(client):
+    citation = pending_citation(created_by=journalist())
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    client.force_login(editor())
+    page = html(client.get(reverse("stories:citation-detail", args=[citation.pk])))
+    assert "Edit the quote" in page and "Edit the source" in page
+    source = Source.objects.get(pk=citation.source_id)
+    response = client.post(
+        reverse("stories:source-edit", args=[source.pk]), source_edit_form(source, title="Fixed")
+    )
+    assert response.status_code == 302
+    assert Citation.objects.get(pk=citation.pk).state == CitationState.PENDING
 
 
 # Demo ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from newsroom.forms import PartialDateField
-from newsroom.permissions import is_editor
+from newsroom.permissions import can_edit_cited_material, is_editor
 from people.models import Organization, Person, RoleChange
 from stories.canonical import InvalidSourceURL, canonical_url
 from stories.forms import AddCitationForm, CitationFields, RecordMoveForm, entity_options
@@ -200,6 +200,11 @@ class SourceEditForm(forms.ModelForm):
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a source's details. Verified citations resting on it go back to pending."""
     source = get_object_or_404(Source, pk=pk)
+    if not can_edit_cited_material(request.user, source):
+        raise PermissionDenied(
+            "Only an editor, or the journalist who recorded this source while none of its "
+            "citations is verified, can edit it: ask an editor to correct it."
+        )
     initial = {"url": source.canonical_url, "published": source.published}
     form = SourceEditForm(request.POST or None, instance=source, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -235,6 +240,11 @@ class StatementEditForm(forms.ModelForm):
 def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a quote. Verified citations resting on it go back to pending (rule 5)."""
     statement = get_object_or_404(Statement.objects.select_related("source", "speaker"), pk=pk)
+    if not can_edit_cited_material(request.user, statement):
+        raise PermissionDenied(
+            "Only an editor, or the journalist who recorded this quote while none of its "
+            "citations is verified, can edit it: ask an editor to correct it."
+        )
     form = StatementEditForm(request.POST or None, instance=statement)
     if request.method == "POST" and form.is_valid():
         stored = Statement.objects.select_related("source", "speaker").get(pk=pk)
