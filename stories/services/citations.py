@@ -91,7 +91,9 @@ def source_get_or_create(
         if value:
             setattr(source, field, value)
     source.published = published
-    source.full_clean(exclude=["created_by"])
+    # The unique address is left to the database: checked here, a source entered by someone
+    # else a moment ago would be refused (away from the field) instead of reused below.
+    source.full_clean(exclude=["created_by"], validate_unique=False)
     try:
         with transaction.atomic():
             source.save()
@@ -276,27 +278,35 @@ def citation_add(
         if statement
         else duplicate.filter(statement__isnull=True)
     )
+    already_cited = ValidationError(
+        {
+            "quote" if statement else "source_url": [
+                "This move already cites "
+                + ("this quote from this source." if statement else "this source.")
+            ]
+        }
+    )
     if duplicate.exists():
-        raise ValidationError(
-            {
-                "quote" if statement else "source_url": [
-                    "This move already cites "
-                    + ("this quote from this source." if statement else "this source.")
-                ]
-            }
-        )
-    with transaction.atomic():
-        citation = Citation.objects.create(
-            role_change=role_change, source=source, statement=statement, created_by=created_by
-        )
-        CitationDecision.objects.create(
-            citation=citation,
-            actor=created_by,
-            at=citation.created_at,
-            from_state="",
-            to_state=CitationState.PENDING,
-            note="Recorded; waiting for an editor's check.",
-        )
+        raise already_cited
+    try:
+        with transaction.atomic():
+            citation = Citation.objects.create(
+                role_change=role_change, source=source, statement=statement, created_by=created_by
+            )
+            CitationDecision.objects.create(
+                citation=citation,
+                actor=created_by,
+                at=citation.created_at,
+                from_state="",
+                to_state=CitationState.PENDING,
+                note="Recorded; waiting for an editor's check.",
+            )
+    except IntegrityError:
+        # The same citation added a moment ago (a double submit, or two journalists at
+        # once): the unique constraint refused this one, and nothing of it was written.
+        if duplicate.exists():
+            raise already_cited from None
+        raise
     return citation
 
 

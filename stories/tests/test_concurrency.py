@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from people.models import Organization, Person, Post, RoleChange, Tenure
-from people.tests.factories import editor
+from people.tests.factories import editor, journalist
 from stories.canonical import canonical_url
 from stories.imports import import_verifier, moves_import, moves_parse
 from stories.models import (
@@ -34,7 +34,7 @@ from stories.models import (
 from stories.popolo import popolo_export, popolo_import
 from stories.services import citation_add, citation_decide, story_create
 from stories.tests.csvs import career_rows, moves_csv
-from stories.tests.factories import pending_citation
+from stories.tests.factories import SourceFactory, StatementFactory, pending_citation
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -299,3 +299,50 @@ def test_two_editors_rejecting_a_moves_last_two_verified_citations_at_once_uncon
     move = RoleChange.objects.get(pk=first.role_change_id)
     assert not move.is_public
     assert not Tenure.objects.public().filter(person_id=move.person_id).exists()
+
+
+def errors(page: str) -> list[str]:
+    return re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', page, re.S)
+
+
+@pytest.mark.parametrize("known", [False, True], ids=["new-source", "known-quote"])
+def test_the_same_citation_submitted_many_times_at_once_is_added_once(known):
+    """A double submit (or several journalists at once): one citation, the others are told.
+    With a new source the writers queue on its unique address; with a quote already on the
+    desk they meet at the citation's unique constraint."""
+    move = pending_citation().role_change
+    if known:
+        StatementFactory(
+            source=SourceFactory(canonical_url="https://example.com/news/the-same-filing"),
+            quote="She joins as chief scientist.",
+        )
+    writers = [journalist(username=f"cite-{number}") for number in range(WRITERS)]
+    url = reverse("stories:move-detail", args=[move.pk])
+    form = {
+        "source_url": "https://example.com/news/the-same-filing?utm_source=x",
+        "source_kind": "filing",
+        "quote": "She joins as chief scientist.",
+    }
+
+    def submit(writer) -> Callable[[], tuple[int, str]]:
+        client = signed_in(writer)
+
+        def post() -> tuple[int, str]:
+            response = client.post(url, form)
+            return response.status_code, response.content.decode()
+
+        return post
+
+    answers = all_at_once([submit(writer) for writer in writers])
+
+    assert sorted(status for status, _ in answers) == [200] * (WRITERS - 1) + [302]
+    for status, page in answers:
+        if status == 200:
+            assert "This move already cites this quote from this source." in page, errors(page)
+    cited = Citation.objects.filter(role_change=move, statement__quote=form["quote"])
+    assert cited.count() == 1
+    assert CitationDecision.objects.filter(citation__in=cited).count() == 1
+    assert (
+        Source.objects.filter(canonical_url="https://example.com/news/the-same-filing").count() == 1
+    )
+    assert Statement.objects.filter(quote=form["quote"]).count() == 1

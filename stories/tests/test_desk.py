@@ -18,7 +18,7 @@ from people.tests.factories import (
     journalist,
     record,
 )
-from stories.models import Citation, CitationState, Source, Statement
+from stories.models import Citation, CitationDecision, CitationState, Source, Statement
 from stories.services import citation_decide
 from stories.tests.factories import SourceFactory, StatementFactory, pending_citation
 
@@ -297,6 +297,56 @@ def test_another_citation_is_added_to_a_recorded_move(client):
     )
     assert response.status_code == 302
     assert Citation.objects.filter(role_change_id=citation.role_change_id).count() == 2
+
+
+def duplicate_check_missed(monkeypatch) -> None:
+    """The next duplicate check finds nothing, as when the same citation is being added by
+    another request that commits between the check and the insert."""
+    from stories.models.citations import CitationQuerySet
+
+    exists = CitationQuerySet.exists
+    missed = []
+
+    def exists_once_missed(queryset):
+        filtered_on = {
+            child.lhs.target.name
+            for child in queryset.query.where.children
+            if hasattr(child, "lhs")
+        }
+        if "role_change" in filtered_on and not missed:
+            missed.append(True)
+            return False
+        return exists(queryset)
+
+    monkeypatch.setattr(CitationQuerySet, "exists", exists_once_missed)
+
+
+def test_the_same_citation_added_twice_at_once_is_a_form_error_not_a_500(client, monkeypatch):
+    citation = pending_citation()
+    client.force_login(journalist())
+    url = reverse("stories:move-detail", args=[citation.role_change_id])
+    form = {
+        "source_url": citation.source.canonical_url,
+        "source_kind": "article",
+        "quote": citation.statement.quote,
+    }
+    duplicate_check_missed(monkeypatch)
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "This move already cites this quote from this source." in errors_of(response)
+    assert Citation.objects.count() == 1
+    assert CitationDecision.objects.count() == 1
+
+
+def test_a_move_recorded_twice_at_once_keeps_one_citation_and_says_why(client, monkeypatch):
+    client.force_login(journalist())
+    assert client.post(reverse("stories:move-record"), move_form()).status_code == 302
+    duplicate_check_missed(monkeypatch)
+    response = client.post(reverse("stories:move-record"), move_form())
+    assert response.status_code == 200
+    assert "This move already cites this quote from this source." in errors_of(response)
+    assert (RoleChange.objects.count(), Citation.objects.count()) == (1, 1)
+    assert (Source.objects.count(), Statement.objects.count()) == (1, 1)
 
 
 # Desk home -------------------------------------------------------------------------------
