@@ -55,6 +55,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "page": page,
         "page_number": page_number,
+        # Page links carry the search only: the cached results are keyed on nothing else.
+        "page_params": {"q": query} if query else {},
         "staff": staff,
         "data_version": data_version(),
     }

@@ -21,6 +21,11 @@ The rules, and why:
   order, which may be meaningful;
 - the fragment is dropped: it is a place in the page, not another document.
 
+- the result must also pass Django's ``URLValidator`` (sources are stored in a ``URLField``):
+  a site name without a domain (``http://intranet/``), a numeric or one-letter top-level
+  domain, or an IPv4 address out of range is refused here, with the same kind of message as
+  every other refusal, rather than later by the model far from the field.
+
 The result is idempotent (``canonical_url(canonical_url(u)) == canonical_url(u)``) and ASCII.
 """
 
@@ -29,6 +34,9 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 __all__ = ["MAX_LENGTH", "InvalidSourceURL", "canonical_url"]
 
@@ -63,6 +71,9 @@ HOST_LABEL_RE = re.compile(r"(?=.{1,63}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?")
 PORT_RE = re.compile(r"[0-9]+")
 
 ADDRESS_BAR = "copy the full address from the browser’s address bar"
+
+URL_FIELD_CHECK = URLValidator(schemes=list(DEFAULT_PORTS))
+"""What ``Source.canonical_url`` (a URLField) accepts: every canonical URL must pass it."""
 
 
 class InvalidSourceURL(ValueError):
@@ -99,6 +110,15 @@ def canonical_url(url: str) -> str:
         raise InvalidSourceURL(_truncated_message("..."))
     if len(result) > MAX_LENGTH:
         raise InvalidSourceURL(_too_long_message(len(result)))
+    try:
+        URL_FIELD_CHECK(result)
+    except ValidationError:
+        # Every other part has been checked above: what is left is a host that is not a
+        # domain name (no dot, a top-level domain that is not letters) nor an IP address.
+        raise InvalidSourceURL(
+            f"The site name “{host[:100]}” is not a complete web address (a name such as "
+            f"example.com, or an IP address): check it for typos, or {ADDRESS_BAR}."
+        ) from None
     return result
 
 

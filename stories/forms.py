@@ -12,7 +12,7 @@ from newsroom.forms import PartialDateField
 from people.models import Organization, Person, RoleChange, RoleChangeKind
 from people.services import organization_create, person_create
 from stories.canonical import InvalidSourceURL, canonical_url
-from stories.models import Citation, CitationState, SourceKind
+from stories.models import Citation, CitationState, Source, SourceKind
 from stories.services import MoveWithCitation, citation_record, move_record_with_citation
 
 NEW = "new"
@@ -170,6 +170,25 @@ class CitationFields(forms.Form):
             "quote_language": data.get("quote_language", ""),
             "translation": data.get("translation", ""),
         }
+
+    def source_details_not_applied(self, source: Source) -> list[str]:
+        """Labels of the source details given here that the reused ``source`` does not have.
+
+        An existing source is reused as it is (never edited behind an editor's back), so the
+        journalist is told which of their details were left out.
+        """
+        data = self.cleaned_data
+        given = {
+            "source_title": (data.get("source_title", "").strip(), source.title),
+            "source_publisher": (data.get("source_publisher", "").strip(), source.publisher),
+            "source_language": (data.get("source_language", "").strip(), source.language),
+            "source_published": (data.get("source_published"), source.published),
+        }
+        return [
+            str(self.fields[field].label).lower()
+            for field, (value, stored) in given.items()
+            if value and value != stored
+        ]
 
 
 def _materialize(choice: EntityChoice | None, create, model) -> models.Model | None:

@@ -99,3 +99,21 @@ def test_search_reads_the_trigram_indexes_on_postgresql(people):
     plan = Person.objects.matching("murati").explain()
     assert "people_person_name_trgm" in plan
     assert "people_personname_name_trgm" in plan
+
+
+def test_search_page_links_keep_the_search_and_nothing_else(client, people, monkeypatch):
+    """The results are cached on the search and page alone: links carry nothing else, so a
+    parameter one visitor added never reaches another visitor's page."""
+    from html import unescape
+
+    from django.urls import reverse
+
+    from people import views
+    from people.tests.factories import journalist
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    client.force_login(journalist())
+    page = client.get(reverse("people:person-list"), {"q": "mira", "utm_source": "x"})
+    assert 'rel="next" href="?q=mira&amp;page=2"' in page.content.decode()
+    page = unescape(client.get(reverse("people:person-list"), {"q": "mira"}).content.decode())
+    assert 'rel="next" href="?q=mira&page=2"' in page

@@ -64,7 +64,9 @@ def source_get_or_create(
     """The source for ``url`` under its canonical form, created when new (rule 7).
 
     An existing source is reused as it is: details given here only fill fields that are still
-    empty, so nothing an editor already checked is overwritten.
+    empty, and only while none of its citations is verified, so a source an editor checked is
+    never changed behind the editor's back (correcting it goes through :func:`source_update`,
+    which reopens its citations).
     """
     try:
         canonical = canonical_url(url)
@@ -80,14 +82,18 @@ def source_get_or_create(
     }
     existing = Source.objects.filter(canonical_url=canonical).first()
     if existing is not None:
-        _fill_blanks(existing, details, published)
+        checked = Citation.objects.filter(source=existing, state=CitationState.VERIFIED)
+        if not checked.exists():
+            _fill_blanks(existing, details, published)
         return existing, False
     source = Source(canonical_url=canonical, url_as_entered=url.strip(), created_by=created_by)
     for field, value in details.items():
         if value:
             setattr(source, field, value)
     source.published = published
-    source.full_clean(exclude=["created_by"])
+    # The unique address is left to the database: checked here, a source entered by someone
+    # else a moment ago would be refused (away from the field) instead of reused below.
+    source.full_clean(exclude=["created_by"], validate_unique=False)
     try:
         with transaction.atomic():
             source.save()
@@ -262,6 +268,8 @@ def _reopen(citations, editor: AbstractBaseUser, note: str) -> None:
         audit_record(action=AuditAction.CITATION_REOPENED, obj=citation, detail=note, actor=editor)
         if citation.role_change_id:
             role_change_sync_public(role_change_id=citation.role_change_id)
+        # Published stories relied on the check just undone: they need an editor's look.
+        stories_flag_for_correction(citation=citation, note=note)
 
 
 # Citations ------------------------------------------------------------------------------------
@@ -283,27 +291,35 @@ def citation_add(
         if statement
         else duplicate.filter(statement__isnull=True)
     )
+    already_cited = ValidationError(
+        {
+            "quote" if statement else "source_url": [
+                "This move already cites "
+                + ("this quote from this source." if statement else "this source.")
+            ]
+        }
+    )
     if duplicate.exists():
-        raise ValidationError(
-            {
-                "quote" if statement else "source_url": [
-                    "This move already cites "
-                    + ("this quote from this source." if statement else "this source.")
-                ]
-            }
-        )
-    with transaction.atomic():
-        citation = Citation.objects.create(
-            role_change=role_change, source=source, statement=statement, created_by=created_by
-        )
-        CitationDecision.objects.create(
-            citation=citation,
-            actor=created_by,
-            at=citation.created_at,
-            from_state="",
-            to_state=CitationState.PENDING,
-            note="Recorded; waiting for an editor's check.",
-        )
+        raise already_cited
+    try:
+        with transaction.atomic():
+            citation = Citation.objects.create(
+                role_change=role_change, source=source, statement=statement, created_by=created_by
+            )
+            CitationDecision.objects.create(
+                citation=citation,
+                actor=created_by,
+                at=citation.created_at,
+                from_state="",
+                to_state=CitationState.PENDING,
+                note="Recorded; waiting for an editor's check.",
+            )
+    except IntegrityError:
+        # The same citation added a moment ago (a double submit, or two journalists at
+        # once): the unique constraint refused this one, and nothing of it was written.
+        if duplicate.exists():
+            raise already_cited from None
+        raise
     return citation
 
 
@@ -375,14 +391,22 @@ def citation_decide(
 
 
 def role_change_sync_public(*, role_change_id: int) -> RoleChange:
-    """Rule 3: a role change is public exactly when at least one citation is verified."""
-    role_change = RoleChange.objects.select_related("person", "organization", "post").get(
-        pk=role_change_id
-    )
-    verified = Citation.objects.filter(
-        role_change_id=role_change_id, state=CitationState.VERIFIED
-    ).exists()
-    return role_change_set_public(role_change=role_change, is_public=verified)
+    """Rule 3: a role change is public exactly when at least one citation is verified.
+
+    The role change's row is locked first, so two editors deciding two of its citations at
+    once take turns here: the second counts verified citations only after the first has
+    committed, and its answer (and the ``is_public`` it compares with) is never stale.
+    """
+    with transaction.atomic():
+        role_change = (
+            RoleChange.objects.select_for_update(of=("self",))
+            .select_related("person", "organization", "post")
+            .get(pk=role_change_id)
+        )
+        verified = Citation.objects.filter(
+            role_change_id=role_change_id, state=CitationState.VERIFIED
+        ).exists()
+        return role_change_set_public(role_change=role_change, is_public=verified)
 
 
 # Recording a move with its citation -----------------------------------------------------------

@@ -490,9 +490,11 @@ def story_add_correction(
 
 
 def stories_flag_for_correction(*, citation: Citation, note: str) -> int:
-    """Rule 6: flag every public story relying on a citation just disputed or rejected."""
+    """Rule 6: flag every public story relying on a citation just disputed or rejected, or
+    reopened (back to pending after its quote or source was edited, rule 5)."""
     now = timezone.now()
-    reason = f"Citation {citation.pk} was {citation.get_state_display()}: {note}"
+    state = "reopened" if citation.state == CitationState.PENDING else citation.get_state_display()
+    reason = f"Citation {citation.pk} was {state}: {note}"
     stories = Story.objects.published().filter(citations=citation)
     flagged = 0
     for story in stories:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 import pytest
+from django.core.validators import URLValidator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -243,6 +244,12 @@ def test_length_limit():
         ("https://xn--zz.com/", "is not a valid web address"),
         ("https://a／b.com/", "is not a valid web address"),
         ("https://" + "ü" * 70 + ".de/", "cannot be in a web address"),
+        ("http://intranet/news", "“intranet” is not a complete web address"),
+        ("https://Wiki:8080/a", "“wiki” is not a complete web address"),
+        ("https://example.123/", "“example.123” is not a complete web address"),
+        ("https://news.example.c/", "is not a complete web address"),
+        ("http://999.1.1.1/", "“999.1.1.1” is not a complete web address"),
+        ("http://1.2.3/", "is not a complete web address"),
         ("https://[::g]/", "“[::g]” is not a valid web address"),
         ("https://[::1/", "is not a valid web address"),
         ("https://[::1]x/", "is not a valid web address"),
@@ -350,6 +357,7 @@ def test_generated_urls_are_accepted_and_idempotent(parts):
     assert once.startswith(f"{parts.scheme.lower()}://")
     assert once.isascii()
     assert canonical_url(once) == once
+    URLValidator()(once)  # IDN hosts included: the URLField stores what is accepted
 
 
 @given(url_parts, st.data())
@@ -398,6 +406,7 @@ def check_contract(text: str) -> None:
     assert result.startswith(("http://", "https://"))
     assert result.isascii() and len(result) <= MAX_LENGTH
     assert canonical_url(result) == result
+    URLValidator()(result)  # what the source's URLField would store, never refuse
 
 
 @settings(max_examples=500)

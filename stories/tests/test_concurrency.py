@@ -6,6 +6,7 @@ barrier, going through the same view or service a person on the desk would use.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -18,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from people.models import Organization, Person, Post, RoleChange, Tenure
-from people.tests.factories import editor
+from people.tests.factories import editor, journalist
 from stories.canonical import canonical_url
 from stories.imports import import_verifier, moves_import, moves_parse
 from stories.models import (
@@ -31,9 +32,9 @@ from stories.models import (
     StoryRevision,
 )
 from stories.popolo import popolo_export, popolo_import
-from stories.services import story_create
+from stories.services import citation_add, citation_decide, story_create
 from stories.tests.csvs import career_rows, moves_csv
-from stories.tests.factories import pending_citation
+from stories.tests.factories import SourceFactory, StatementFactory, pending_citation
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -236,3 +237,112 @@ def test_concurrent_imports_of_overlapping_files_create_each_person_organization
     sources = {canonical_url(row["source_url"]) for row in rows}
     assert sorted(Source.objects.values_list("canonical_url", flat=True)) == sorted(sources)
     assert RoleChange.objects.count() == len(rows)
+
+
+def test_two_editors_rejecting_a_moves_last_two_verified_citations_at_once_unconfirm_it(
+    monkeypatch,
+):
+    """Rule 3 under a race: each editor's transaction has changed its own citation and not yet
+    committed when both recompute the move's public flag. Each alone still sees the other's
+    citation verified; the second must count again after the first commits, or the move
+    stays public with no verified citation behind it."""
+    from stories.services import citations as citation_services
+
+    chief, deputy = editor(username="chief"), editor(username="deputy")
+    first = pending_citation()
+    second = citation_add(
+        role_change=first.role_change,
+        source=Source.objects.create(
+            canonical_url="https://example.com/second", url_as_entered="https://example.com/second"
+        ),
+    )
+    for citation in (first, second):
+        citation_decide(citation=citation, editor=chief, decision="verified")
+    assert RoleChange.objects.get(pk=first.role_change_id).is_public
+
+    # Both decisions are written (not committed) before either recomputes the flag, and each
+    # then waits (briefly) for the other to have counted too: without a lock both count the
+    # other's citation as verified. With the lock the second editor cannot count before the
+    # first commits, so the first gives up waiting and goes on.
+    both_changed = threading.Barrier(2, timeout=10)
+    both_counted = threading.Barrier(2, timeout=2)
+    sync = citation_services.role_change_sync_public
+    set_public = citation_services.role_change_set_public
+
+    def sync_once_both_have_changed(**kwargs):
+        both_changed.wait()
+        return sync(**kwargs)
+
+    def set_public_once_both_have_counted(**kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_counted.wait()
+        return set_public(**kwargs)
+
+    monkeypatch.setattr(citation_services, "role_change_sync_public", sync_once_both_have_changed)
+    monkeypatch.setattr(
+        citation_services, "role_change_set_public", set_public_once_both_have_counted
+    )
+
+    def reject(citation: Citation, by) -> Callable[[], Citation]:
+        return lambda: citation_decide(
+            citation=Citation.objects.get(pk=citation.pk),
+            editor=by,
+            decision="rejected",
+            note="Not what the source says.",
+        )
+
+    all_at_once([reject(first, chief), reject(second, deputy)])
+
+    assert set(
+        Citation.objects.filter(role_change_id=first.role_change_id).values_list("state", flat=True)
+    ) == {CitationState.REJECTED}
+    move = RoleChange.objects.get(pk=first.role_change_id)
+    assert not move.is_public
+    assert not Tenure.objects.public().filter(person_id=move.person_id).exists()
+
+
+def errors(page: str) -> list[str]:
+    return re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', page, re.S)
+
+
+@pytest.mark.parametrize("known", [False, True], ids=["new-source", "known-quote"])
+def test_the_same_citation_submitted_many_times_at_once_is_added_once(known):
+    """A double submit (or several journalists at once): one citation, the others are told.
+    With a new source the writers queue on its unique address; with a quote already on the
+    desk they meet at the citation's unique constraint."""
+    move = pending_citation().role_change
+    if known:
+        StatementFactory(
+            source=SourceFactory(canonical_url="https://example.com/news/the-same-filing"),
+            quote="She joins as chief scientist.",
+        )
+    writers = [journalist(username=f"cite-{number}") for number in range(WRITERS)]
+    url = reverse("stories:move-detail", args=[move.pk])
+    form = {
+        "source_url": "https://example.com/news/the-same-filing?utm_source=x",
+        "source_kind": "filing",
+        "quote": "She joins as chief scientist.",
+    }
+
+    def submit(writer) -> Callable[[], tuple[int, str]]:
+        client = signed_in(writer)
+
+        def post() -> tuple[int, str]:
+            response = client.post(url, form)
+            return response.status_code, response.content.decode()
+
+        return post
+
+    answers = all_at_once([submit(writer) for writer in writers])
+
+    assert sorted(status for status, _ in answers) == [200] * (WRITERS - 1) + [302]
+    for status, page in answers:
+        if status == 200:
+            assert "This move already cites this quote from this source." in page, errors(page)
+    cited = Citation.objects.filter(role_change=move, statement__quote=form["quote"])
+    assert cited.count() == 1
+    assert CitationDecision.objects.filter(citation__in=cited).count() == 1
+    assert (
+        Source.objects.filter(canonical_url="https://example.com/news/the-same-filing").count() == 1
+    )
+    assert Statement.objects.filter(quote=form["quote"]).count() == 1

@@ -18,9 +18,9 @@ from people.tests.factories import (
     journalist,
     record,
 )
-from stories.models import Citation, CitationState, Source
+from stories.models import Citation, CitationDecision, CitationState, Source, Statement
 from stories.services import citation_decide
-from stories.tests.factories import pending_citation
+from stories.tests.factories import SourceFactory, StatementFactory, pending_citation
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,17 @@ def errors_of(response) -> str:
 
 
 @pytest.fixture
-def desk_urls():
-    citation = pending_citation()
+def desk_journalist():
+    return journalist()
+
+
+@pytest.fixture
+def desk_urls(desk_journalist):
+    # The journalist's own quote and source: theirs to edit while no citation is verified.
+    citation = pending_citation(
+        created_by=desk_journalist, source=SourceFactory(created_by=desk_journalist)
+    )
+    Statement.objects.filter(pk=citation.statement_id).update(created_by=desk_journalist)
     return {
         "journalist": [
             ("get", reverse("stories:desk-home")),
@@ -72,8 +81,10 @@ def test_a_signed_in_reader_without_a_desk_role_gets_403(client, desk_urls):
         assert getattr(client, method)(url).status_code == 403, url
 
 
-def test_a_journalist_reaches_the_desk_but_not_the_editors_pages(client, desk_urls):
-    client.force_login(journalist())
+def test_a_journalist_reaches_the_desk_but_not_the_editors_pages(
+    client, desk_urls, desk_journalist
+):
+    client.force_login(desk_journalist)
     for method, url in desk_urls["journalist"]:
         assert getattr(client, method)(url).status_code == 200, url
     for method, url in desk_urls["editor"]:
@@ -194,6 +205,21 @@ def test_every_error_is_shown_beside_its_field_and_nothing_is_saved(client):
     assert not Person.objects.exists() and not Source.objects.exists()
 
 
+@pytest.mark.parametrize("url", ["http://intranet/news", "https://example.123/a"])
+def test_a_link_a_url_field_refuses_is_refused_beside_the_source_field(client, url):
+    """The canonical form is stored in a URLField: what it would refuse is refused up front,
+    beside the source URL field, and nothing is saved."""
+    client.force_login(journalist())
+    response = client.post(reverse("stories:move-record"), move_form(source_url=url))
+    assert response.status_code == 200
+    page = html(response)
+    field = page.index('name="source_url"')
+    beside = page[field : page.index("</div>", field)]
+    assert "is not a complete web address" in errors_of(response)
+    assert "is not a complete web address" in beside
+    assert not RoleChange.objects.exists() and not Source.objects.exists()
+
+
 def test_a_rule_refusal_from_the_service_is_shown_and_nothing_is_saved(client):
     person = PersonFactory(name="Barret Zoph")
     organization = OrganizationFactory(name="OpenAI")
@@ -225,6 +251,31 @@ def test_an_existing_source_is_announced_as_reused(client):
     assert "Already on the desk" in html(response)
 
 
+def test_a_verified_source_is_reused_as_it_is_and_the_journalist_is_told(client):
+    client.force_login(journalist())
+    client.post(reverse("stories:move-record"), move_form())
+    citation = Citation.objects.get()
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    before = Source.objects.values().get()
+
+    response = client.post(
+        reverse("stories:move-record"),
+        move_form(
+            kind="joined",
+            title="Co-founder",
+            source_title="A different title",
+            source_publisher="X (formerly Twitter)",
+        ),
+        follow=True,
+    )
+
+    assert Citation.objects.count() == 2
+    assert Source.objects.values().get() == before
+    page = html(response)
+    assert "reused as it is" in page
+    assert "source title, publisher or site" in page
+
+
 def test_people_are_suggested_as_you_type_in_any_script(client):
     person = PersonFactory(name="Mira Murati")
     PersonNameFactory(person=person, name="ミラ")
@@ -248,6 +299,56 @@ def test_another_citation_is_added_to_a_recorded_move(client):
     assert Citation.objects.filter(role_change_id=citation.role_change_id).count() == 2
 
 
+def duplicate_check_missed(monkeypatch) -> None:
+    """The next duplicate check finds nothing, as when the same citation is being added by
+    another request that commits between the check and the insert."""
+    from stories.models.citations import CitationQuerySet
+
+    exists = CitationQuerySet.exists
+    missed = []
+
+    def exists_once_missed(queryset):
+        filtered_on = {
+            child.lhs.target.name
+            for child in queryset.query.where.children
+            if hasattr(child, "lhs")
+        }
+        if "role_change" in filtered_on and not missed:
+            missed.append(True)
+            return False
+        return exists(queryset)
+
+    monkeypatch.setattr(CitationQuerySet, "exists", exists_once_missed)
+
+
+def test_the_same_citation_added_twice_at_once_is_a_form_error_not_a_500(client, monkeypatch):
+    citation = pending_citation()
+    client.force_login(journalist())
+    url = reverse("stories:move-detail", args=[citation.role_change_id])
+    form = {
+        "source_url": citation.source.canonical_url,
+        "source_kind": "article",
+        "quote": citation.statement.quote,
+    }
+    duplicate_check_missed(monkeypatch)
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "This move already cites this quote from this source." in errors_of(response)
+    assert Citation.objects.count() == 1
+    assert CitationDecision.objects.count() == 1
+
+
+def test_a_move_recorded_twice_at_once_keeps_one_citation_and_says_why(client, monkeypatch):
+    client.force_login(journalist())
+    assert client.post(reverse("stories:move-record"), move_form()).status_code == 302
+    duplicate_check_missed(monkeypatch)
+    response = client.post(reverse("stories:move-record"), move_form())
+    assert response.status_code == 200
+    assert "This move already cites this quote from this source." in errors_of(response)
+    assert (RoleChange.objects.count(), Citation.objects.count()) == (1, 1)
+    assert (Source.objects.count(), Statement.objects.count()) == (1, 1)
+
+
 # Desk home -------------------------------------------------------------------------------
 
 
@@ -267,7 +368,7 @@ def test_the_desk_home_shows_my_pending_and_what_editors_sent_back(client):
 def test_editing_a_verified_quote_on_the_desk_reopens_it(client):
     citation = pending_citation()
     citation_decide(citation=citation, editor=editor(), decision="verified")
-    client.force_login(journalist())
+    client.force_login(editor())
     response = client.post(
         reverse("stories:statement-edit", args=[citation.statement_id])
         + "?next=https://evil.example/",
@@ -283,6 +384,85 @@ def test_editing_a_verified_quote_on_the_desk_reopens_it(client):
     assert response["Location"] == reverse("stories:desk-home")
     citation.refresh_from_db()
     assert citation.state == CitationState.PENDING
+
+
+QUOTE_EDIT = {
+    "quote": "Corrected words.",
+    "context_before": "",
+    "context_after": "",
+    "language": "en",
+    "translation": "",
+}
+
+
+def source_edit_form(source, **changes):
+    return {
+        "url": source.canonical_url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "kind": source.kind,
+        "language": source.language,
+        "archive_url": "",
+        "archive_date": "",
+        "published": "",
+        **changes,
+    }
+
+
+def test_a_journalist_edits_their_own_quote_and_source_until_a_citation_is_verified(client):
+    author = journalist()
+    source = SourceFactory(created_by=author)
+    statement = StatementFactory(source=source, created_by=author)
+    citation = pending_citation(created_by=author, source=source)
+    Citation.objects.filter(pk=citation.pk).update(statement=statement)
+    client.force_login(author)
+    statement_url = reverse("stories:statement-edit", args=[statement.pk])
+    source_url = reverse("stories:source-edit", args=[source.pk])
+    assert client.post(statement_url, QUOTE_EDIT).status_code == 302
+    assert client.post(source_url, source_edit_form(source, title="Fixed")).status_code == 302
+    assert Statement.objects.get(pk=statement.pk).quote == "Corrected words."
+    assert Source.objects.get(pk=source.pk).title == "Fixed"
+
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    assert client.get(statement_url).status_code == 403
+    assert client.post(statement_url, {**QUOTE_EDIT, "quote": "Again."}).status_code == 403
+    assert client.get(source_url).status_code == 403
+    assert client.post(source_url, source_edit_form(source, title="Again")).status_code == 403
+    assert Statement.objects.get(pk=statement.pk).quote == "Corrected words."
+    assert Source.objects.get(pk=source.pk).title == "Fixed"
+    assert Citation.objects.get(pk=citation.pk).state == CitationState.VERIFIED
+    page = html(client.get(reverse("stories:citation-detail", args=[citation.pk])))
+    assert "Edit the quote" not in page and "Edit the source" not in page
+
+
+def test_a_journalist_cannot_edit_someone_elses_quote_or_source(client):
+    citation = pending_citation(created_by=journalist())
+    client.force_login(journalist())
+    statement_url = reverse("stories:statement-edit", args=[citation.statement_id])
+    source_url = reverse("stories:source-edit", args=[citation.source_id])
+    assert client.get(statement_url).status_code == 403
+    assert client.post(statement_url, QUOTE_EDIT).status_code == 403
+    assert client.get(source_url).status_code == 403
+    source = Source.objects.get(pk=citation.source_id)
+    assert client.post(source_url, source_edit_form(source, title="Mine")).status_code == 403
+    assert Statement.objects.get(pk=citation.statement_id).quote != "Corrected words."
+    assert Source.objects.get(pk=citation.source_id).title != "Mine"
+    page = html(client.get(reverse("stories:citation-detail", args=[citation.pk])))
+    assert "Edit the quote" not in page and "Edit the source" not in page
+
+
+def test_an_editor_edits_any_quote_or_source(client):
+    citation = pending_citation(created_by=journalist())
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    client.force_login(editor())
+    page = html(client.get(reverse("stories:citation-detail", args=[citation.pk])))
+    assert "Edit the quote" in page and "Edit the source" in page
+    source = Source.objects.get(pk=citation.source_id)
+    response = client.post(
+        reverse("stories:source-edit", args=[source.pk]), source_edit_form(source, title="Fixed")
+    )
+    assert response.status_code == 302
+    assert Citation.objects.get(pk=citation.pk).state == CitationState.PENDING
 
 
 # Demo ------------------------------------------------------------------------------------

@@ -63,6 +63,29 @@ def test_reusing_a_source_fills_blanks_but_never_overwrites():
     assert source.publisher == "X"
 
 
+def test_reusing_a_source_with_a_verified_citation_changes_nothing_on_it():
+    """Rule 5: what an editor checked is never edited in passing, not even a blank field."""
+    source, _ = source_get_or_create(url=ZOPH, title="Barret Zoph on X")
+    move = pending_citation().role_change
+    citation = citation_add(role_change=move, source=source)
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    before = Source.objects.values().get(pk=source.pk)
+
+    again, created = source_get_or_create(
+        url=ZOPH,
+        title="Something else",
+        publisher="X",
+        kind="memo",
+        published=PartialDate.parse("2024-09-25"),
+        language="en",
+        archive_url="https://web.archive.org/web/2024/" + ZOPH,
+    )
+
+    assert (again.pk, created) == (source.pk, False)
+    assert Source.objects.values().get(pk=source.pk) == before
+    assert Citation.objects.get(pk=citation.pk).state == CitationState.VERIFIED
+
+
 # Rule 3: public facts are verified facts ---------------------------------------------------
 
 

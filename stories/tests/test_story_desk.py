@@ -577,6 +577,30 @@ def test_a_withdrawn_story_leaves_the_editors_desk_with_its_flags(author, editor
     assert "Needs a correction." not in html(editor_client.get(edit_url(story)))
 
 
+def test_a_verified_quote_edited_after_publication_flags_the_story_on_the_editors_desk(
+    author, editor_client
+):
+    citation = verified_citation(person=PersonFactory(name="Mira Murati"))
+    story = in_review(author, citation, title="Murati leaves")
+    story_publish(story=story, editor=editor())
+    statement = citation.statement
+    response = editor_client.post(
+        reverse("stories:statement-edit", args=[statement.pk]),
+        {
+            "quote": statement.quote + " Corrected.",
+            "context_before": "",
+            "context_after": "",
+            "language": "",
+            "translation": "",
+        },
+    )
+    assert response.status_code == 302
+    queue = html(editor_client.get(reverse("stories:review-queue")))
+    flags = queue[queue.index("need a correction") : queue.index("Waiting for review")]
+    assert "Murati leaves" in flags
+    assert f"Citation {citation.pk} was reopened: Quote edited (quote)" in flags
+
+
 # Revisions ---------------------------------------------------------------------------------
 
 

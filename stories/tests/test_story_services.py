@@ -8,6 +8,7 @@ from newsroom.models import AuditAction, AuditEntry
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist
 from stories.models import (
     Citation,
+    CitationState,
     Correction,
     CorrectionFlag,
     FlagResolution,
@@ -20,6 +21,8 @@ from stories.services import (
     StoryNotPublishable,
     citation_add,
     citation_decide,
+    source_update,
+    statement_update,
     story_add_correction,
     story_attach,
     story_create,
@@ -486,6 +489,39 @@ def test_a_citation_disputed_after_publication_flags_every_story_relying_on_it(d
         reason == f"Citation {shared.pk} was {decision}: Not in the post."
         for reason in flags.values_list("reason", flat=True)
     )
+    assert not CorrectionFlag.objects.filter(story__in=[unrelated, in_review]).exists()
+
+
+@pytest.mark.parametrize(
+    ("edit", "note"),
+    [
+        (
+            lambda citation, user: statement_update(
+                statement=citation.statement, editor=user, quote="A different quote."
+            ),
+            "Quote edited (quote): back to pending for a new check.",
+        ),
+        (
+            lambda citation, user: source_update(
+                source=citation.source, editor=user, title="A corrected title"
+            ),
+            "Source edited (title): back to pending for a new check.",
+        ),
+    ],
+    ids=["quote", "source"],
+)
+def test_a_verified_citation_reopened_after_publication_flags_every_story_relying_on_it(edit, note):
+    """Rules 5 and 6: a check undone by an edit reaches published stories like a dispute."""
+    reopened = verified_citation()
+    other = verified_citation()
+    story = published_citing(reopened, other)
+    unrelated = published_citing(other)
+    in_review = draft_citing(journalist(), reopened)
+    edit(Citation.objects.select_related("statement", "source").get(pk=reopened.pk), editor())
+    assert Citation.objects.get(pk=reopened.pk).state == CitationState.PENDING
+    flag = CorrectionFlag.objects.get(resolved_at__isnull=True)
+    assert (flag.story_id, flag.citation_id) == (story.pk, reopened.pk)
+    assert flag.reason == f"Citation {reopened.pk} was reopened: {note}"
     assert not CorrectionFlag.objects.filter(story__in=[unrelated, in_review]).exists()
 
 

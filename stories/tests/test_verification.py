@@ -1,6 +1,8 @@
 """The editor's queue: deciding in place, conflicts between editors, history."""
 
+import re
 import threading
+from html import unescape
 
 import pytest
 from django.db import connection, connections
@@ -13,6 +15,7 @@ from people.tests.factories import OrganizationFactory, PersonFactory, editor
 from stories.models import Citation, CitationDecision, CitationState
 from stories.services import citation_decide
 from stories.tests.factories import SourceFactory, pending_citation
+from stories.views import verification
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +70,30 @@ def test_the_queue_filters_by_organization_and_person(editor_client):
     page = html(editor_client.get(reverse("stories:verify-queue"), {"person": mira.slug}))
     assert f'id="citation-{at_openai.pk}"' in page
     assert f'id="citation-{at_anthropic.pk}"' not in page
+
+
+def test_the_queues_page_links_keep_its_filters(editor_client, monkeypatch):
+    monkeypatch.setattr(verification, "PAGE_SIZE", 2)
+    openai = OrganizationFactory(name="OpenAI")
+    mira = PersonFactory(name="Mira Murati")
+    at_openai = [
+        pending_citation(organization=openai, person=mira, title=title)
+        for title in ("CTO", "CEO", "Interim CEO")
+    ]
+    elsewhere = [pending_citation(person=mira, title=title) for title in ("CTO", "CEO")]
+    queue = reverse("stories:verify-queue")
+
+    first = html(editor_client.get(queue, {"organization": "openai", "person": mira.slug}))
+    assert "Page 1 of 2" in first
+    (next_link,) = re.findall(r'rel="next" href="([^"]+)"', first)
+    assert unescape(next_link) == f"?organization=openai&person={mira.slug}&page=2"
+
+    second = html(editor_client.get(queue + unescape(next_link)))
+    assert "Page 2 of 2" in second
+    assert f'id="citation-{at_openai[2].pk}"' in second
+    assert not any(f'id="citation-{citation.pk}"' in second for citation in elsewhere)
+    (previous_link,) = re.findall(r'rel="prev" href="([^"]+)"', second)
+    assert unescape(previous_link) == f"?organization=openai&person={mira.slug}&page=1"
 
 
 def test_verifying_in_place_swaps_the_row_and_confirms_the_move(editor_client):

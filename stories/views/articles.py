@@ -41,7 +41,12 @@ def story_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "stories/story_list.html",
-        {"page": _page(request, stories, count=count), "data_version": version},
+        {
+            "page": _page(request, stories, count=count),
+            # The cached list is keyed on the page alone: its links carry nothing else.
+            "page_params": {},
+            "data_version": version,
+        },
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,10 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from newsroom.forms import PartialDateField
-from newsroom.permissions import is_editor
+from newsroom.permissions import can_edit_cited_material, is_editor
 from people.models import Organization, Person, RoleChange
 from stories.canonical import InvalidSourceURL, canonical_url
-from stories.forms import AddCitationForm, RecordMoveForm, entity_options
+from stories.forms import AddCitationForm, CitationFields, RecordMoveForm, entity_options
 from stories.models import (
     Citation,
     CitationState,
@@ -79,8 +79,23 @@ def move_record(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, "This move was already on record: your citation was added to it."
                 )
+            _tell_if_source_reused_as_is(request, form, result.citation.source)
             return redirect("stories:move-detail", pk=result.role_change.pk)
     return render(request, "desk/move_record.html", {"form": form, **_choices(request, form)})
+
+
+def _tell_if_source_reused_as_is(
+    request: HttpRequest, form: CitationFields, source: Source
+) -> None:
+    """An existing source is never edited in passing: say which details given were left out."""
+    left_out = form.source_details_not_applied(source)
+    if left_out:
+        messages.info(
+            request,
+            f"This source was already on the desk and was reused as it is: your "
+            f"{', '.join(left_out)} did not replace what it has. To correct the source, edit "
+            "it (once a citation on it is verified, that is for an editor).",
+        )
 
 
 def _choices(request: HttpRequest, form: forms.Form) -> dict[str, object]:
@@ -101,13 +116,12 @@ def move_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A move on the desk: its claim, its citations and their states; add another citation."""
     role_change = get_object_or_404(RoleChange.objects.for_display(), pk=pk)
     form = AddCitationForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and form.save(role_change=role_change, recorded_by=request.user) is not None
-    ):
-        messages.success(request, "Citation added. It waits for an editor.")
-        return redirect("stories:move-detail", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        citation = form.save(role_change=role_change, recorded_by=request.user)
+        if citation is not None:
+            messages.success(request, "Citation added. It waits for an editor.")
+            _tell_if_source_reused_as_is(request, form, citation.source)
+            return redirect("stories:move-detail", pk=pk)
     citations = (
         Citation.objects.filter(role_change=role_change)
         .for_display()
@@ -186,6 +200,11 @@ class SourceEditForm(forms.ModelForm):
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a source's details. Verified citations resting on it go back to pending."""
     source = get_object_or_404(Source, pk=pk)
+    if not can_edit_cited_material(request.user, source):
+        raise PermissionDenied(
+            "Only an editor, or the journalist who recorded this source while none of its "
+            "citations is verified, can edit it: ask an editor to correct it."
+        )
     initial = {"url": source.canonical_url, "published": source.published}
     form = SourceEditForm(request.POST or None, instance=source, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -221,6 +240,11 @@ class StatementEditForm(forms.ModelForm):
 def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a quote. Verified citations resting on it go back to pending (rule 5)."""
     statement = get_object_or_404(Statement.objects.select_related("source", "speaker"), pk=pk)
+    if not can_edit_cited_material(request.user, statement):
+        raise PermissionDenied(
+            "Only an editor, or the journalist who recorded this quote while none of its "
+            "citations is verified, can edit it: ask an editor to correct it."
+        )
     form = StatementEditForm(request.POST or None, instance=statement)
     if request.method == "POST" and form.is_valid():
         stored = Statement.objects.select_related("source", "speaker").get(pk=pk)

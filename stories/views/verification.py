@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from newsroom.permissions import is_editor
+from newsroom.permissions import can_edit_cited_material, is_editor
 from people.models import Organization, Person
 from stories.forms import DecisionForm
 from stories.models import Citation, CitationState
@@ -126,5 +126,8 @@ def _detail_context(request: HttpRequest, citation: Citation, form: DecisionForm
         "history": citation.decisions.select_related("actor").order_by("at", "pk"),
         "form": form,
         "can_decide": is_editor(request.user),
+        "can_edit_quote": citation.statement is not None
+        and can_edit_cited_material(request.user, citation.statement),
+        "can_edit_source": can_edit_cited_material(request.user, citation.source),
         "states": CitationState,
     }
