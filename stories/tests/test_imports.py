@@ -361,6 +361,21 @@ def test_a_name_several_people_go_by_is_refused():
     ]
 
 
+def test_an_ambiguous_name_is_reported_with_the_other_wrong_rows():
+    """Every wrong row in one run: a name several people go by is found even when another
+    row of the file is wrong in itself (a bad date), and nothing is written."""
+    for name in ("Dario Amodei", "Daniela Amodei"):
+        PersonNameFactory(person=PersonFactory(name=name), name="アモデイ")
+    before = written()
+    rows = [row(date="2024-13"), row(person="アモデイ", date="2024-09-26"), row(date="bad")]
+    assert [message.split(": ", 2)[:2] for message in errors(moves_csv(rows))] == [
+        ["moves.csv:2", "date"],
+        ["moves.csv:3", "person"],
+        ["moves.csv:4", "date"],
+    ]
+    assert written() == before
+
+
 def test_a_display_name_wins_over_someone_else_s_other_name():
     daniela = PersonFactory(name="Daniela Amodei")
     PersonNameFactory(person=PersonFactory(name="Dario Amodei"), name="Daniela Amodei")
