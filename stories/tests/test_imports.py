@@ -533,6 +533,22 @@ def test_the_command_imports_and_reports(moves_file):
     assert RoleChange.objects.count() == 1
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_command_draws_a_progress_bar_on_a_terminal_only(moves_file):
+    path = moves_file([row(person=f"Person {number}", date="2020") for number in range(3)])
+    terminal = Terminal()
+    call_command("import_moves", path, "--dry-run", stdout=io.StringIO(), stderr=terminal)
+    assert "Checking rows [" in terminal.getvalue()
+    assert "3/3 (100%)" in terminal.getvalue()
+    pipe = io.StringIO()
+    call_command("import_moves", path, stdout=io.StringIO(), stderr=pipe)
+    assert pipe.getvalue() == ""
+
+
 def test_the_command_lists_every_error_and_exits_1(moves_file):
     path = moves_file([row(date="2024-13"), row(), row(change="fired")])
     err = io.StringIO()
