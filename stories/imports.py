@@ -743,6 +743,7 @@ class _Importer:
         # Everything this import reads, it reads now; then it only writes (in the background
         # on PostgreSQL, see BulkRows), building each table's rows while the last one is written.
         self.load_on_record()
+        self.replayed = self.people_to_replay()
         self.delete_old_tenures()
         writer = self.rows_writer
         writer.reserve(
@@ -998,9 +999,33 @@ class _Importer:
             ).values_list("pk", "role_change_id", "source_id", "statement_id", "state"):
                 self.citations_on_record[(role_change_id, source_id, statement_id)] = (pk, state)
 
+    def people_to_replay(self) -> set[int]:
+        """Whose tenures this import can change: everyone with a move new to the database,
+        and, with an editor's name, everyone with a move on record that is not public yet
+        (verifying its citation makes it public, which changes the public tenures). The
+        tenures of everyone else are left as they are: a new citation for a move on record
+        changes none of them, so importing a file again rewrites nothing.
+        """
+        people: set[int] = set()
+        for row in self.rows:
+            person_id = self.person_of(row).pk
+            if person_id in people:
+                continue
+            key = _move_key(
+                person_id,
+                self.post(row, row.title).pk,
+                row.kind,
+                row.effective.earliest,
+                row.effective.precision,
+            )
+            move = self.on_record.get(key)
+            if move is None or (self.verifying and not move.is_public):
+                people.add(person_id)
+        return people
+
     def delete_old_tenures(self) -> None:
-        """The tenures of everyone touched are rebuilt whole by :meth:`replay`."""
-        for chunk in _chunks(sorted(self.changes_by_person)):
+        """The tenures of everyone replayed are rebuilt whole by :meth:`replay`."""
+        for chunk in _chunks(sorted(set(self.changes_by_person) & self.replayed)):
             Tenure.objects.filter(person_id__in=chunk).delete()
 
     def find_or_create_moves(self) -> dict[int, RoleChange | _NewMove]:
@@ -1265,7 +1290,7 @@ class _Importer:
 
     def replay(self) -> None:
         """Rebuild both scopes' tenures of everyone touched; conflicts refuse their lines."""
-        people = sorted(self.changes_by_person)
+        people = sorted(person for person in self.changes_by_person if person in self.replayed)
         rows: list[dict[str, object]] = []
         iterable: Iterable[int] = people
         if self.stream is not None:

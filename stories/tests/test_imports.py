@@ -411,6 +411,21 @@ def test_importing_the_same_file_twice_adds_nothing():
     assert set(again.outcomes.values()) == {"already on record with this citation"}
 
 
+def test_importing_again_leaves_the_tenures_as_they_are():
+    """Nothing that tenures depend on changed, so nothing is rewritten: the same tenure
+    rows, not new copies; verifying the moves later still rebuilds the public ones."""
+    rows = career_rows(30, organizations=3)
+    assert run(moves_csv(rows)).ok
+    before = sorted(Tenure.objects.values_list("pk", flat=True))
+    assert run(moves_csv(rows)).ok
+    new_source = [{**rows[0], "source_url": "https://example.com/another-source"}]
+    assert run(moves_csv(new_source)).citations_created == 1
+    assert sorted(Tenure.objects.values_list("pk", flat=True)) == before
+    assert not Tenure.objects.public().exists()
+    assert run(moves_csv(rows), verified_by=editor(username="chief")).ok
+    assert Tenure.objects.public().count() == Tenure.objects.desk().count() == len(before)
+
+
 def test_a_new_source_for_a_move_on_record_adds_a_citation():
     assert run(moves_csv([row()])).ok
     result = run(moves_csv([row(source_url="https://openai.com/news/leadership")]))
