@@ -38,6 +38,8 @@ _PATTERN = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0
 _FORMAT_HELP = (
     "Write a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2018, 2017-01 or 2024-09-25)."
 )
+# For parameters that take a single day (as_of, from, to).
+_DAY_HELP = "Write a single day as YYYY-MM-DD (for example 2024-09-25)."
 
 
 @total_ordering
@@ -151,7 +153,10 @@ def parse_iso_day(text: str, *, what: str = "date") -> datetime.date:
     try:
         value = PartialDate.parse(text)
     except InvalidPartialDate as error:
-        raise InvalidPartialDate(f"The {what} {error}") from None
+        # Only a day will do here: the general hint (a year or a month is a date too)
+        # would lead to a second refusal.
+        message = str(error).replace(_FORMAT_HELP, _DAY_HELP)
+        raise InvalidPartialDate(f"The {what} {message}") from None
     if value.precision != Precision.DAY:
         raise InvalidPartialDate(
             f"The {what} “{text.strip()}” names a whole {value.precision.label}; "

@@ -420,7 +420,10 @@ def moves_import(
         verified_by=verified_by.get_username() if verified_by else "",
     )
     if parsed.errors or not parsed.rows:
-        result.errors = parsed.errors
+        # Every wrong row in one run: names several people go by are wrong whatever the
+        # rest of the file says, so they are reported with the file's other errors. (Tenure
+        # conflicts depend on every row, so they wait until the rows themselves are right.)
+        result.errors = _in_line_order(parsed.errors + _name_errors(parsed))
         return result
     try:
         with transaction.atomic():
@@ -450,6 +453,16 @@ def moves_import(
     except _DryRun:
         pass
     return result
+
+
+def _name_errors(parsed: ParsedFile) -> list[RowError]:
+    """The ambiguous names of a file that has other errors too (read only, nothing written)."""
+    if not parsed.rows:
+        return []
+    result = ImportResult(filename=parsed.filename, rows=len(parsed.rows), dry_run=True)
+    importer = _Importer(parsed, result, None, None, None)
+    importer.resolve_names()
+    return importer.errors
 
 
 def _chunks[T](items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
@@ -672,6 +685,14 @@ class BulkRows:
         return value
 
 
+def _date_order(row: MoveRow) -> tuple:
+    """Date order, whatever the file's order (ties by line, for stable messages); a row
+    without a date (only ever checked, never imported) goes last."""
+    if row.effective is None:
+        return (datetime.date.max, datetime.date.max, row.line)
+    return (row.effective.earliest, row.effective.latest, row.line)
+
+
 class _Importer:
     """One run of :func:`moves_import`, inside its transaction."""
 
@@ -693,9 +714,7 @@ class _Importer:
         self.now = timezone.now()
         self.rows_writer = BulkRows(self.now)
         # Date order, whatever the file's order (ties by line, for stable messages).
-        self.rows = sorted(
-            parsed.rows, key=lambda row: (row.effective.earliest, row.effective.latest, row.line)
-        )
+        self.rows = sorted(parsed.rows, key=_date_order)
         self.errors: list[RowError] = []
         self.note = (
             f"Imported from {self.filename}, verified by editor {verified_by.get_username()}."
@@ -715,21 +734,7 @@ class _Importer:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         self.spellings = self.first_spellings()
-        people = self.resolve(
-            Person,
-            PersonName,
-            "person",
-            [row.person for row in self.rows if row.person_ref is None]
-            + [row.speaker for row in self.rows if row.speaker],
-            noun="people",
-        )
-        organizations = self.resolve(
-            Organization,
-            OrganizationName,
-            "organization",
-            [row.organization for row in self.rows if row.organization_ref is None],
-            noun="organizations",
-        )
+        people, organizations = self.resolve_names()
         self.check()
         self.people = self.create_missing(Person, people)
         self.organizations = self.create_missing(Organization, organizations)
@@ -738,6 +743,7 @@ class _Importer:
         # Everything this import reads, it reads now; then it only writes (in the background
         # on PostgreSQL, see BulkRows), building each table's rows while the last one is written.
         self.load_on_record()
+        self.replayed = self.people_to_replay()
         self.delete_old_tenures()
         writer = self.rows_writer
         writer.reserve(
@@ -768,6 +774,29 @@ class _Importer:
         self.check()
 
     # Names --------------------------------------------------------------------------------
+
+    def resolve_names(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """Every person's and organization's name resolved; ambiguous ones refused."""
+        people = self.resolve(
+            Person,
+            PersonName,
+            "person",
+            [row.person for row in self.rows if row.person_ref is None and row.person]
+            + [row.speaker for row in self.rows if row.speaker],
+            noun="people",
+        )
+        organizations = self.resolve(
+            Organization,
+            OrganizationName,
+            "organization",
+            [
+                row.organization
+                for row in self.rows
+                if row.organization_ref is None and row.organization
+            ],
+            noun="organizations",
+        )
+        return people, organizations
 
     def first_spellings(self) -> dict[str, str]:
         """How a new name is written when the file spells it several ways (any case): the
@@ -970,9 +999,33 @@ class _Importer:
             ).values_list("pk", "role_change_id", "source_id", "statement_id", "state"):
                 self.citations_on_record[(role_change_id, source_id, statement_id)] = (pk, state)
 
+    def people_to_replay(self) -> set[int]:
+        """Whose tenures this import can change: everyone with a move new to the database,
+        and, with an editor's name, everyone with a move on record that is not public yet
+        (verifying its citation makes it public, which changes the public tenures). The
+        tenures of everyone else are left as they are: a new citation for a move on record
+        changes none of them, so importing a file again rewrites nothing.
+        """
+        people: set[int] = set()
+        for row in self.rows:
+            person_id = self.person_of(row).pk
+            if person_id in people:
+                continue
+            key = _move_key(
+                person_id,
+                self.post(row, row.title).pk,
+                row.kind,
+                row.effective.earliest,
+                row.effective.precision,
+            )
+            move = self.on_record.get(key)
+            if move is None or (self.verifying and not move.is_public):
+                people.add(person_id)
+        return people
+
     def delete_old_tenures(self) -> None:
-        """The tenures of everyone touched are rebuilt whole by :meth:`replay`."""
-        for chunk in _chunks(sorted(self.changes_by_person)):
+        """The tenures of everyone replayed are rebuilt whole by :meth:`replay`."""
+        for chunk in _chunks(sorted(set(self.changes_by_person) & self.replayed)):
             Tenure.objects.filter(person_id__in=chunk).delete()
 
     def find_or_create_moves(self) -> dict[int, RoleChange | _NewMove]:
@@ -1237,7 +1290,7 @@ class _Importer:
 
     def replay(self) -> None:
         """Rebuild both scopes' tenures of everyone touched; conflicts refuse their lines."""
-        people = sorted(self.changes_by_person)
+        people = sorted(person for person in self.changes_by_person if person in self.replayed)
         rows: list[dict[str, object]] = []
         iterable: Iterable[int] = people
         if self.stream is not None:

@@ -105,6 +105,17 @@ def test_parse_iso_day_wants_a_single_day():
         parse_iso_day("tomorrow", what="as_of date")
 
 
+@pytest.mark.parametrize("text", ["tomorrow", "", "24-09-26"])
+def test_parse_iso_day_asks_for_a_day_not_for_any_date(text):
+    """The hint for a day-only parameter: a year or a month would be refused too."""
+    with pytest.raises(InvalidPartialDate) as refused:
+        parse_iso_day(text, what="as_of parameter")
+    message = str(refused.value)
+    assert message.startswith("The as_of parameter “")
+    assert "YYYY-MM-DD (for example 2024-09-25)" in message
+    assert "YYYY, YYYY-MM" not in message
+
+
 @given(partial_dates())
 def test_isoformat_round_trips(value):
     assert PartialDate.parse(value.isoformat()) == value

@@ -62,11 +62,16 @@ class RoleChange(models.Model):
     Record, edit and delete them through people.services so tenures follow.
     """
 
+    # No index of their own: the (person, effective_date) and (organization, effective_date)
+    # indexes below serve the same lookups, and every index slows the bulk import.
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="role_changes"
+        "people.Person", on_delete=models.CASCADE, related_name="role_changes", db_index=False
     )
     organization = models.ForeignKey(
-        "people.Organization", on_delete=models.CASCADE, related_name="role_changes"
+        "people.Organization",
+        on_delete=models.CASCADE,
+        related_name="role_changes",
+        db_index=False,
     )
     post = models.ForeignKey(
         "people.Post",

@@ -113,11 +113,17 @@ class Tenure(models.Model):
     """
 
     scope = models.CharField(max_length=6, choices=TenureScope)
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="tenures")
-    organization = models.ForeignKey(
-        "people.Organization", on_delete=models.CASCADE, related_name="tenures"
+    # No index of their own: the (person, scope), (organization, scope, start_date) and
+    # (post, scope) indexes below serve the same lookups, and every index slows the import.
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="tenures", db_index=False
     )
-    post = models.ForeignKey("people.Post", on_delete=models.CASCADE, related_name="tenures")
+    organization = models.ForeignKey(
+        "people.Organization", on_delete=models.CASCADE, related_name="tenures", db_index=False
+    )
+    post = models.ForeignKey(
+        "people.Post", on_delete=models.CASCADE, related_name="tenures", db_index=False
+    )
     is_interim = models.BooleanField(default=False)
     start_date = models.DateField(null=True, blank=True, help_text="Empty when unknown.")
     start_precision = models.CharField(max_length=5, choices=Precision, blank=True)

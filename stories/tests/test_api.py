@@ -116,6 +116,7 @@ def test_an_invalid_as_of_answers_400_naming_it(client, desk, as_of):
     response = get(client, LEADERSHIP.format("openai"), as_of=as_of)
     assert response.status_code == 400
     assert "as_of" in response.json()["error"]
+    assert "YYYY, YYYY-MM" not in response.json()["error"]  # only a day will do
 
 
 @pytest.mark.parametrize("slug", ["nobody", "bad slug", "a%00b"])

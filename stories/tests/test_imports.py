@@ -361,6 +361,21 @@ def test_a_name_several_people_go_by_is_refused():
     ]
 
 
+def test_an_ambiguous_name_is_reported_with_the_other_wrong_rows():
+    """Every wrong row in one run: a name several people go by is found even when another
+    row of the file is wrong in itself (a bad date), and nothing is written."""
+    for name in ("Dario Amodei", "Daniela Amodei"):
+        PersonNameFactory(person=PersonFactory(name=name), name="アモデイ")
+    before = written()
+    rows = [row(date="2024-13"), row(person="アモデイ", date="2024-09-26"), row(date="bad")]
+    assert [message.split(": ", 2)[:2] for message in errors(moves_csv(rows))] == [
+        ["moves.csv:2", "date"],
+        ["moves.csv:3", "person"],
+        ["moves.csv:4", "date"],
+    ]
+    assert written() == before
+
+
 def test_a_display_name_wins_over_someone_else_s_other_name():
     daniela = PersonFactory(name="Daniela Amodei")
     PersonNameFactory(person=PersonFactory(name="Dario Amodei"), name="Daniela Amodei")
@@ -394,6 +409,21 @@ def test_importing_the_same_file_twice_adds_nothing():
     assert again.moves_created == 0
     assert again.moves_on_record == 30
     assert set(again.outcomes.values()) == {"already on record with this citation"}
+
+
+def test_importing_again_leaves_the_tenures_as_they_are():
+    """Nothing that tenures depend on changed, so nothing is rewritten: the same tenure
+    rows, not new copies; verifying the moves later still rebuilds the public ones."""
+    rows = career_rows(30, organizations=3)
+    assert run(moves_csv(rows)).ok
+    before = sorted(Tenure.objects.values_list("pk", flat=True))
+    assert run(moves_csv(rows)).ok
+    new_source = [{**rows[0], "source_url": "https://example.com/another-source"}]
+    assert run(moves_csv(new_source)).citations_created == 1
+    assert sorted(Tenure.objects.values_list("pk", flat=True)) == before
+    assert not Tenure.objects.public().exists()
+    assert run(moves_csv(rows), verified_by=editor(username="chief")).ok
+    assert Tenure.objects.public().count() == Tenure.objects.desk().count() == len(before)
 
 
 def test_a_new_source_for_a_move_on_record_adds_a_citation():
@@ -516,6 +546,22 @@ def test_the_command_imports_and_reports(moves_file):
     call_command("import_moves", moves_file([row()]), stdout=out, stderr=io.StringIO())
     assert "moves.csv: 1 row imported: 1 new move" in out.getvalue()
     assert RoleChange.objects.count() == 1
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_command_draws_a_progress_bar_on_a_terminal_only(moves_file):
+    path = moves_file([row(person=f"Person {number}", date="2020") for number in range(3)])
+    terminal = Terminal()
+    call_command("import_moves", path, "--dry-run", stdout=io.StringIO(), stderr=terminal)
+    assert "Checking rows [" in terminal.getvalue()
+    assert "3/3 (100%)" in terminal.getvalue()
+    pipe = io.StringIO()
+    call_command("import_moves", path, stdout=io.StringIO(), stderr=pipe)
+    assert pipe.getvalue() == ""
 
 
 def test_the_command_lists_every_error_and_exits_1(moves_file):
