@@ -243,6 +243,12 @@ def _check_row(line: int, cells: list[str], columns: list[str]) -> MoveRow:
     values = {name: cell.strip() for name, cell in zip(columns, cells, strict=True)}
     row = MoveRow(line=line, cells=values)
     errors = row.errors
+    for column, text in values.items():
+        if "\x00" in text:
+            # No name, title or quote holds one, and PostgreSQL refuses it in text: the row
+            # is refused, and the rest of it is checked (and looked up) without it.
+            errors.append(f"{column}: contains a NUL character (0x00); remove it.")
+            values[column] = text.replace("\x00", "")
 
     def date(column: str, *, required: bool) -> PartialDate | None:
         text = values.get(column, "")

@@ -161,6 +161,13 @@ def test_each_column_rule_refuses_the_row_with_its_line(cells, message):
     assert written()["RoleChange"] == 0
 
 
+def test_a_nul_character_in_a_cell_is_refused_with_its_column():
+    assert errors(moves_csv([row(person="Mira\x00 Murati")])) == [
+        "moves.csv:2: person: contains a NUL character (0x00); remove it."
+    ]
+    assert written()["Person"] == 0
+
+
 def test_a_row_with_too_many_or_too_few_cells_is_refused():
     header = "date,person,organization,change,title,source_url\n"
     text = header + f"2024,A,B,left,CTO,{ZOPH},extra\n2024,A,B,left\n"
