@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -407,23 +408,41 @@ def story_withdraw(*, story: Story, editor: AbstractBaseUser, note: str) -> Stor
         audit_record(
             action=AuditAction.STORY_WITHDRAWN, obj=locked, actor=editor, detail=note.strip()
         )
-        now = timezone.now()
         open_flags = CorrectionFlag.objects.select_for_update().filter(
             story=locked, resolved_at__isnull=True
         )
-        for flag in open_flags.order_by("pk"):
-            flag.story = locked  # named in the audit entry; already loaded and locked
-            flag.resolved_at = now
-            flag.resolved_by = editor
-            flag.resolution = FlagResolution.WITHDRAWAL
-            flag.save(update_fields=["resolved_at", "resolved_by", "resolution"])
-            audit_record(
-                action=AuditAction.CORRECTION_FLAG_RESOLVED,
-                obj=flag,
-                actor=editor,
-                detail=f"By withdrawing the story: {note.strip()}",
-            )
+        _resolve_flags(
+            open_flags.order_by("pk"),
+            story=locked,
+            editor=editor,
+            at=timezone.now(),
+            resolution=FlagResolution.WITHDRAWAL,
+            detail=f"By withdrawing the story: {note.strip()}",
+        )
     return locked
+
+
+def _resolve_flags(
+    flags: Iterable[CorrectionFlag],
+    *,
+    story: Story,
+    editor: AbstractBaseUser,
+    at: datetime.datetime,
+    resolution: FlagResolution,
+    detail: str,
+    correction: Correction | None = None,
+) -> None:
+    """Close ``flags`` (locked, of ``story``), each with an audit entry saying how."""
+    for flag in flags:
+        flag.story = story  # named in the audit entry; already loaded and locked
+        flag.resolved_at = at
+        flag.resolved_by = editor
+        flag.resolution = resolution
+        flag.correction = correction
+        flag.save(update_fields=["resolved_at", "resolved_by", "resolution", "correction"])
+        audit_record(
+            action=AuditAction.CORRECTION_FLAG_RESOLVED, obj=flag, actor=editor, detail=detail
+        )
 
 
 def story_add_correction(
@@ -473,19 +492,15 @@ def story_add_correction(
         audit_record(
             action=AuditAction.STORY_CORRECTED, obj=locked, actor=editor, detail=text.strip()
         )
-        for flag in flags:
-            flag.story = locked  # named in the audit entry; already loaded and locked
-            flag.resolved_at = now
-            flag.resolved_by = editor
-            flag.resolution = FlagResolution.CORRECTION
-            flag.correction = correction
-            flag.save(update_fields=["resolved_at", "resolved_by", "resolution", "correction"])
-            audit_record(
-                action=AuditAction.CORRECTION_FLAG_RESOLVED,
-                obj=flag,
-                actor=editor,
-                detail=f"By correction {correction.pk}: {correction.text}",
-            )
+        _resolve_flags(
+            flags,
+            story=locked,
+            editor=editor,
+            at=now,
+            resolution=FlagResolution.CORRECTION,
+            detail=f"By correction {correction.pk}: {correction.text}",
+            correction=correction,
+        )
     return correction
 
 
