@@ -11,7 +11,7 @@ from stories.models import Story
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: the latest stories and confirmed moves, the organizations we cover."""
     latest_stories = Story.objects.published().newest_first().prefetch_related("authors")[:5]
-    latest_moves = RoleChange.objects.public().for_display().newest_first()[:10]
+    latest_moves = RoleChange.objects.public().moves().for_display().newest_first()[:10]
     organizations = Organization.objects.public().order_by("name")[:12]
     return render(
         request,

@@ -68,6 +68,8 @@ POSTS = {
         ("Chief Research Officer", Rank.C_SUITE, True),
         ("Chief Product Officer", Rank.C_SUITE, True),
         ("Chief Information Security Officer", Rank.C_SUITE, True),
+        ("Chief Strategy Officer", Rank.C_SUITE, True),
+        ("President", Rank.PRESIDENT, True),
         ("SVP of Research", Rank.SVP, True),
         ("VP of Research", Rank.VP, True),
         ("VP of Research, Post-Training", Rank.VP, True),
@@ -261,6 +263,10 @@ MOVES = [
         announced=ANNOUNCED,
         key="knight-ciso",
     ),
+    # In post on the day of the article; when they took the post up, it does not say (and
+    # an appointment dated that day would invent it): "held" records exactly this.
+    Move("Jason Kwon", "OpenAI", "held", "Chief Strategy Officer", "2024-09-25", key="kwon-cso"),
+    Move("Greg Brockman", "OpenAI", "held", "President", "2024-09-25", key="brockman-president"),
 ]
 
 

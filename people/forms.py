@@ -9,7 +9,7 @@ from django.db import transaction
 from newsroom.forms import PartialDateField
 from newsroom.images import ImageUploadField, files_removed_unless_saved, save_processed_image
 from people import services
-from people.models import Organization, Person, RoleChange, RoleChangeKind
+from people.models import KIND_FORM_CHOICES, Organization, Person, RoleChange, RoleChangeKind
 
 
 class _Rollback(Exception):
@@ -33,8 +33,9 @@ def check_in_rollback(action) -> None:
 class RoleChangeForm(forms.ModelForm):
     """A role change as the admin edits it. Saving goes through people.services."""
 
+    kind = forms.ChoiceField(choices=KIND_FORM_CHOICES)
     title = forms.CharField(
-        max_length=200, help_text="The title started or, for a departure, ended."
+        max_length=200, help_text="The title started, held or, for a departure, ended."
     )
     previous_title = forms.CharField(
         max_length=200,

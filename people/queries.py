@@ -53,7 +53,7 @@ def changes_between(
     staff: bool = False,
 ) -> list[RoleChange]:
     """Arrivals, departures and promotions that may have taken effect in the range."""
-    changes = RoleChange.objects.at(organization).between(first_day, last_day)
+    changes = RoleChange.objects.at(organization).moves().between(first_day, last_day)
     if not staff:
         changes = changes.public()
     return list(changes.for_display().chronological())
@@ -155,6 +155,7 @@ def leadership_sidebar(
         entries[tenure.organization_id].leadership.append(tenure)
     moves = (
         RoleChange.objects.public()
+        .moves()
         .filter(organization__in=list(entries))
         .between(changes_since, max(as_of, changes_since))
         .select_related("person", "post")

@@ -285,6 +285,11 @@ def _validate(change: RoleChange) -> None:
             "A departure ends the title it names; a previous title only goes with joined, "
             "appointed or promoted."
         )
+    if change.kind == RoleChangeKind.HELD and change.previous_post_id:
+        errors.setdefault("previous_title", []).append(
+            "“Was” records the person in the post on that date, not a change from another "
+            "title; leave the previous title empty, or record the promotion itself."
+        )
     if change.kind != RoleChangeKind.LEFT and change.leaves_organization:
         errors.setdefault("leaves_organization", []).append(
             "Only a departure can leave the organization."

@@ -12,6 +12,10 @@ replayed in date order:
   or a second end with no start between, is refused (a wrong date far more often than a
   re-hire whose start nobody knows: record that start first); a departure that leaves the
   organization also ends every other title the person still holds there;
+- held (the person is recorded in the post on a date, when they took it up unknown) changes
+  nothing when a tenure of the post is open; otherwise it opens one whose start is unknown,
+  held for certain from that date on (``seen``) and possibly before it, back to the
+  person's last arrival (``start_after``) or their previous tenure of the post;
 - the same person may hold the same post again later, and several posts at once, but never
   the same post twice at once; and no tenure ends before it starts.
 
@@ -51,6 +55,8 @@ class TenureDraft:
     # With an unknown start: the earliest day the tenure can have begun, when anything
     # recorded bounds it (see :meth:`_Replay._close`).
     start_after: datetime.date | None = None
+    # With an unknown start: the date a "held" record puts the person in the post.
+    seen: PartialDate | None = None
 
     def columns(self, *, scope: TenureScope, person_id: int, organization_id: int) -> dict:
         """The Tenure row's column values (the bulk writers insert these directly)."""
@@ -62,6 +68,7 @@ class TenureDraft:
             "is_interim": self.is_interim,
             **partial_date_columns("start", self.start),
             "start_after": self.start_after,
+            **partial_date_columns("seen", self.seen),
             **partial_date_columns("end", self.end),
             "started_by_id": self.started_by.pk if self.started_by else None,
             "ended_by_id": self.ended_by.pk if self.ended_by else None,
@@ -73,27 +80,33 @@ class TenureDraft:
         )
 
 
-# What a role change does to tenures, as steps of the replay: a start of its post, or an end
-# of a post (its own for a departure; the previous title for a promotion that names one).
-_START, _END = 0, 1
+# What a role change does to tenures, as steps of the replay: a start of its post, a record
+# that the post was held on a date, or an end of a post (its own for a departure; the
+# previous title for a promotion that names one). On the same day they come in this order.
+_START, _SEEN, _END = 0, 1, 2
 
 
 def replay_steps(changes: Sequence[RoleChange]) -> list[tuple[int, RoleChange]]:
-    """The replay's steps in date order: a start counts from its earliest day, an end from
-    its latest.
+    """The replay's steps in date order: a start counts from its earliest day, a "held"
+    record and an end from their latest.
 
     So "joined September 10, 2024" comes before "left September 2024", and "joined 2017"
-    before "left 2017". On the same day, starts come before ends. A promotion that names its
-    previous title is two steps: the start of the new title from its earliest day, the end
-    of the old one from its latest ("appointed May 2024" can end a tenure begun May 20, 2024).
+    before "left 2017"; "held 2024" comes after "appointed May 2024", which it then confirms.
+    On the same day, starts come before "held" records, and those before ends. A promotion
+    that names its previous title is two steps: the start of the new title from its earliest
+    day, the end of the old one from its latest ("appointed May 2024" can end a tenure begun
+    May 20, 2024).
     """
     steps = []
     for change in changes:
         effective = change.effective
-        if change.kind_enum.opens_tenure:
+        kind = change.kind_enum
+        if kind.opens_tenure:
             steps.append(((effective.earliest, _START, change.pk or 0), _START, change))
             if change.previous_post_id:
                 steps.append(((effective.latest, _END, change.pk or 0), _END, change))
+        elif kind == RoleChangeKind.HELD:
+            steps.append(((effective.latest, _SEEN, change.pk or 0), _SEEN, change))
         else:
             steps.append(((effective.latest, _END, change.pk or 0), _END, change))
     steps.sort(key=lambda step: step[0])
@@ -113,6 +126,8 @@ def build_tenures(changes: Sequence[RoleChange], *, strict: bool = True) -> list
         try:
             if step == _START:
                 replay.start(change)
+            elif step == _SEEN:
+                replay.seen(change)
             elif change.kind_enum.opens_tenure:
                 replay.close(position, change, change.previous_post_id, change.previous_post.title)
             else:
@@ -141,7 +156,10 @@ class _Replay:
             self.arrived = day.earliest
         held = self.open.get(change.post_id)
         if held is not None:
-            since = f" since {held.start.display()}" if held.start else ""
+            if held.start:
+                since = f" since {held.start.display()}"
+            else:
+                since = f" (recorded in it on {held.seen.display()})"
             raise TenureConflict(
                 f"{change.person} already holds {change.post.title} at "
                 f"{change.organization}{since}, so they cannot start it again on "
@@ -154,6 +172,26 @@ class _Replay:
             start=day,
             started_by=change,
             is_interim=change.is_interim,
+        )
+
+    def seen(self, change: RoleChange) -> None:
+        """A "held" record: confirms the open tenure of the post, or opens one whose start
+        is unknown, held for certain from the record's date."""
+        if change.post_id in self.open:
+            return
+        day = change.effective
+        earlier = [tenure.end for tenure in self.closed if tenure.post_id == change.post_id]
+        # Not before the person's last arrival, nor before their last tenure of the post ended.
+        bounds = [bound for bound in (self.arrived, *(end.earliest for end in earlier)) if bound]
+        start_after = max(bounds) if bounds else None
+        self.open[change.post_id] = TenureDraft(
+            post_id=change.post_id,
+            post_title=change.post.title,
+            start=None,
+            started_by=change,
+            is_interim=change.is_interim,
+            seen=day,
+            start_after=start_after if start_after and start_after <= day.latest else None,
         )
 
     def leave(self, position: int, change: RoleChange) -> None:

@@ -71,6 +71,11 @@ class Leader(Schema):
     since: str | None = Field(
         description="The tenure's start at its precision (2019-03, 2023-11-22); null when unknown."
     )
+    held_on: str | None = Field(
+        None,
+        description="When the start is unknown: a date the person is on record in the post "
+        "(held for certain from it), at its precision; else null.",
+    )
     certainty: Literal["certain", "uncertain"] = Field(
         description="uncertain when a date known only to the month or year leaves the day open."
     )
@@ -108,6 +113,11 @@ class PersonTenure(Schema):
     organization: Ref
     title: str
     start: str | None = Field(description="At its precision; null when unknown.")
+    held_on: str | None = Field(
+        None,
+        description="When the start is unknown: a date the person is on record in the post, "
+        "at its precision; else null.",
+    )
     end: str | None = Field(description="At its precision; null when still held or unknown.")
 
 
@@ -254,6 +264,7 @@ def _leadership(slug: str, as_of: str | None) -> Leadership:
             person=_ref(tenure.person),
             title=tenure.post.title,
             since=_at_precision(tenure.start),
+            held_on=_at_precision(tenure.seen),
             certainty=tenure.certainty,
             sources=sorted(
                 set(sources.get(tenure.started_by_id, []) + sources.get(tenure.ended_by_id, []))
@@ -360,6 +371,7 @@ def person_detail(request: HttpRequest, slug: str):
                 organization=_ref(tenure.organization),
                 title=tenure.post.title,
                 start=_at_precision(tenure.start),
+                held_on=_at_precision(tenure.seen),
                 end=_at_precision(tenure.end),
             )
             for tenure in tenures

@@ -75,6 +75,12 @@ SOURCES = {
         "kind": SourceKind.ARTICLE,
         "language": "en",
     },
+    "https://en.wikipedia.org/wiki/Greg_Brockman": {
+        "title": "Greg Brockman",
+        "publisher": "Wikipedia",
+        "kind": SourceKind.ARTICLE,
+        "language": "en",
+    },
     "https://en.wikipedia.org/wiki/Anthropic": {
         "title": "Anthropic",
         "publisher": "Wikipedia",
@@ -223,6 +229,14 @@ CITATIONS = [
         "Josh Achiam is taking on a new role as Head of Mission Alignment",
         speaker="Sam Altman",
     ),
+    _article(
+        "kwon-cso",
+        "最高戦略責任者のジェイソン・クォン氏も「ミラよりも良いパートナーは見つからないだろう」と"
+        "ツイートした",
+        "Chief Strategy Officer Jason Kwon also tweeted that there would be no better partner "
+        "than Mira",
+    ),
+    Cite("brockman-president", "https://en.wikipedia.org/wiki/Greg_Brockman"),
     _article(
         "knight-ciso",
         "マシュー・ナイトが最高情報セキュリティ責任者を務めます",

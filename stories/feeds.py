@@ -142,7 +142,7 @@ class MovesFeed(AtomFeed):
         return feed_id("moves")
 
     def moves(self) -> QuerySet[RoleChange]:
-        return RoleChange.objects.public().for_display().newest_first()
+        return RoleChange.objects.public().moves().for_display().newest_first()
 
     def items(self, subject=None) -> QuerySet[RoleChange]:
         return self.moves_of(subject)[:FEED_SIZE]

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from newsroom.forms import PartialDateField
-from people.models import Organization, Person, RoleChange, RoleChangeKind
+from people.models import KIND_FORM_CHOICES, Organization, Person, RoleChange
 from people.services import organization_create, person_create
 from stories.canonical import InvalidSourceURL, canonical_url
 from stories.models import Citation, CitationState, Source, SourceKind
@@ -214,11 +214,11 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
 
     person_name = forms.CharField(label="Person", max_length=200)
     organization_name = forms.CharField(label="Organization", max_length=200)
-    kind = forms.ChoiceField(label="What happened", choices=RoleChangeKind.choices)
+    kind = forms.ChoiceField(label="What happened", choices=KIND_FORM_CHOICES)
     title = forms.CharField(
         label="Title",
         max_length=200,
-        help_text="The title started or, for a departure, ended: “Chief Technology Officer”.",
+        help_text="The title started, held or, for a departure, ended: “Chief Technology Officer”.",
     )
     previous_title = forms.CharField(
         label="Previous title",

@@ -292,6 +292,11 @@ def _check_row(line: int, cells: list[str], columns: list[str]) -> MoveRow:
                 "previous_title: a departure (left) ends the title it names; a previous "
                 "title only goes with joined, appointed or promoted. Leave it empty."
             )
+        elif row.kind == RoleChangeKind.HELD:
+            errors.append(
+                "previous_title: “held” records the person in the title on that date, not a "
+                "change from another one; leave it empty, or record the promotion itself."
+            )
         elif row.previous_title.casefold() == row.title.casefold():
             errors.append(
                 "previous_title: the same as title; leave it empty, or name the title the "

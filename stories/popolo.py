@@ -13,8 +13,10 @@ The document (https://www.popoloproject.com/specs/) has four lists:
   ``2017-01``, ``2024-09-25``; left out when unknown or still held), ``sources`` (the
   canonical URLs of the verified citations behind it), and two extensions, ``start`` and
   ``end``, naming the role change at each end (``change``; for the end also the ``post_id``
-  it names and ``leaves_organization``) with its own sources, so that an import recreates
-  the same role changes, and from them the same tenures.
+  it names and ``leaves_organization``) with its own sources, and a third, ``held_on``: the
+  dates the person is recorded in the post ("held" role changes, each ``date`` with its
+  ``sources``; a tenure opened by one has no ``start_date``), so that an import recreates the
+  same role changes, and from them the same tenures.
 
 The export is deterministic (sorted, ids from slugs), so export → import into an empty
 database → export gives the same document. The import goes through the CSV import's bulk
@@ -42,6 +44,7 @@ from people.models import (
     PersonName,
     Post,
     Rank,
+    RoleChange,
     RoleChangeKind,
     Tenure,
 )
@@ -77,6 +80,8 @@ def popolo_export() -> dict[str, Any]:
         for change in (tenure.started_by, tenure.ended_by)
         if change is not None
     }
+    held = _held_records(tenures)
+    changes |= {change.pk: change for records in held.values() for change in records}
     sources: dict[int, list[str]] = defaultdict(list)
     for role_change_id, url in (
         Citation.objects.filter(role_change_id__in=changes, state=CitationState.VERIFIED)
@@ -118,7 +123,7 @@ def popolo_export() -> dict[str, Any]:
         if tenure.end:
             membership["end_date"] = tenure.end.isoformat()
         urls: set[str] = set()
-        if tenure.started_by is not None:
+        if tenure.started_by is not None and tenure.start is not None:
             urls |= set(sources[tenure.started_by_id])
             membership["start"] = {
                 "change": tenure.started_by.kind,
@@ -133,6 +138,12 @@ def popolo_export() -> dict[str, Any]:
                 "leaves_organization": ended_by.leaves_organization,
                 "sources": sources[ended_by.pk],
             }
+        if held.get(tenure.pk):
+            membership["held_on"] = [
+                {"date": change.effective.isoformat(), "sources": sources[change.pk]}
+                for change in held[tenure.pk]
+            ]
+            urls |= {url for change in held[tenure.pk] for url in sources[change.pk]}
         membership["sources"] = [{"url": url} for url in sorted(urls)]
         memberships.append(membership)
 
@@ -182,6 +193,34 @@ def popolo_export() -> dict[str, Any]:
     }
 
 
+def _held_records(tenures: list[Tenure]) -> dict[int, list[RoleChange]]:
+    """The public "held" records of each tenure, in date order: the one that opened it (its
+    ``started_by``, start unknown), and those that fell within it and only confirmed it."""
+    by_post: dict[tuple[int, int], list[Tenure]] = defaultdict(list)
+    for tenure in tenures:
+        by_post[tenure.person_id, tenure.post_id].append(tenure)
+    found: dict[int, list[RoleChange]] = defaultdict(list)
+    records = (
+        RoleChange.objects.public()
+        .filter(kind=RoleChangeKind.HELD, person_id__in={t.person_id for t in tenures})
+        .select_related("post")
+        .chronological()
+    )
+    for change in records:
+        day = change.effective.latest
+        for tenure in by_post.get((change.person_id, change.post_id), []):
+            opened = tenure.started_by_id == change.pk
+            within = (
+                tenure.start is not None
+                and tenure.start.earliest <= day
+                and (tenure.end is None or day <= tenure.end.latest)
+            )
+            if opened or within:
+                found[tenure.pk].append(change)
+                break
+    return found
+
+
 def _post_ids(posts, organizations) -> dict[int, str]:
     """``post/<organization>/<title>``, with a numeric suffix for titles that slugify alike."""
     ids: dict[int, str] = {}
@@ -197,7 +236,7 @@ def _post_ids(posts, organizations) -> dict[int, str]:
 
 
 def _membership_order(tenure: Tenure, people, organizations) -> tuple:
-    start = tenure.start
+    start = tenure.start or tenure.seen
     end = tenure.end
     return (
         people[tenure.person_id].slug,
@@ -395,6 +434,7 @@ def _rows(document: dict, reader: _Reader) -> tuple[list[MoveRow], dict[int, str
         if post.organization_id != organization.pk:
             reader.refuse(f"{path}.post_id", "is a post of another organization.")
             continue
+        add = _rows_adder(rows, where, reader, person, organization)
         for end in ("start", "end"):
             date = reader.date(membership, path, f"{end}_date")
             change = membership.get(end)
@@ -420,6 +460,13 @@ def _rows(document: dict, reader: _Reader) -> tuple[list[MoveRow], dict[int, str
             named_post = post
             previous_title = ""
             leaves = False
+            if kind == RoleChangeKind.HELD:
+                reader.refuse(
+                    f"{path}.{end}.change",
+                    f"“held” neither starts nor ends a tenure: list its date under held_on, "
+                    f"and leave {end}_date and {end} out.",
+                )
+                continue
             if end == "start" and not kind.opens_tenure:
                 reader.refuse(f"{path}.start.change", "a tenure cannot start with “left”.")
                 continue
@@ -441,28 +488,56 @@ def _rows(document: dict, reader: _Reader) -> tuple[list[MoveRow], dict[int, str
                         "organization.",
                     )
                     continue
-            sources = reader.urls(change, f"{path}.{end}") or [("", "")]
-            for url, canonical in sources:
-                line = len(rows) + 1
-                where[line] = f"{path}.{end}"
-                rows.append(
-                    MoveRow(
-                        line=line,
-                        cells={},
-                        effective=date,
-                        person=person.name,
-                        organization=organization.name,
-                        person_ref=person,
-                        organization_ref=organization,
-                        kind=kind,
-                        title=named_post.title,
-                        previous_title=previous_title,
-                        source_url=url,
-                        canonical_url=canonical,
-                        leaves_organization=leaves,
-                    )
-                )
+            add(
+                change,
+                f"{path}.{end}",
+                effective=date,
+                kind=kind,
+                title=named_post.title,
+                previous_title=previous_title,
+                leaves_organization=leaves,
+            )
+        held_on = membership.get("held_on", [])
+        if not isinstance(held_on, list):
+            reader.refuse(f"{path}.held_on", "must be a list.")
+            continue
+        for index, record in enumerate(held_on):
+            record_path = f"{path}.held_on[{index}]"
+            if not isinstance(record, dict):
+                reader.refuse(record_path, "must be an object.")
+                continue
+            if "date" not in record:
+                reader.refuse(f"{record_path}.date", "missing: the date they held the post.")
+                continue
+            date = reader.date(record, record_path, "date")
+            if date is not None:
+                add(record, record_path, effective=date, kind=RoleChangeKind.HELD, title=post.title)
     return rows, where
+
+
+def _rows_adder(rows: list[MoveRow], where: dict[int, str], reader: _Reader, person, organization):
+    """Appends a membership's role change as import rows: one per source (or one, sourceless)."""
+
+    def add(change: dict, path: str, **move) -> None:
+        sources = reader.urls(change, path) or [("", "")]
+        for url, canonical in sources:
+            line = len(rows) + 1
+            where[line] = path
+            rows.append(
+                MoveRow(
+                    line=line,
+                    cells={},
+                    person=person.name,
+                    organization=organization.name,
+                    person_ref=person,
+                    organization_ref=organization,
+                    source_url=url,
+                    canonical_url=canonical,
+                    **move,
+                )
+            )
+
+    return add
 
 
 def _people(document: dict, reader: _Reader) -> dict[str, Person]:

@@ -14,10 +14,28 @@ class RoleChangeKind(models.TextChoices):
     APPOINTED = "appointed", "appointed"
     PROMOTED = "promoted", "promoted"
     LEFT = "left", "left"
+    # Not a move: the person is recorded in the post on the date ("Chief Strategy Officer
+    # Jason Kwon posted…"), while when they took it up is unknown. Displayed as "was".
+    HELD = "held", "was"
 
     @property
     def opens_tenure(self) -> bool:
-        return self != RoleChangeKind.LEFT
+        """Joined, appointed, promoted: the change starts a tenure on its date."""
+        return self in (RoleChangeKind.JOINED, RoleChangeKind.APPOINTED, RoleChangeKind.PROMOTED)
+
+    @property
+    def is_move(self) -> bool:
+        """Everything but "held": an arrival, departure or promotion (what feeds list)."""
+        return self != RoleChangeKind.HELD
+
+
+# The choices as forms offer them: "was" alone would not say what it records.
+KIND_FORM_CHOICES = [
+    (kind.value, "held (was in the post on that date; when they took it up is unknown)")
+    if kind == RoleChangeKind.HELD
+    else (kind.value, kind.label)
+    for kind in RoleChangeKind
+]
 
 
 class RoleChangeQuerySet(models.QuerySet["RoleChange"]):
@@ -35,6 +53,10 @@ class RoleChangeQuerySet(models.QuerySet["RoleChange"]):
         for falls in the range.
         """
         return self.filter(effective_latest__gte=first_day, effective_date__lte=last_day)
+
+    def moves(self) -> RoleChangeQuerySet:
+        """Arrivals, departures and promotions: not the records of someone "held" a post."""
+        return self.exclude(kind=RoleChangeKind.HELD)
 
     def arrivals(self) -> RoleChangeQuerySet:
         return self.filter(kind=RoleChangeKind.JOINED)
@@ -86,7 +108,7 @@ class RoleChange(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="For a promotion or appointment: the title it ends on the same day.",
+        help_text="For joined, appointed or promoted: the title it ends on the same day.",
     )
     leaves_organization = models.BooleanField(
         default=False,
@@ -136,8 +158,9 @@ class RoleChange(models.Model):
                 name="role_change_only_departures_leave_organization",
             ),
             models.CheckConstraint(
-                condition=~Q(kind=RoleChangeKind.LEFT) | Q(previous_post__isnull=True),
-                name="role_change_departures_have_no_previous_title",
+                condition=~Q(kind__in=[RoleChangeKind.LEFT, RoleChangeKind.HELD])
+                | Q(previous_post__isnull=True),
+                name="role_change_only_starts_end_a_previous_title",
             ),
         ]
         indexes = [
@@ -151,7 +174,8 @@ class RoleChange(models.Model):
         return f"{self.person} {self.describe()} ({self.effective})"
 
     def describe(self) -> str:
-        """ "left Chief Technology Officer at OpenAI": what happened, without the date."""
+        """ "left Chief Technology Officer at OpenAI", "was President at OpenAI": what
+        happened, without the date."""
         return f"{self.get_kind_display()} {self.post.title} at {self.organization}"
 
     @property

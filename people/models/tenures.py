@@ -71,7 +71,11 @@ class TenureQuerySet(models.QuerySet["Tenure"]):
         possibly = (unknown_start | Q(start_date__lte=day)) & (
             Q(end_latest__isnull=True) | Q(end_latest__gt=day)
         )
-        certainly = Q(start_latest__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
+        # Held for certain from its latest possible start, or (start unknown) from the
+        # latest day of the date it was recorded as held on.
+        certainly = (Q(start_latest__lte=day) | Q(seen_latest__lte=day)) & (
+            Q(end_date__isnull=True) | Q(end_date__gt=day)
+        )
         held = self.filter(possibly)
         if connections[self.db].vendor == "postgresql":
             # ``possibly`` again, as a range containing the day: the GiST index of migration
@@ -97,9 +101,9 @@ class TenureQuerySet(models.QuerySet["Tenure"]):
 
     def chronological(self) -> TenureQuerySet:
         """In career order. A tenure whose start is unknown takes its place by the earliest
-        day it can have begun, else by its end."""
+        day it can have begun, else by the day it was recorded as held, else by its end."""
         return self.order_by(
-            Coalesce("start_date", "start_after", "end_date").asc(),
+            Coalesce("start_date", "start_after", "seen_date", "end_date").asc(),
             F("end_date").asc(nulls_last=True),
             "pk",
         )
@@ -136,6 +140,11 @@ class Tenure(models.Model):
             "arrival at, or departure from, the organization)."
         ),
     )
+    # When the start is unknown but a "held" record puts the person in the post on a date
+    # (the tenure's started_by): that date. The tenure began by its latest day.
+    seen_date = models.DateField(null=True, blank=True)
+    seen_precision = models.CharField(max_length=5, choices=Precision, blank=True)
+    seen_latest = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True, help_text="Empty while still held.")
     end_precision = models.CharField(max_length=5, choices=Precision, blank=True)
     end_latest = models.DateField(null=True, blank=True)
@@ -149,6 +158,7 @@ class Tenure(models.Model):
     )
 
     start = PartialDateFields("start")
+    seen = PartialDateFields("seen")
     end = PartialDateFields("end")
 
     objects = TenureQuerySet.as_manager()
@@ -157,8 +167,20 @@ class Tenure(models.Model):
         ordering = ["start_date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(start_date__isnull=False) | Q(end_date__isnull=False),
-                name="tenure_has_start_or_end",
+                condition=Q(start_date__isnull=False)
+                | Q(seen_date__isnull=False)
+                | Q(end_date__isnull=False),
+                name="tenure_has_start_seen_or_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(seen_date__isnull=True) | Q(start_date__isnull=True),
+                name="tenure_seen_only_when_start_unknown",
+            ),
+            models.CheckConstraint(
+                condition=Q(seen_date__isnull=True)
+                | Q(end_latest__isnull=True)
+                | Q(end_latest__gte=F("seen_date")),
+                name="tenure_end_not_before_seen",
             ),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
@@ -181,14 +203,20 @@ class Tenure(models.Model):
         return f"{self.person}, {self.post.title} at {self.organization} ({self.span()})"
 
     def span(self) -> str:
-        """ "January 2017 – 2018", "since May 2022", "until September 25, 2024"."""
-        start, end = self.start, self.end
+        """ "January 2017 – 2018", "since May 2022", "until September 25, 2024", "since at
+        least September 25, 2024" (start unknown, recorded in the post that day).
+
+        templates/people/_tenure_span.html writes the same words for pages.
+        """
+        start, seen, end = self.start, self.seen, self.end
         if start and end:
             if start == end and start.precision != Precision.DAY:
                 return start.display()
             return f"{start.display()} – {end.display()}"
         if start:
             return f"since {start.display()}"
+        if seen:
+            return f"since at least {seen.display()}" + (f", until {end.display()}" if end else "")
         if end:
             return f"until {end.display()}"
         return "dates unknown"

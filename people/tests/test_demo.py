@@ -130,3 +130,22 @@ def test_no_password_is_generated_when_every_account_exists(fresh_var):
     out = load_demo_desk()
     assert "password" in out and "created, password" not in out
     assert not (fresh_var / "demo-password.txt").exists()
+
+
+def test_jason_kwon_and_greg_brockman_are_in_post_on_september_25_2024(openai):
+    """In the article they hold their posts that day; when they took them up, it does not
+    say. So they lead for certain from that day, uncertainly before it, with no invented
+    start."""
+    on_the_day = leaders(openai, "2024-09-25")
+    assert on_the_day[("Jason Kwon", "Chief Strategy Officer")] == "certain"
+    assert on_the_day[("Greg Brockman", "President")] == "certain"
+    assert leaders(openai, "2024-09-24")[("Jason Kwon", "Chief Strategy Officer")] == "uncertain"
+    assert leaders(openai, "2026-01-01")[("Greg Brockman", "President")] == "certain"
+    for name in ("Jason Kwon", "Greg Brockman"):
+        tenure = Tenure.objects.public().select_related("started_by").get(person__name=name)
+        assert (tenure.start, tenure.end, tenure.seen.isoformat()) == (None, None, "2024-09-25")
+        assert tenure.span() == "since at least September 25, 2024"
+        assert tenure.started_by.kind == "held"
+    # In seniority order: the CEO, then the President, then the C-suite.
+    titles = [tenure.post.title for tenure in leadership_on(openai, datetime.date(2024, 9, 26))]
+    assert titles[:2] == ["CEO", "President"]

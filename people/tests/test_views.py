@@ -162,7 +162,7 @@ def test_uncertain_holders_are_visibly_marked(client, demo):
     May 2024 too. Each shows its dates at their precision and the badge; Altman does not."""
     shown = leaders(client.get("/organizations/openai/", {"as_of": "2024-05-15"}))
     uncertain = {
-        ("/people/ilya-sutskever/", "Chief Scientist"): "since December 2015, until May 2024",
+        ("/people/ilya-sutskever/", "Chief Scientist"): "December 2015 – May 2024",
         ("/people/jakub-pachocki/", "Chief Scientist"): "since May 2024",
         ("/people/jan-leike/", "Superalignment co-lead"): "until May 2024",
     }
@@ -288,3 +288,26 @@ def test_profile_query_count_does_not_grow_with_career(client):
     for index in range(3, 50):
         record(person, OrganizationFactory(), "joined", f"Role {index}", f"{1950 + index}")
     assert count_queries(client, person.get_absolute_url()) == few
+
+
+def test_a_post_held_on_a_date_is_shown_without_an_invented_start(client, demo):
+    """Jason Kwon was Chief Strategy Officer on September 25, 2024; when he took it up is
+    unknown. The organization page lists him as certain that day and uncertain the day
+    before, the profile "since at least" that day, and no page invents a start."""
+    on_the_day = leaders(client.get("/organizations/openai/", {"as_of": "2024-09-25"}))
+    kwon = ("/people/jason-kwon/", "Chief Strategy Officer")
+    brockman = ("/people/greg-brockman/", "President")
+    since = "since at least September 25, 2024"
+    assert on_the_day[kwon] == {"certainty": "certain", "span": since, "badge": False}
+    assert on_the_day[brockman] == {"certainty": "certain", "span": since, "badge": False}
+    before = leaders(client.get("/organizations/openai/", {"as_of": "2024-09-24"}))
+    assert before[kwon] == {"certainty": "uncertain", "span": since, "badge": True}
+    html = text_of(client.get("/people/jason-kwon/"))
+    assert 'since at least <time datetime="2024-09-25">September 25, 2024</time>' in html
+    # The record itself is listed with what it rests on, as "was".
+    assert re.search(r"was\s+Chief Strategy Officer", re.sub(r"<[^>]+>", " ", html))
+    assert "618zxw.cn" in html
+    # Not a move: the organization's arrivals and departures leave it out.
+    around = text_of(client.get("/organizations/openai/", {"as_of": "2024-09-25"}))
+    around = around[around.index('id="around-heading"') :]
+    assert "jason-kwon" not in around

@@ -79,6 +79,7 @@ def test_leadership_on_a_day_lists_verified_leaders_with_their_sources(client, d
                 "person": {"slug": "sam-altman", "name": "Sam Altman"},
                 "title": "CEO",
                 "since": "2019-03",
+                "held_on": None,
                 "certainty": "certain",
                 "sources": ["https://example.com/altman"],
             },
@@ -86,6 +87,7 @@ def test_leadership_on_a_day_lists_verified_leaders_with_their_sources(client, d
                 "person": {"slug": "mira-murati", "name": "Mira Murati"},
                 "title": "Chief Technology Officer",
                 "since": "2022-05",
+                "held_on": None,
                 "certainty": "certain",
                 "sources": ["https://example.com/murati", "https://x.com/miramurati/status/1"],
             },
@@ -219,10 +221,25 @@ def test_a_person_with_names_and_public_tenures(client, desk):
                 "organization": {"slug": "openai", "name": "OpenAI"},
                 "title": "Chief Technology Officer",
                 "start": "2022-05",
+                "held_on": None,
                 "end": "2024-09-25",
             }
         ],
     }
+
+
+def test_a_post_held_on_a_date_gives_that_date_and_no_start(client, desk):
+    kwon = PersonFactory(name="Jason Kwon")
+    move = record(
+        kwon, desk["openai"], "held", "Chief Strategy Officer", "2024-09-25", public=False
+    )
+    cite(move, "https://example.com/kwon")
+    [tenure] = get(client, "/api/people/jason-kwon").json()["tenures"]
+    assert (tenure["start"], tenure["held_on"], tenure["end"]) == (None, "2024-09-25", None)
+    leaders = get(client, LEADERSHIP.format("openai"), as_of="2024-09-25").json()["leaders"]
+    [leader] = [leader for leader in leaders if leader["person"]["slug"] == "jason-kwon"]
+    assert leader["since"] is None and leader["held_on"] == "2024-09-25"
+    assert (leader["certainty"], leader["sources"]) == ("certain", ["https://example.com/kwon"])
 
 
 def test_a_tenure_with_an_unknown_start_or_still_held_has_null_dates(client, desk):

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from people.models import Person, RoleChange
+from people.models import Person, RoleChange, Tenure
 from people.tests.factories import (
     OrganizationFactory,
     PersonFactory,
@@ -149,6 +149,32 @@ def test_a_journalist_records_a_move_with_its_quote_and_source(client):
     assert citation.statement.speaker_id == move.person_id
     assert citation.created_by_id == author.pk
     assert Person.objects.count() == 1
+
+
+def test_a_journalist_records_that_someone_held_a_post_on_a_date(client):
+    """The form offers "held" with what it means; the move page says "was"; a pending
+    record is the staff's only, and its tenure has no invented start."""
+    client.force_login(journalist())
+    form = client.get(reverse("stories:move-record")).content.decode()
+    assert "held (was in the post on that date; when they took it up is unknown)" in form
+    response = client.post(
+        reverse("stories:move-record"),
+        move_form(
+            person_name="Jason Kwon",
+            kind="held",
+            title="Chief Strategy Officer",
+            quote="there is no better partner than Mira",
+            speaker_name="Jason Kwon",
+        ),
+    )
+    assert response.status_code == 302
+    move = RoleChange.objects.get()
+    assert move.kind == "held" and not move.is_public
+    page = client.get(response["Location"]).content.decode()
+    assert "Jason Kwon was Chief Strategy Officer" in page
+    tenure = Tenure.objects.desk().get()
+    assert (tenure.start, str(tenure.seen)) == (None, "2024-09-25")
+    assert not Tenure.objects.public().exists()
 
 
 def test_existing_people_and_organizations_are_found_by_any_name(client):

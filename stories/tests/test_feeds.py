@@ -216,6 +216,19 @@ def test_moves_feed_lists_confirmed_moves_newest_first(client, openai, murati):
     assert "effective September 25, 2024" in left.summary
 
 
+def test_moves_feeds_leave_out_records_that_someone_held_a_post(client, openai, murati):
+    """ "Mira Murati was Chief Technology Officer on September 1, 2024" is not a move."""
+    record(murati, openai, "appointed", "Chief Technology Officer", "2022-05")
+    record(murati, openai, "held", "Chief Technology Officer", "2024-09-01")
+    for url in (
+        reverse("feeds:moves"),
+        reverse("feeds:organization-moves", args=[openai.slug]),
+        reverse("feeds:person-moves", args=[murati.slug]),
+    ):
+        titles = [entry.title for entry in parse_atom(client.get(url)).entries]
+        assert titles == ["Mira Murati appointed Chief Technology Officer at OpenAI"], url
+
+
 def test_a_move_known_to_the_month_or_year_is_described_at_that_precision(client, openai, murati):
     record(murati, openai, "joined", "Engineering staff", "2018")
     record(murati, openai, "appointed", "Chief Technology Officer", "2022-05")

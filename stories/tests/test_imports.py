@@ -135,7 +135,7 @@ def test_a_file_that_is_not_utf8_is_refused_at_the_line_of_the_bad_byte():
         ({"title": ""}, "title: empty; give the title"),
         ({"person": "x" * 201}, "person: 201 characters long; at most 200 fit."),
         ({"change": "hired"}, "change: “hired” is not a change this import knows; write joined,"),
-        ({"change": ""}, "change: empty; write joined, appointed, promoted, left."),
+        ({"change": ""}, "change: empty; write joined, appointed, promoted, left, held."),
         ({"source_url": ""}, "source_url: empty; give the full address of the source"),
         ({"source_url": "https://x.com/sama/status/183..."}, "source_url: This link is cut short"),
         ({"source_url": "https://x.com/sama/sta…"}, "source_url: This link is cut short"),
@@ -151,6 +151,10 @@ def test_a_file_that_is_not_utf8_is_refused_at_the_line_of_the_bad_byte():
             "previous_title: the same as title",
         ),
         ({"speaker": "Sam Altman"}, "speaker: a speaker goes with a quote"),
+        (
+            {"change": "held", "previous_title": "Researcher"},
+            "previous_title: “held” records the person in the title on that date",
+        ),
     ],
 )
 def test_each_column_rule_refuses_the_row_with_its_line(cells, message):
@@ -304,6 +308,40 @@ def test_left_without_an_open_tenure_records_one_with_an_unknown_start():
     tenure = Tenure.objects.desk().get()
     assert tenure.start is None
     assert str(tenure.end) == "2024-09-25"
+
+
+def test_held_records_a_post_on_a_date_without_inventing_its_start():
+    """A row saying Jason Kwon was Chief Strategy Officer on the day opens a tenure whose
+    start is unknown; one within an open tenure (Sam Altman, CEO since 2019) confirms it."""
+    rows = [
+        row(person="Jason Kwon", change="held", title="Chief Strategy Officer"),
+        row(person="Sam Altman", date="2019", change="appointed", title="CEO"),
+        row(person="Sam Altman", change="held", title="CEO"),
+    ]
+    result = run(moves_csv(rows))
+    assert result.ok, [str(error) for error in result.errors]
+    kwon = Tenure.objects.desk().get(person__name="Jason Kwon")
+    assert (kwon.start, kwon.end, str(kwon.seen)) == (None, None, "2024-09-25")
+    sam = Tenure.objects.desk().get(person__name="Sam Altman")
+    assert (str(sam.start), sam.seen) == ("2019", None)
+    assert RoleChange.objects.filter(kind="held").count() == 2
+    # The same file again adds nothing.
+    before = written()
+    assert run(moves_csv(rows)).ok
+    assert written() == before
+
+
+def test_a_start_after_a_held_record_of_the_same_post_is_a_conflict_naming_the_lines():
+    rows = [
+        row(person="Jason Kwon", change="held", title="Chief Strategy Officer"),
+        row(
+            person="Jason Kwon", date="2025-01", change="appointed", title="Chief Strategy Officer"
+        ),
+    ]
+    found = errors(moves_csv(rows))
+    assert len(found) == 1 and found[0].startswith("moves.csv:3: "), found
+    assert "already holds Chief Strategy Officer" in found[0]
+    assert written()["RoleChange"] == 0
 
 
 def test_rows_are_applied_in_date_order_whatever_the_file_order():

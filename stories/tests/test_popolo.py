@@ -139,6 +139,33 @@ def small_document():
             "memberships[0].start",
             "give both start_date and start",
         ),
+        (
+            lambda d: d["memberships"][0]["start"].update(change="held"),
+            "memberships[0].start.change",
+            "“held” neither starts nor ends a tenure: list its date under held_on",
+        ),
+        (
+            lambda d: d["memberships"][0].update(held_on=[{"date": "2024-02-30"}]),
+            "memberships[0].held_on[0].date",
+            "is not a date",
+        ),
+        (
+            lambda d: d["memberships"][0].update(held_on=[{"sources": []}]),
+            "memberships[0].held_on[0].date",
+            "missing: the date they held the post",
+        ),
+        (
+            lambda d: d["memberships"][0].update(held_on={"date": "2024"}),
+            "memberships[0].held_on",
+            "must be a list",
+        ),
+        (
+            lambda d: d["memberships"][0].update(
+                held_on=[{"date": "2024", "sources": ["https://x.com/a/sta…"]}]
+            ),
+            "memberships[0].held_on[0].sources[0]",
+            "cut short",
+        ),
     ],
 )
 def test_each_problem_is_reported_where_it_is_and_nothing_is_imported(change, where, message):
@@ -152,6 +179,40 @@ def test_each_problem_is_reported_where_it_is_and_nothing_is_imported(change, wh
     ), [str(error) for error in result.errors]
     assert not Person.objects.exists()
     assert not RoleChange.objects.exists()
+
+
+def test_held_records_are_exported_with_their_sources_and_no_invented_start(demo):
+    """Jason Kwon was Chief Strategy Officer on September 25, 2024: when he took the post up,
+    nothing says, so the membership has no start_date; the date it rests on is in held_on."""
+    document = popolo_export()
+    [kwon] = [m for m in document["memberships"] if m["person_id"] == "person/jason-kwon"]
+    assert kwon["role"] == "Chief Strategy Officer"
+    assert "start_date" not in kwon and "start" not in kwon and "end_date" not in kwon
+    assert kwon["held_on"] == [{"date": "2024-09-25", "sources": ["https://618zxw.cn/w/1303.html"]}]
+    assert {"url": "https://618zxw.cn/w/1303.html"} in kwon["sources"]
+
+
+def test_a_held_record_within_a_known_tenure_is_exported_on_it_and_comes_back():
+    sam = PersonFactory(name="Sam Altman")
+    openai = OrganizationFactory(name="OpenAI")
+    cite(record(sam, openai, "appointed", "CEO", "2019", public=False), "https://example.com/a")
+    cite(record(sam, openai, "held", "CEO", "2024-09-25", public=False), "https://example.com/b")
+    document = popolo_export()
+    [membership] = document["memberships"]
+    assert membership["start_date"] == "2019"
+    assert membership["start"]["sources"] == ["https://example.com/a"]
+    assert membership["held_on"] == [{"date": "2024-09-25", "sources": ["https://example.com/b"]}]
+    empty_the_desk()
+    result = run(document, verified_by=editor())
+    assert result.ok, [str(error) for error in result.errors]
+    held = RoleChange.objects.select_related("person", "post").get(kind="held")
+    assert (held.person.name, held.post.title, held.effective.isoformat()) == (
+        "Sam Altman",
+        "CEO",
+        "2024-09-25",
+    )
+    assert held.is_public
+    assert popolo_export() == document
 
 
 def test_a_tenure_conflict_refuses_the_whole_document():
