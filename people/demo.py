@@ -253,18 +253,18 @@ MOVES = [
         announced=ANNOUNCED,
         key="achiam-mission-alignment",
     ),
+    # In post on the day of the article; when they took the post up, it does not say (an
+    # appointment dated that day would invent it): "held" records exactly this. Matt Knight
+    # is "confirmed" as the CISO he "has long been".
     Move(
         "Matt Knight",
         "OpenAI",
-        "appointed",
+        "held",
         "Chief Information Security Officer",
         "2024-09-25",
-        previous_title="Security lead",
         announced=ANNOUNCED,
         key="knight-ciso",
     ),
-    # In post on the day of the article; when they took the post up, it does not say (and
-    # an appointment dated that day would invent it): "held" records exactly this.
     Move("Jason Kwon", "OpenAI", "held", "Chief Strategy Officer", "2024-09-25", key="kwon-cso"),
     Move("Greg Brockman", "OpenAI", "held", "President", "2024-09-25", key="brockman-president"),
 ]

@@ -149,3 +149,12 @@ def test_jason_kwon_and_greg_brockman_are_in_post_on_september_25_2024(openai):
     # In seniority order: the CEO, then the President, then the C-suite.
     titles = [tenure.post.title for tenure in leadership_on(openai, datetime.date(2024, 9, 26))]
     assert titles[:2] == ["CEO", "President"]
+
+
+def test_matt_knight_is_confirmed_as_ciso_not_appointed_on_the_day(openai):
+    """The article says he has long been CISO: certain on the day, uncertain before it back
+    to his arrival in 2020, never before it."""
+    ciso = ("Matt Knight", "Chief Information Security Officer")
+    assert leaders(openai, "2024-09-25")[ciso] == "certain"
+    assert leaders(openai, "2022-01-01")[ciso] == "uncertain"
+    assert ciso not in leaders(openai, "2019-12-31")
