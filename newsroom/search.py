@@ -1,18 +1,22 @@
-"""Case-insensitive "contains" in every script, on SQLite as on PostgreSQL.
+"""Case-insensitive "contains" and "equals" in every script, on SQLite as on PostgreSQL.
 
 ``icontains`` is ``UPPER(name) LIKE UPPER(…)`` on PostgreSQL, which folds case in any
 script (and its trigram indexes, migration people 0006, answer exactly that expression).
 On SQLite it is a bare ``LIKE``, which ignores case for ASCII letters only: "ÉMILE" would
-not find "Émile", nor "ИВАН" "Иван". The ``folded_contains`` lookup is ``icontains``
-everywhere but SQLite; there it compares both sides folded by Python's ``str.casefold``,
-a function registered on every new connection.
+not find "Émile", nor "ИВАН" "Иван". ``iexact`` is ``UPPER(name) = UPPER(…)`` on
+PostgreSQL and again a ``LIKE`` (without wildcards) on SQLite, with the same blind spot.
+
+The ``folded_contains`` and ``folded_exact`` lookups are ``icontains`` and ``iexact``
+everywhere but SQLite; there they compare both sides folded by Python's ``str.casefold``,
+a function registered on every new connection. Casefolding goes a little further than
+PostgreSQL's ``UPPER()``: on SQLite "STRASSE" equals "Straße", on PostgreSQL it does not.
 """
 
 from __future__ import annotations
 
 from django.db.models import CharField, TextField
 from django.db.models.expressions import Func
-from django.db.models.lookups import Contains, IContains, Lookup
+from django.db.models.lookups import Contains, Exact, IContains, IExact, Lookup
 
 SQLITE_FOLD_FUNCTION = "newsroom_fold"
 
@@ -50,6 +54,24 @@ class FoldedContains(Lookup):
         # Folded first, escaped for LIKE afterwards (by Contains), so folding can never
         # turn a character into a wildcard.
         return compiler.compile(Contains(Folded(self.lhs), fold(str(self.rhs))))
+
+
+@CharField.register_lookup
+@TextField.register_lookup
+class FoldedExact(Lookup):
+    """``iexact`` that ignores case beyond ASCII on SQLite too."""
+
+    lookup_name = "folded_exact"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        # Exactly iexact: the SQL PostgreSQL has always run for exact names and titles.
+        return compiler.compile(IExact(self.lhs, self.rhs))
+
+    def as_sqlite(self, compiler, connection):
+        if hasattr(self.rhs, "resolve_expression"):
+            return compiler.compile(Exact(Folded(self.lhs), Folded(self.rhs)))
+        return compiler.compile(Exact(Folded(self.lhs), fold(str(self.rhs))))
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:

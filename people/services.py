@@ -125,7 +125,7 @@ def post_get_or_create(
     title = " ".join(title.split())
     if not title:
         raise ValidationError({"title": "Give the title, e.g. “Chief Technology Officer”."})
-    post = Post.objects.filter(organization=organization, title__iexact=title).first()
+    post = Post.objects.filter(organization=organization, title__folded_exact=title).first()
     if post is None:
         guessed = rank if rank is not None else Rank.guess(title)
         post = Post(
@@ -140,7 +140,7 @@ def post_get_or_create(
                 post.save()
         except IntegrityError:
             # Someone created the same post a moment ago: use theirs.
-            return Post.objects.get(organization=organization, title__iexact=title)
+            return Post.objects.get(organization=organization, title__folded_exact=title)
         return post
     changed = []
     if rank is not None and post.rank != rank:

@@ -42,6 +42,7 @@ from newsroom.audit import audit_record
 from newsroom.dates import InvalidPartialDate, PartialDate, partial_date_columns
 from newsroom.models import AuditAction
 from newsroom.progress import Stream, progress
+from newsroom.search import Folded
 from newsroom.slugs import unique_slugs
 from people.cache import note_write
 from people.models import (
@@ -495,8 +496,10 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 
 def _lowered_spellings(names: Iterable[str]) -> list[str]:
-    """What SQL ``LOWER()`` may give for these names: Unicode-aware on PostgreSQL, ASCII-only
-    on SQLite. Looking up both finds every name the database would call equal."""
+    """What the database's fold (see ``_Importer.resolve``) may give for these names: SQL
+    ``LOWER()`` on PostgreSQL (Unicode-aware, ASCII-only under a "C" ctype), the casefold on
+    SQLite (the casefolded keys themselves). Looking up all of them finds every name the
+    database would call equal."""
     spellings = set()
     for name in names:
         spellings.add(name.lower())
@@ -842,18 +845,21 @@ class _Importer:
         name that matches several rows is ambiguous and refused on every line that uses it.
         """
         keys = {_key(name) for name in names}
+        # LOWER() on PostgreSQL, whose name indexes are built on it; SQLite's LOWER() folds
+        # ASCII letters only ("ИВАН" stays "ИВАН"), so there the names are casefolded.
+        fold = Folded if connection.vendor == "sqlite" else Lower
         by_display: dict[str, set[int]] = defaultdict(set)
         by_other: dict[str, set[int]] = defaultdict(set)
         for chunk in _chunks(_lowered_spellings(keys | set(names))):
             for pk, name in (
-                model._default_manager.annotate(lowered=Lower("name"))
+                model._default_manager.annotate(lowered=fold("name"))
                 .filter(lowered__in=chunk)
                 .values_list("pk", "name")
             ):
                 if _key(name) in keys:
                     by_display[_key(name)].add(pk)
             for pk, name in (
-                name_model._default_manager.annotate(lowered=Lower("name"))
+                name_model._default_manager.annotate(lowered=fold("name"))
                 .filter(lowered__in=chunk)
                 .values_list(f"{fk}_id", "name")
             ):

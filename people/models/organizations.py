@@ -45,9 +45,9 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
     def named_exactly(self, name: str) -> OrganizationQuerySet:
         name = " ".join(name.split())
         other_names = OrganizationName.objects.filter(
-            organization=OuterRef("pk"), name__iexact=name
+            organization=OuterRef("pk"), name__folded_exact=name
         )
-        return self.filter(Q(name__iexact=name) | Exists(other_names))
+        return self.filter(Q(name__folded_exact=name) | Exists(other_names))
 
 
 class Organization(models.Model):

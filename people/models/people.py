@@ -52,8 +52,8 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def named_exactly(self, name: str) -> PersonQuerySet:
         """People whose name or an other name is ``name``, ignoring case."""
         name = " ".join(name.split())
-        other_names = PersonName.objects.filter(person=OuterRef("pk"), name__iexact=name)
-        return self.filter(Q(name__iexact=name) | Exists(other_names))
+        other_names = PersonName.objects.filter(person=OuterRef("pk"), name__folded_exact=name)
+        return self.filter(Q(name__folded_exact=name) | Exists(other_names))
 
 
 class Person(models.Model):

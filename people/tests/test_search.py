@@ -2,8 +2,9 @@
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
-from people.models import Organization, Person
+from people.models import Organization, OrganizationName, Person
 from people.tests.factories import OrganizationFactory, PersonFactory, PersonNameFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,74 @@ def test_search_page_links_keep_the_search_and_nothing_else(client, people, monk
     assert 'rel="next" href="?q=mira&amp;page=2"' in page.content.decode()
     page = unescape(client.get(reverse("people:person-list"), {"q": "mira"}).content.decode())
     assert 'rel="next" href="?q=mira&page=2"' in page
+
+
+# Exact names, ignoring case ----------------------------------------------------------------
+
+EXACT_IN_ANOTHER_CASE = [
+    ("Émile Dupont", "ÉMILE DUPONT"),
+    ("ÉMILE DUPONT", "émile dupont"),
+    ("Иван Петров", "ИВАН ПЕТРОВ"),
+    ("ИВАН ПЕТРОВ", "иван петров"),
+    ("Σωκράτης Παππάς", "ΣΩΚΡΆΤΗΣ ΠΑΠΠΆΣ"),
+    ("Jürgen Straße", "JÜRGEN STRAßE"),
+]
+
+
+@pytest.mark.parametrize(("stored", "typed"), EXACT_IN_ANOTHER_CASE)
+def test_folded_exact_ignores_case_in_every_script(stored, typed):
+    """On SQLite too, whose iexact (a LIKE) ignores case for ASCII letters only."""
+    person = PersonFactory(name=stored)
+    PersonFactory(name=stored + " Jr.")
+    assert list(Person.objects.filter(name__folded_exact=typed)) == [person]
+
+
+def test_folded_exact_matches_whole_names_only():
+    PersonFactory(name="Émile Dupont")
+    assert not Person.objects.filter(name__folded_exact="ÉMILE").exists()
+    assert not Person.objects.filter(name__folded_exact="É%").exists()
+    assert not Person.objects.filter(name__folded_exact="_mile Dupont").exists()
+
+
+def test_folded_exact_compares_with_another_column_ignoring_case():
+    person = PersonFactory(name="Иван Петров", sort_name="ИВАН ПЕТРОВ")
+    PersonFactory(name="Иван Петров", sort_name="Петров, Иван")
+    assert list(Person.objects.filter(name__folded_exact=F("sort_name"))) == [person]
+
+
+def test_sharp_s_equals_ss_where_names_are_casefolded():
+    """SQLite compares casefolded names ("straße" is "strasse"); PostgreSQL's UPPER() keeps
+    "ß", so there "STRASSE" stays another name, as iexact always had it."""
+    person = PersonFactory(name="Jürgen Straße")
+    found = list(Person.objects.filter(name__folded_exact="JÜRGEN STRASSE"))
+    assert found == ([person] if connection.vendor == "sqlite" else [])
+
+
+@pytest.mark.postgres_only
+def test_folded_exact_is_iexact_on_postgresql():
+    """The SQL PostgreSQL ran before, unchanged: UPPER(name) = UPPER(%s)."""
+    folded = str(Person.objects.filter(name__folded_exact="Иван").query)
+    assert folded == str(Person.objects.filter(name__iexact="Иван").query)
+    assert 'UPPER("people_person"."name"::text) = UPPER(Иван)' in folded
+
+
+@pytest.mark.parametrize(("stored", "typed"), EXACT_IN_ANOTHER_CASE)
+def test_a_person_is_named_exactly_by_a_name_in_another_case(stored, typed):
+    person = PersonFactory(name=stored)
+    other = PersonFactory(name="Olga Ivanova")
+    PersonNameFactory(person=other, name=stored + " Jr.")
+    assert list(Person.objects.named_exactly(f"  {typed} ")) == [person]
+
+
+def test_a_person_is_named_exactly_by_an_other_name_in_another_case():
+    person = PersonFactory(name="Ivan Petrov")
+    PersonNameFactory(person=person, name="Иван Петров", language="ru")
+    assert list(Person.objects.named_exactly("ИВАН ПЕТРОВ")) == [person]
+
+
+def test_an_organization_is_named_exactly_by_any_name_in_another_case():
+    yandex = OrganizationFactory(name="Yandex")
+    OrganizationName.objects.create(organization=yandex, name="Яндекс", language="ru")
+    greek = OrganizationFactory(name="Ελληνική Τεχνολογία")
+    assert list(Organization.objects.named_exactly("ЯНДЕКС")) == [yandex]
+    assert list(Organization.objects.named_exactly("ΕΛΛΗΝΙΚΉ ΤΕΧΝΟΛΟΓΊΑ")) == [greek]

@@ -242,6 +242,23 @@ def test_post_ranks_are_guessed_from_titles_and_kept(openai):
     assert same.pk == intern.pk
 
 
+def test_a_title_in_another_case_in_any_script_is_the_same_post(openai):
+    director = post_get_or_create(organization=openai, title="Directrice générale")
+    assert post_get_or_create(organization=openai, title="DIRECTRICE GÉNÉRALE").pk == director.pk
+    cto = post_get_or_create(organization=openai, title="Технический директор")
+    assert post_get_or_create(organization=openai, title="ТЕХНИЧЕСКИЙ ДИРЕКТОР").pk == cto.pk
+    assert Post.objects.filter(organization=openai).count() == 2
+
+
+def test_a_departure_from_a_title_written_in_another_case_ends_its_tenure(mira, openai):
+    """The departure reuses the post rather than creating a second one, so it closes the
+    tenure instead of being refused as ending a title never held."""
+    record(mira, openai, "appointed", "Технический директор", "2022-05")
+    record(mira, openai, "left", "ТЕХНИЧЕСКИЙ ДИРЕКТОР", "2024-09-25")
+    assert Post.objects.filter(organization=openai).count() == 1
+    assert spans(mira) == [("Технический директор", "2022-05", "2024-09-25")]
+
+
 def test_a_person_is_created_with_other_names_once_each():
     person = person_create(
         name=" Mira   Murati ",

@@ -532,7 +532,7 @@ def _find_or_record_move(errors: dict, **arguments) -> tuple[RoleChange | None, 
         RoleChange.objects.filter(
             person=arguments["person"],
             organization=arguments["organization"],
-            post__title__iexact=" ".join(arguments["title"].split()),
+            post__title__folded_exact=" ".join(arguments["title"].split()),
             kind=arguments["kind"],
             effective_date=effective.earliest,
             effective_precision=effective.precision,

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from people.models import Person, RoleChange, Tenure
+from people.models import OrganizationName, Person, RoleChange, Tenure
 from people.tests.factories import (
     OrganizationFactory,
     PersonFactory,
@@ -188,6 +188,41 @@ def test_existing_people_and_organizations_are_found_by_any_name(client):
     )
     move = RoleChange.objects.get()
     assert (move.person_id, move.organization_id) == (person.pk, organization.pk)
+
+
+def test_existing_people_and_organizations_are_found_by_a_name_in_another_case(client):
+    """Beyond ASCII too, on SQLite as on PostgreSQL."""
+    person = PersonFactory(name="Иван Петров")
+    organization = OrganizationFactory(name="Yandex")
+    OrganizationName.objects.create(organization=organization, name="Яндекс", language="ru")
+    client.force_login(journalist())
+    client.post(
+        reverse("stories:move-record"),
+        move_form(
+            person_name="ИВАН ПЕТРОВ", organization_name="яндекс", speaker_name="иван петров"
+        ),
+    )
+    move = RoleChange.objects.get()
+    assert (move.person_id, move.organization_id) == (person.pk, organization.pk)
+    assert Statement.objects.get().speaker_id == person.pk
+    assert Person.objects.count() == 1
+
+
+def test_a_move_recorded_again_with_its_title_in_another_case_gets_another_citation(client):
+    client.force_login(journalist())
+    first = move_form(kind="appointed", title="Directeur général")
+    assert client.post(reverse("stories:move-record"), first).status_code == 302
+    again = move_form(
+        kind="appointed",
+        title="DIRECTEUR GÉNÉRAL",
+        source_url="https://example.org/filing",
+        source_kind="filing",
+        quote="",
+        speaker_name="",
+    )
+    assert client.post(reverse("stories:move-record"), again).status_code == 302
+    assert RoleChange.objects.select_related("post").get().post.title == "Directeur général"
+    assert Citation.objects.count() == 2
 
 
 def test_an_ambiguous_name_asks_to_pick_and_saves_nothing(client):

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from people.models import Person, PersonName, Post, Rank, RoleChange, Tenure
+from people.models import OrganizationName, Person, PersonName, Post, Rank, RoleChange, Tenure
 from people.tenures import rebuild_tenures
 from people.tests.factories import (
     OrganizationFactory,
@@ -395,6 +395,25 @@ def test_names_match_display_names_and_other_names_in_any_script_ignoring_case()
     assert run(moves_csv(rows)).ok
     assert Person.objects.count() == 1
     assert set(RoleChange.objects.values_list("person", "organization")) == {(mira.pk, openai.pk)}
+
+
+def test_names_in_another_case_beyond_ascii_are_the_names_on_record():
+    """On SQLite too, whose LOWER() leaves "И" and "É" as they are."""
+    ivan = PersonFactory(name="ИВАН ПЕТРОВ")
+    emile = PersonFactory(name="Émile Dupont")
+    PersonNameFactory(person=emile, name="ÉMILE D.", language="fr")
+    yandex = OrganizationFactory(name="Yandex")
+    OrganizationName.objects.create(organization=yandex, name="ЯНДЕКС", language="ru")
+    rows = [
+        row(person="иван петров", organization="яндекс", title="CTO"),
+        row(person="émile d.", organization="Яндекс", title="CEO"),
+    ]
+    assert run(moves_csv(rows)).ok
+    assert Person.objects.count() == 2
+    assert set(RoleChange.objects.values_list("person", "organization")) == {
+        (ivan.pk, yandex.pk),
+        (emile.pk, yandex.pk),
+    }
 
 
 def test_a_name_several_people_go_by_is_refused():

@@ -253,6 +253,22 @@ def test_the_same_move_again_gets_another_citation_not_a_duplicate():
     assert Citation.objects.count() == 2
 
 
+def test_the_same_move_with_its_title_in_another_case_gets_another_citation():
+    arguments = move_arguments(title="Directeur général adjoint", kind="appointed")
+    first = move_record_with_citation(**arguments)
+    again = move_record_with_citation(
+        **{
+            **arguments,
+            "title": "DIRECTEUR GÉNÉRAL ADJOINT",
+            "source_url": "https://example.com/report",
+            "quote": "",
+        }
+    )
+    assert not again.role_change_created
+    assert again.role_change.pk == first.role_change.pk
+    assert Citation.objects.count() == 2
+
+
 def test_every_error_is_reported_and_nothing_is_saved():
     person = PersonFactory(name="Mira Murati")
     organization = OrganizationFactory(name="OpenAI")
