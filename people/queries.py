@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 
 from people.models import Organization, Person, RoleChange, Tenure
 from people.models.tenures import TenureQuerySet
+from people.succession import with_succession
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -65,7 +66,9 @@ AROUND_DAYS = 90
 def organization_overview(
     organization: Organization, day: datetime.date, *, staff: bool = False
 ) -> dict[str, object]:
-    """Everything the organization page shows for ``day``, in four queries."""
+    """Everything the organization page shows for ``day``: a query each for the leadership,
+    the moves around the day and the departures before it, and one for the leaders'
+    succession (people/succession.py)."""
     around_from = day - datetime.timedelta(days=AROUND_DAYS)
     around_to = day + datetime.timedelta(days=AROUND_DAYS)
     year_ago = months_before(day, 12)
@@ -80,7 +83,7 @@ def organization_overview(
     departures_12 = list(departures.for_display().newest_first())
     departures_6 = [change for change in departures_12 if change.effective_latest >= half_year_ago]
     return {
-        "leadership": leadership_on(organization, day, staff=staff),
+        "leadership": with_succession(leadership_on(organization, day, staff=staff)),
         "around": changes_between(organization, around_from, around_to, staff=staff),
         "around_from": around_from,
         "around_to": around_to,
@@ -92,12 +95,15 @@ def organization_overview(
 
 
 def person_career(person: Person, *, staff: bool = False) -> dict[str, object]:
-    """A person's tenures (current first, then the whole career in order) and their moves."""
-    tenures = list(
-        Tenure.objects.for_audience(staff=staff)
-        .filter(person=person)
-        .select_related("organization", "post", "started_by", "ended_by")
-        .chronological()
+    """A person's tenures (current first, then the whole career in order, each with its
+    succession: people/succession.py) and their moves."""
+    tenures = with_succession(
+        list(
+            Tenure.objects.for_audience(staff=staff)
+            .filter(person=person)
+            .select_related("organization", "post", "started_by", "ended_by")
+            .chronological()
+        )
     )
     changes = RoleChange.objects.filter(person=person)
     if not staff:

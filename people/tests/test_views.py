@@ -123,6 +123,77 @@ def test_journalists_see_unconfirmed_moves_marked_as_pending(client):
     assert "pending verification" in html
 
 
+def succession_html(response) -> list[str]:
+    """Each "succeeded …" line of the page, its tags removed and its spaces joined."""
+    html = text_of(response)
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", line).split())
+        for line in re.findall(r'<span class="tenure-succession">(.*?)\n</span>', html, re.S)
+    ]
+
+
+def test_a_profile_says_whom_a_tenure_succeeded(client, demo):
+    html = text_of(client.get("/people/jakub-pachocki/"))
+    assert 'succeeded <a href="/people/ilya-sutskever/">Ilya Sutskever</a>' in html
+    assert succession_html(client.get("/people/jakub-pachocki/")) == ["succeeded Ilya Sutskever"]
+
+
+def test_a_profile_says_who_succeeded_a_tenure(client, demo):
+    html = text_of(client.get("/people/ilya-sutskever/"))
+    assert 'succeeded by <a href="/people/jakub-pachocki/">Jakub Pachocki</a>' in html
+    assert succession_html(client.get("/people/ilya-sutskever/")) == ["succeeded by Jakub Pachocki"]
+
+
+def test_a_profile_shows_no_succession_where_none_is_recorded(client, demo):
+    """Murati's CTO tenure ended on September 25, 2024 and nobody was recorded after her."""
+    html = text_of(client.get("/people/mira-murati/"))
+    assert "tenure-succession" not in html
+    assert "succeeded" not in html
+
+
+def test_succession_is_on_the_career_timeline_only(client):
+    """A current role is listed twice (current roles, career); its succession once."""
+    alice, bob = PersonFactory(name="Alice Example"), PersonFactory(name="Bob Example")
+    organization = OrganizationFactory(name="Acme")
+    record(alice, organization, "appointed", "CEO", "2015")
+    record(alice, organization, "left", "CEO", "2020-03-01")
+    record(bob, organization, "appointed", "CEO", "2020-03-01")
+    html = text_of(client.get(bob.get_absolute_url()))
+    assert html.count('<span class="tenure-title">CEO</span>') == 2
+    assert succession_html(client.get(bob.get_absolute_url())) == ["succeeded Alice Example"]
+    career = html[html.index('id="career"') :]
+    assert 'succeeded <a href="/people/alice-example/">Alice Example</a>' in career
+
+
+def test_readers_never_see_a_pending_successor(client):
+    alice, bob = PersonFactory(name="Alice Example"), PersonFactory(name="Bob Example")
+    organization = OrganizationFactory(name="Acme")
+    record(alice, organization, "appointed", "CEO", "2015")
+    record(alice, organization, "left", "CEO", "2020-03-01")
+    record(bob, organization, "appointed", "CEO", "2020-03-01", public=False)
+    html = text_of(client.get(alice.get_absolute_url()))
+    assert "Bob Example" not in html and "succeeded" not in html
+    leadership = leadership_html(
+        client.get(organization.get_absolute_url(), {"as_of": "2020-06-01"})
+    )
+    assert "Bob Example" not in leadership and "succeeded" not in leadership
+
+
+def test_journalists_see_a_pending_successor_marked_as_pending(client):
+    alice, bob = PersonFactory(name="Alice Example"), PersonFactory(name="Bob Example")
+    organization = OrganizationFactory(name="Acme")
+    record(alice, organization, "appointed", "CEO", "2015")
+    record(alice, organization, "left", "CEO", "2020-03-01")
+    record(bob, organization, "appointed", "CEO", "2020-03-01", public=False)
+    client.force_login(journalist())
+    assert succession_html(client.get(alice.get_absolute_url())) == [
+        "succeeded by Bob Example pending verification"
+    ]
+    assert 'succeeded by <a href="/people/bob-example/">Bob Example</a>' in text_of(
+        client.get(alice.get_absolute_url())
+    )
+
+
 # Organizations -----------------------------------------------------------------------------
 
 
@@ -154,6 +225,15 @@ def leaders(response) -> dict[tuple[str, str], dict[str, object]]:
             "badge": "uncertain on this date" in item,
         }
     return found
+
+
+def test_leadership_says_whom_each_holder_succeeded(client, demo):
+    leadership = leadership_html(client.get("/organizations/openai/", {"as_of": "2024-06-01"}))
+    pachocki = leadership[leadership.index('href="/people/jakub-pachocki/"') :]
+    pachocki = pachocki[: pachocki.index("</li>")]
+    assert 'succeeded <a href="/people/ilya-sutskever/">Ilya Sutskever</a>' in pachocki
+    murati = leadership[leadership.index('href="/people/mira-murati/"') :]
+    assert "succeeded" not in murati[: murati.index("</li>")]
 
 
 def test_uncertain_holders_are_visibly_marked(client, demo):
@@ -311,3 +391,33 @@ def test_a_post_held_on_a_date_is_shown_without_an_invented_start(client, demo):
     around = text_of(client.get("/organizations/openai/", {"as_of": "2024-09-25"}))
     around = around[around.index('id="around-heading"') :]
     assert "jason-kwon" not in around
+
+def career_with_successions(person, count: int) -> None:
+    """``count`` tenures for ``person``, each with a predecessor and a successor."""
+    organization = OrganizationFactory()
+    for index in range(count):
+        title = f"Role {index}"
+        before, after = PersonFactory(), PersonFactory()
+        record(before, organization, "appointed", title, "2000")
+        record(before, organization, "left", title, "2001")
+        record(person, organization, "appointed", title, "2001")
+        record(person, organization, "left", title, "2002")
+        record(after, organization, "appointed", title, "2002")
+
+
+# A reader's profile: the person and their other names, the career's tenures, the tenures of
+# the same posts (their succession, people/succession.py: the one query it adds, 5 before),
+# the moves and their citations.
+PROFILE_QUERIES = 6
+
+
+@pytest.mark.parametrize("count", [3, 50])
+def test_profile_query_count_is_the_same_for_3_and_50_tenures_with_successions(
+    client, django_assert_num_queries, count
+):
+    person = PersonFactory()
+    career_with_successions(person, count)
+    with django_assert_num_queries(PROFILE_QUERIES):
+        response = client.get(person.get_absolute_url())
+    assert len(succession_html(response)) == count
+    assert all(" succeeded by " in f" {line} " for line in succession_html(response))
