@@ -5,7 +5,10 @@ Nothing is stored: tenures are rebuilt one (person, organization) at a time, so 
 Instead :func:`with_succession` reads every tenure of the posts a page shows, in one query
 however many tenures the page has, and applies the rule below in Python.
 
-The rule, for the tenures of one post in one scope (every holder, interim ones included;
+Only leadership posts have a succession: a title many hold at once ("Member of Technical
+Staff") has no line of holders, and reading all its tenures would cost the most.
+
+The rule, for the tenures of one leadership post in one scope (every holder, interim ones included;
 readers' pages pass public tenures, so what they see rests on confirmed changes only, rule 3):
 
 - *B can follow A* when A has an end, B has a known start, and A's end can be on or before
@@ -137,8 +140,9 @@ def succession_of(tenure: Tenure, holders: Sequence[Tenure]) -> Succession:
 
 
 def with_succession(tenures: list[Tenure]) -> list[Tenure]:
-    """Set ``succession`` on each of ``tenures``, reading every tenure of their posts in
-    their scopes in one query (none when ``tenures`` is empty)."""
+    """Set ``succession`` on each of ``tenures``, reading every tenure of their leadership
+    posts in their scopes in one query (none when ``tenures`` is empty); tenures of other
+    posts get an empty one."""
     if not tenures:
         return tenures
     holders: dict[tuple[str, int], list[Tenure]] = defaultdict(list)
@@ -146,6 +150,7 @@ def with_succession(tenures: list[Tenure]) -> list[Tenure]:
         Tenure.objects.filter(
             scope__in={tenure.scope for tenure in tenures},
             post_id__in={tenure.post_id for tenure in tenures},
+            post__is_leadership=True,
         )
         .select_related("person", "started_by", "ended_by")
         .only(

@@ -113,14 +113,14 @@ def test_an_unknown_start_has_no_predecessor_but_can_have_a_successor(acme):
     """Jan's start was never recorded, so nobody can say who held the post just before him;
     his end is known, so whoever started next succeeded him."""
     yvonne, jan, zoe = people("Yvonne", "Jan", "Zoe")
-    record(yvonne, acme, "appointed", "Superalignment co-lead", "2021")
-    record(yvonne, acme, "left", "Superalignment co-lead", "2022")
+    record(yvonne, acme, "appointed", "Head of Superalignment", "2021")
+    record(yvonne, acme, "left", "Head of Superalignment", "2022")
     record(jan, acme, "joined", "Research staff", "2023-01")
-    record(jan, acme, "left", "Superalignment co-lead", "2024-05")
-    record(zoe, acme, "appointed", "Superalignment co-lead", "2024-06")
-    assert succession(jan, "Superalignment co-lead") == [(None, [], ["Zoe"])]
-    assert succession(yvonne, "Superalignment co-lead") == [("2021", [], [])]
-    assert succession(zoe, "Superalignment co-lead") == [("2024-06", ["Jan"], [])]
+    record(jan, acme, "left", "Head of Superalignment", "2024-05")
+    record(zoe, acme, "appointed", "Head of Superalignment", "2024-06")
+    assert succession(jan, "Head of Superalignment") == [(None, [], ["Zoe"])]
+    assert succession(yvonne, "Head of Superalignment") == [("2021", [], [])]
+    assert succession(zoe, "Head of Superalignment") == [("2024-06", ["Jan"], [])]
 
 
 def test_an_interim_holder_is_in_the_line_of_succession(acme):
@@ -238,7 +238,7 @@ def test_the_public_scope_skips_a_pending_holder_between_two_confirmed_ones(acme
 def test_succession_reads_one_query_however_many_tenures(acme, django_assert_num_queries, count):
     person = PersonFactory()
     for index in range(count):
-        title = f"Role {index}"
+        title = f"VP of Role {index}"
         predecessor, successor = PersonFactory(), PersonFactory()
         record(predecessor, acme, "appointed", title, "2000")
         record(predecessor, acme, "left", title, "2001")
@@ -254,6 +254,16 @@ def test_succession_reads_one_query_however_many_tenures(acme, django_assert_num
         len(tenure.succession.predecessors) == len(tenure.succession.successors) == 1
         for tenure in tenures
     )
+
+
+def test_posts_outside_the_leadership_have_no_succession(acme):
+    """Many hold "Member of Technical Staff" at once: no line of holders to tell."""
+    alice, bob = people("Alice", "Bob")
+    record(alice, acme, "joined", "Member of Technical Staff", "2015-01-10")
+    record(alice, acme, "left", "Member of Technical Staff", "2020-03-01")
+    record(bob, acme, "joined", "Member of Technical Staff", "2020-03-01")
+    assert succession(alice, "Member of Technical Staff") == [("2015-01-10", [], [])]
+    assert succession(bob, "Member of Technical Staff") == [("2020-03-01", [], [])]
 
 
 def test_no_tenures_read_nothing(django_assert_num_queries):

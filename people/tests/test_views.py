@@ -392,11 +392,12 @@ def test_a_post_held_on_a_date_is_shown_without_an_invented_start(client, demo):
     around = around[around.index('id="around-heading"') :]
     assert "jason-kwon" not in around
 
+
 def career_with_successions(person, count: int) -> None:
     """``count`` tenures for ``person``, each with a predecessor and a successor."""
     organization = OrganizationFactory()
     for index in range(count):
-        title = f"Role {index}"
+        title = f"VP of Role {index}"
         before, after = PersonFactory(), PersonFactory()
         record(before, organization, "appointed", title, "2000")
         record(before, organization, "left", title, "2001")
