@@ -81,6 +81,10 @@ class AtomFeed(Feed):
         response = store.get(key)
         if response is None:
             response = super().__call__(request, *args, **kwargs)
+            # Django's feed writer appends every XML event to the response as a chunk of its
+            # own (about a thousand for a feed of 50 entries), and a WSGI server writes each
+            # chunk to the socket separately: one body, one write.
+            response.content = response.content
             store.set(key, response, FEED_CACHE_SECONDS)
         return response
 
