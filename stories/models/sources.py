@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import MD5, Coalesce
 
 from newsroom.dates import PartialDateFields, Precision
 
@@ -85,6 +86,20 @@ class Statement(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            # The same words from the same speaker in the same source are one statement. An
+            # unknown speaker counts as one speaker (0: no person has that id), and the quote
+            # is indexed by its hash: a PostgreSQL index entry cannot hold a long quote.
+            models.UniqueConstraint(
+                "source",
+                Coalesce("speaker", 0),
+                MD5("quote"),
+                name="statement_once_per_source_and_speaker",
+                violation_error_message=(
+                    "This source already has a statement with these exact words from this speaker."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         quote = self.quote if len(self.quote) <= 60 else self.quote[:57] + "…"

@@ -5,6 +5,9 @@
   :func:`role_change_sync_public` is the only place that decides it.
 - Rule 5: editing a quote or a source that an editor verified puts its citations back to
   pending, with a history entry; every decision is kept in CitationDecision.
+- The same words from the same speaker in one source are one statement (a unique index holds
+  it): :func:`statement_get_or_create` returns the one recorded a moment ago by someone else,
+  and :func:`statement_update` refuses an edit that would make a statement a copy of another.
 """
 
 from __future__ import annotations
@@ -130,11 +133,16 @@ def statement_get_or_create(
     translation: str = "",
     created_by: AbstractBaseUser | None = None,
 ) -> Statement:
-    """A quote from ``source``; the same words from the same speaker are one statement."""
+    """A quote from ``source``; the same words from the same speaker are one statement.
+
+    The database holds the rule (``statement_once_per_source_and_speaker``): when the same
+    quote is being recorded by someone else at this very moment, theirs is returned.
+    """
     quote = quote.strip()
     if not quote:
         raise ValidationError({"quote": ["Give the exact words quoted from the source."]})
-    existing = Statement.objects.filter(source=source, quote=quote, speaker=speaker).first()
+    same = _same_statement(source=source, quote=quote, speaker=speaker)
+    existing = same.first()
     if existing is not None:
         return existing
     statement = Statement(
@@ -148,8 +156,42 @@ def statement_get_or_create(
         created_by=created_by,
     )
     statement.full_clean(exclude=["created_by", "speaker", "source"])
-    statement.save()
+    try:
+        with transaction.atomic():
+            statement.save()
+    except IntegrityError:
+        # Recorded by someone else between the look-up and the insert: one statement.
+        existing = same.first()
+        if existing is None:
+            raise
+        return existing
     return statement
+
+
+def _same_statement(
+    *,
+    source: Source | int,
+    quote: str,
+    speaker: Person | int | None,
+    exclude: Statement | None = None,
+):
+    # The unique constraint's terms: an unknown speaker (None) is one speaker too.
+    same = Statement.objects.filter(source=source, quote=quote, speaker=speaker)
+    return same.exclude(pk=exclude.pk) if exclude is not None else same
+
+
+def _already_recorded(statement: Statement, field: str) -> ValidationError:
+    name = Person.objects.filter(pk=statement.speaker_id).values_list("name", flat=True).first()
+    speaker = f"from {name}" if name else "with no speaker named"
+    return ValidationError(
+        {
+            field: [
+                f"This source already has a statement with these exact words {speaker}: "
+                "cite that one instead, or change the words or the speaker."
+            ]
+        },
+        code="unique",
+    )
 
 
 STATEMENT_FIELDS = {
@@ -178,6 +220,8 @@ def statement_update(
     unknown = set(changes) - STATEMENT_FIELDS
     if unknown:
         raise TypeError(f"statement_update() cannot change {', '.join(sorted(unknown))}")
+    if isinstance(changes.get("quote"), str):
+        changes["quote"] = changes["quote"].strip()
     with transaction.atomic():
         changed = [field for field, value in changes.items() if getattr(statement, field) != value]
         if not changed:
@@ -187,7 +231,25 @@ def statement_update(
         if not str(statement.quote).strip():
             raise ValidationError({"quote": ["The quote cannot be empty."]})
         statement.full_clean(exclude=["created_by", "speaker", "source"])
-        statement.save()
+        # The same words from the same speaker in one source are one statement: an edit may
+        # not turn this one into a copy of another (the quote's field names the problem).
+        field = "quote" if "quote" in changed else "speaker"
+        copies = _same_statement(
+            source=statement.source_id,
+            quote=statement.quote,
+            speaker=statement.speaker_id,
+            exclude=statement,
+        )
+        if {"quote", "speaker"} & set(changed) and copies.exists():
+            raise _already_recorded(statement, field)
+        try:
+            with transaction.atomic():
+                statement.save()
+        except IntegrityError:
+            # The other statement was recorded a moment ago, after the check above.
+            if copies.exists():
+                raise _already_recorded(statement, field) from None
+            raise
         audit_record(
             action=AuditAction.STATEMENT_EDITED,
             obj=statement,

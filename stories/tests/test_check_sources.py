@@ -142,7 +142,8 @@ class TestSourceCheck:
         assert f"statement {found.pk}" not in note
 
     def test_a_long_note_fits_the_field(self, server: str) -> None:
-        source = make_source(f"{server}/changed", *[OTHER_QUOTE] * 20)
+        quotes = [f"{OTHER_QUOTE} ({number})" for number in range(20)]  # one statement each
+        source = make_source(f"{server}/changed", *quotes)
         source_check(source=source)
         note = reloaded(source).last_check_note
         assert len(note) == 300 and note.endswith("…")

@@ -346,3 +346,41 @@ def test_the_same_citation_submitted_many_times_at_once_is_added_once(known):
         Source.objects.filter(canonical_url="https://example.com/news/the-same-filing").count() == 1
     )
     assert Statement.objects.filter(quote=form["quote"]).count() == 1
+
+
+def test_one_new_quote_cited_for_many_moves_at_once_is_one_statement(monkeypatch):
+    """Journalists citing the same new words from a source already on the desk, each for
+    their own move: every one of them looks for the quote before any has recorded it, so
+    they meet at the statement's unique constraint, and every citation rests on the one
+    statement the first of them recorded."""
+    everyone_looked = threading.Barrier(WRITERS, timeout=30)
+    full_clean = Statement.full_clean
+
+    def full_clean_once_everyone_looked(statement, *args, **kwargs):
+        everyone_looked.wait()  # between the look-up (none found) and the insert
+        return full_clean(statement, *args, **kwargs)
+
+    monkeypatch.setattr(Statement, "full_clean", full_clean_once_everyone_looked)
+    source = SourceFactory(canonical_url="https://example.com/news/the-reorganization")
+    writers = [journalist(username=f"quote-{number}") for number in range(WRITERS)]
+    moves = [pending_citation(title=f"VP {number}").role_change for number in range(WRITERS)]
+    form = {
+        "source_url": source.canonical_url,
+        "source_kind": "article",
+        "quote": "Several leaders are taking on new roles today.",
+    }
+
+    def submit(writer, move) -> Callable[[], int]:
+        client = signed_in(writer)
+        url = reverse("stories:move-detail", args=[move.pk])
+        return lambda: client.post(url, form).status_code
+
+    statuses = all_at_once(
+        [submit(writer, move) for writer, move in zip(writers, moves, strict=True)]
+    )
+
+    assert statuses == [302] * WRITERS
+    (statement,) = Statement.objects.filter(source=source)
+    cited = Citation.objects.filter(source=source)
+    assert cited.count() == WRITERS
+    assert set(cited.values_list("statement_id", flat=True)) == {statement.pk}

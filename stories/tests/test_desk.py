@@ -447,6 +447,26 @@ def test_editing_a_verified_quote_on_the_desk_reopens_it(client):
     assert citation.state == CitationState.PENDING
 
 
+def test_a_quote_edited_into_a_copy_of_another_is_refused_on_the_form(client):
+    """The same words from the same speaker in one source are one statement: the form says
+    so beside the quote, and neither statement nor the verified citation changes."""
+    citation = pending_citation(quote="Words as first recorded.")
+    citation_decide(citation=citation, editor=editor(), decision="verified")
+    other = StatementFactory(source=Source.objects.get(pk=citation.source_id), quote="The words.")
+    client.force_login(editor())
+    response = client.post(
+        reverse("stories:statement-edit", args=[citation.statement_id]),
+        {**QUOTE_EDIT, "quote": "The words."},
+    )
+    assert response.status_code == 200
+    page = html(response)
+    assert 'id="id_quote_error"' in page
+    assert "This source already has a statement with these exact words" in errors_of(response)
+    assert Statement.objects.get(pk=citation.statement_id).quote == "Words as first recorded."
+    assert Statement.objects.get(pk=other.pk).quote == "The words."
+    assert Citation.objects.get(pk=citation.pk).state == CitationState.VERIFIED
+
+
 QUOTE_EDIT = {
     "quote": "Corrected words.",
     "context_before": "",

@@ -523,6 +523,40 @@ def test_a_move_recorded_on_the_desk_is_the_same_move():
     assert Citation.objects.get().role_change_id == move.pk
 
 
+def test_a_quote_already_on_the_desk_is_reused_and_a_quote_twice_in_a_file_is_one_statement():
+    """The same words from the same speaker in one source are one statement, whoever recorded
+    it first: the desk (with or without a speaker) or another line of the file."""
+    from stories.services import source_get_or_create, statement_get_or_create
+
+    barret = PersonFactory(name="Barret Zoph")
+    source, _ = source_get_or_create(url=ZOPH)
+    on_desk = {
+        speaker: statement_get_or_create(
+            source=source, quote="I have decided to leave OpenAI.", speaker=speaker
+        ).pk
+        for speaker in (barret, None)
+    }
+    quote = {"quote": "I have decided to leave OpenAI."}
+    rows = [
+        row(**quote, speaker="Barret Zoph"),
+        row(**quote, change="joined", date="2018", title="Researcher", speaker="Barret Zoph"),
+        row(**quote, change="promoted", date="2023", title="VP", previous_title="Researcher"),
+        row(quote="A new quote, twice.", change="held", date="2022", title="Researcher"),
+        row(quote="A new quote, twice.", change="held", date="2021", title="Researcher"),
+    ]
+    result = run(moves_csv(rows))
+    assert result.ok, result.errors
+    assert result.statements_created == 1
+    assert Statement.objects.count() == 3
+    cited = dict(Citation.objects.values_list("role_change__effective_date__year", "statement_id"))
+    assert (cited[2024], cited[2018], cited[2023]) == (
+        on_desk[barret],
+        on_desk[barret],
+        on_desk[None],
+    )
+    assert cited[2022] == cited[2021] == Statement.objects.get(quote="A new quote, twice.").pk
+
+
 # Verified and pending imports ---------------------------------------------------------------
 
 

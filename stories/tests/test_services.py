@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from newsroom.dates import PartialDate
 from people.models import RoleChange, Tenure
@@ -14,6 +16,7 @@ from stories.services import (
     move_record_with_citation,
     source_get_or_create,
     source_update,
+    statement_get_or_create,
     statement_update,
 )
 from stories.tests.factories import SourceFactory, StatementFactory, pending_citation
@@ -307,3 +310,93 @@ def test_a_statement_must_come_from_the_cited_source():
             source=SourceFactory(),
             statement=StatementFactory(),
         )
+
+
+# One statement per quote: the same words from the same speaker in the same source -----------
+
+
+def test_the_same_words_from_the_same_speaker_are_one_statement_and_the_database_says_so():
+    source, speaker = SourceFactory(), PersonFactory()
+    long_words = "We are building the future of this company together. " * 200  # 10,800 bytes
+    for quote, who in [
+        ("We are delighted.", speaker),
+        ("We are delighted.", None),
+        (long_words, None),
+    ]:
+        first = statement_get_or_create(source=source, quote=quote, speaker=who)
+        assert statement_get_or_create(source=source, quote=f" {quote} ", speaker=who) == first
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Statement.objects.create(source=source, quote=quote.strip(), speaker=who)
+    assert Statement.objects.count() == 3
+    StatementFactory(source=SourceFactory(), quote="We are delighted.", speaker=speaker)
+    StatementFactory(source=source, quote="We are delighted.", speaker=PersonFactory())
+    assert Statement.objects.count() == 5
+
+
+def other_writer_records_it_first(monkeypatch, **statement) -> list[Statement]:
+    """The next statement look-up finds nothing, and someone else records ``statement`` just
+    then: it commits between the look-up and the insert, as in a race."""
+    first = QuerySet.first
+    recorded: list[Statement] = []
+
+    def first_after_the_other_writer(queryset):
+        if queryset.model is Statement and not recorded:
+            recorded.append(StatementFactory(**statement))
+            return None
+        return first(queryset)
+
+    monkeypatch.setattr(QuerySet, "first", first_after_the_other_writer)
+    return recorded
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["speaker", "no-speaker"])
+def test_a_quote_recorded_by_someone_else_meanwhile_is_theirs_not_a_copy(monkeypatch, named):
+    source = SourceFactory()
+    speaker = PersonFactory() if named else None
+    quote = "I have decided to leave OpenAI."
+    theirs = other_writer_records_it_first(monkeypatch, source=source, quote=quote, speaker=speaker)
+    with transaction.atomic():  # the caller's transaction survives the refused insert
+        mine = statement_get_or_create(
+            source=source, quote=quote, speaker=speaker, created_by=journalist()
+        )
+        assert mine.pk == theirs[0].pk
+        assert Statement.objects.count() == 1
+
+
+def test_a_move_recorded_while_someone_records_its_quote_cites_their_statement(monkeypatch):
+    arguments = move_arguments()
+    source, _ = source_get_or_create(url=arguments["source_url"])
+    theirs = other_writer_records_it_first(monkeypatch, source=source, quote=arguments["quote"])
+    recorded = move_record_with_citation(**arguments)
+    assert recorded.citation.statement_id == theirs[0].pk
+    assert Statement.objects.count() == 1
+
+
+def test_an_edit_that_would_copy_another_statement_is_refused_and_changes_nothing():
+    chief = editor()
+    citation = pending_citation(quote="Words as first recorded.")
+    citation_decide(citation=citation, editor=chief, decision="verified")
+    statement = Statement.objects.get(pk=citation.statement_id)
+    source, speaker = Source.objects.get(pk=statement.source_id), PersonFactory(name="Barret Zoph")
+    StatementFactory(source=source, quote="The exact words.")
+    StatementFactory(source=source, quote="Words as first recorded.", speaker=speaker)
+
+    with pytest.raises(ValidationError) as refused:
+        statement_update(statement=statement, editor=chief, quote="  The exact words. ")
+    assert list(refused.value.message_dict) == ["quote"]
+    assert "already has a statement with these exact words with no speaker named" in str(
+        refused.value
+    )
+    statement = Statement.objects.get(pk=statement.pk)
+    with pytest.raises(ValidationError) as refused:
+        statement_update(statement=statement, editor=chief, speaker=speaker)
+    assert list(refused.value.message_dict) == ["speaker"]
+    assert "these exact words from Barret Zoph" in str(refused.value)
+
+    statement = Statement.objects.get(pk=statement.pk)
+    assert (statement.quote, statement.speaker_id) == ("Words as first recorded.", None)
+    citation.refresh_from_db()
+    assert citation.state == CitationState.VERIFIED
+    # The same words in another source, or from another speaker, are another statement.
+    statement_update(statement=statement, editor=chief, speaker=PersonFactory())
+    assert Statement.objects.filter(quote="Words as first recorded.").count() == 2
