@@ -69,11 +69,13 @@ class Statement(models.Model):
     quote = models.TextField("exact quoted words")
     context_before = models.CharField(max_length=500, blank=True)
     context_after = models.CharField(max_length=500, blank=True)
+    # PROTECT: a quote keeps its speaker. Deleting the person would otherwise leave words
+    # nobody said (and could make two statements of one: statement_once_per_source_and_speaker).
     speaker = models.ForeignKey(
         "people.Person",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="statements",
     )
     language = models.CharField(max_length=35, blank=True)

@@ -3,7 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import ProtectedError, QuerySet
+from django.urls import reverse
 
 from newsroom.dates import PartialDate
 from people.models import RoleChange, Tenure
@@ -400,3 +401,22 @@ def test_an_edit_that_would_copy_another_statement_is_refused_and_changes_nothin
     # The same words in another source, or from another speaker, are another statement.
     statement_update(statement=statement, editor=chief, speaker=PersonFactory())
     assert Statement.objects.filter(quote="Words as first recorded.").count() == 2
+
+
+@pytest.mark.lazy_queries_allowed
+def test_a_quoted_person_cannot_be_deleted_and_keeps_their_words(admin_client):
+    """Deleting the speaker would leave words nobody said (and could make two statements
+    of one): the admin refuses and says what stands in the way; nothing changes."""
+    statement = StatementFactory(quote="Time for a break.")
+    speaker = statement.speaker or PersonFactory(name="Bob McGrew")
+    Statement.objects.filter(pk=statement.pk).update(speaker=speaker)
+    url = reverse("admin:people_person_delete", args=[speaker.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Cannot delete person" in page
+    # Statements are read-only in the admin: the refusal names them.
+    assert '<ul id="deleted-objects">\t<li>statement</li></ul>' in page
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert Statement.objects.get(pk=statement.pk).speaker_id == speaker.pk
+    with pytest.raises(ProtectedError):
+        speaker.delete()
