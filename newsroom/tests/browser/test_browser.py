@@ -82,9 +82,14 @@ def test_a_move_goes_from_the_desk_to_an_open_article_without_a_reload(new_page)
     desk.get_by_label(re.compile(r"^Body:?$")).fill(BODY)
     desk.get_by_role("button", name="Start the draft").click()
     expect(desk.locator(".messages")).to_contain_text("Draft started.")
+    # The message shows while the page is still loading; what comes next needs its scripts
+    # (htmx's live search): typing before they run would go unheard, as for a person only
+    # in the first milliseconds, but here every time the machine is busy.
+    desk.wait_for_load_state()
     desk.get_by_label(re.compile("Find moves and citations to attach")).press_sequentially("Grace")
     desk.get_by_role("button", name="Attach the move and its 1 citation").click()
     expect(desk.locator(".messages")).to_contain_text("Attached.")
+    desk.wait_for_load_state()  # the marker buttons and the live preview are scripts too
     body = desk.get_by_label(re.compile(r"^Body:?$"))
     body.click()
     body.press("Control+End")
