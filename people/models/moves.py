@@ -23,11 +23,6 @@ class RoleChangeKind(models.TextChoices):
         """Joined, appointed, promoted: the change starts a tenure on its date."""
         return self in (RoleChangeKind.JOINED, RoleChangeKind.APPOINTED, RoleChangeKind.PROMOTED)
 
-    @property
-    def is_move(self) -> bool:
-        """Everything but "held": an arrival, departure or promotion (what feeds list)."""
-        return self != RoleChangeKind.HELD
-
 
 # The choices as forms offer them: "was" alone would not say what it records.
 KIND_FORM_CHOICES = [
