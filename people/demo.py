@@ -28,6 +28,7 @@ ORGANIZATIONS = {
         "kind": OrganizationKind.COMPANY,
         "description": "AI research and product company based in San Francisco.",
         "homepage": "https://openai.com/",
+        "founded": "2015-12-11",
         "other_names": [],
     },
     "Anthropic": {
@@ -35,6 +36,7 @@ ORGANIZATIONS = {
         "description": "AI company founded in 2021 by former OpenAI staff led by the "
         "siblings Dario and Daniela Amodei.",
         "homepage": "https://www.anthropic.com/",
+        "founded": "2021",
         "other_names": [OtherName("アントロピック", "ja")],
     },
 }
@@ -295,8 +297,15 @@ def load_people(*, confirm: bool = True) -> DemoPeople:
                     description=details["description"],
                     homepage=details["homepage"],
                     other_names=details["other_names"],
+                    founded=PartialDate.parse(details["founded"]),
                 )
                 result.created += 1
+            elif organization.founded is None:
+                # A demo desk loaded before organizations had a founding date gains it.
+                organization.founded = PartialDate.parse(details["founded"])
+                organization.save(
+                    update_fields=["founded_date", "founded_precision", "founded_latest"]
+                )
             result.organizations[name] = organization
             for title, rank, leadership in POSTS[name]:
                 if not Post.objects.filter(organization=organization, title=title).exists():

@@ -157,11 +157,19 @@ class PersonForm(forms.ModelForm):
 
 
 class OrganizationForm(forms.ModelForm):
+    founded = PartialDateField(
+        required=False, help_text="YYYY, YYYY-MM or YYYY-MM-DD, as precisely as it is known."
+    )
     logo_upload = ImageUploadField(label="Logo", required=False)
 
     class Meta:
         model = Organization
         fields = ["name", "kind", "description", "homepage", "parent"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("founded", self.instance.founded)
 
     def save(self, commit: bool = True) -> Organization:
         """With ``commit=False`` (the admin) the caller saves the row: see the admin's
@@ -176,6 +184,7 @@ class OrganizationForm(forms.ModelForm):
 
     def _with_logo(self) -> Organization:
         organization = super().save(commit=False)
+        organization.founded = self.cleaned_data.get("founded")
         processed = self.cleaned_data.get("logo_upload")
         if processed:
             save_processed_image(

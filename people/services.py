@@ -86,12 +86,14 @@ def organization_create(
     description: str = "",
     homepage: str = "",
     parent: Organization | None = None,
+    founded: PartialDate | None = None,
 ) -> Organization:
-    """Create an organization with its other names."""
+    """Create an organization with its other names and, when known, its founding date."""
     with transaction.atomic():
         organization = Organization(
             name=name, description=description, homepage=homepage, parent=parent
         )
+        organization.founded = founded
         if kind:
             organization.kind = kind
         organization.full_clean(exclude=["slug"])

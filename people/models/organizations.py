@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from newsroom.dates import PartialDateFields, Precision
+
 
 class OrganizationKind(models.TextChoices):
     COMPANY = "company", "company"
@@ -63,14 +65,34 @@ class Organization(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+    # When the organization was founded, at its precision (rule 1): leadership before it is
+    # empty, and no move can date from before it.
+    founded_date = models.DateField("founded (earliest day)", null=True, blank=True)
+    founded_precision = models.CharField(max_length=5, choices=Precision, blank=True)
+    founded_latest = models.DateField("founded (latest day)", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    founded = PartialDateFields("founded")
 
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(Lower("name"), name="organization_name_lower")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(founded_date__isnull=True, founded_precision="", founded_latest__isnull=True)
+                    | Q(
+                        founded_date__isnull=False,
+                        founded_latest__gte=models.F("founded_date"),
+                    )
+                    & ~Q(founded_precision="")
+                ),
+                name="organization_founded_complete",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

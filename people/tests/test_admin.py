@@ -1,9 +1,12 @@
 """The admin, as an editor uses it: moves are recorded through the same service."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
-from people.models import RoleChange, Tenure
+from newsroom.dates import PartialDate
+from people.models import Organization, RoleChange, Tenure
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.lazy_queries_allowed]
@@ -159,3 +162,43 @@ def test_an_existing_posts_organization_is_read_only_in_the_admin(editor_client)
 def test_a_new_post_chooses_its_organization_in_the_admin(editor_client):
     page = editor_client.get(reverse("admin:people_post_add")).content.decode()
     assert 'name="organization"' in page
+
+
+def _organization_form(**fields):
+    form = {
+        "name": "OpenAI",
+        "kind": "company",
+        "description": "",
+        "homepage": "",
+        "parent": "",
+        "founded": "",
+    }
+    for inline in ("other_names", "posts"):
+        form |= {
+            f"{inline}-TOTAL_FORMS": "0",
+            f"{inline}-INITIAL_FORMS": "0",
+            f"{inline}-MIN_NUM_FORMS": "0",
+            f"{inline}-MAX_NUM_FORMS": "1000",
+        }
+    return form | fields
+
+
+def test_an_organizations_founding_date_keeps_its_precision(editor_client):
+    response = editor_client.post(
+        reverse("admin:people_organization_add"), _organization_form(founded="2015-12")
+    )
+    assert response.status_code == 302
+    organization = Organization.objects.get(name="OpenAI")
+    assert organization.founded == PartialDate.parse("2015-12")
+    assert organization.founded_latest == datetime.date(2015, 12, 31)
+    page = editor_client.get(reverse("admin:people_organization_change", args=[organization.pk]))
+    assert 'value="2015-12"' in page.content.decode()
+
+
+def test_a_founding_date_that_is_not_a_date_is_refused_beside_its_field(editor_client):
+    response = editor_client.post(
+        reverse("admin:people_organization_add"), _organization_form(founded="December 2015")
+    )
+    assert response.status_code == 200
+    assert "founded" in response.context["adminform"].form.errors
+    assert not Organization.objects.exists()

@@ -158,3 +158,8 @@ def test_matt_knight_is_confirmed_as_ciso_not_appointed_on_the_day(openai):
     assert leaders(openai, "2024-09-25")[ciso] == "certain"
     assert leaders(openai, "2022-01-01")[ciso] == "uncertain"
     assert ciso not in leaders(openai, "2019-12-31")
+
+
+def test_the_demo_organizations_have_their_founding_dates_at_their_precision(openai):
+    assert openai.founded.isoformat() == "2015-12-11"
+    assert Organization.objects.get(slug="anthropic").founded.isoformat() == "2021"
