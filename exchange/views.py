@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stories.imports import (
+from exchange.imports import (
     COLUMNS,
     ImportNotAllowed,
     ImportResult,

@@ -1,12 +1,12 @@
-"""import_moves: import a CSV file of moves, all or nothing (see stories/imports.py)."""
+"""import_moves: import a CSV file of moves, all or nothing (see exchange/imports.py)."""
 
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from stories.imports import ImportNotAllowed, import_verifier, moves_import, moves_parse
-from stories.management.pools import PoolClosingCommand
+from exchange.imports import ImportNotAllowed, import_verifier, moves_import, moves_parse
+from newsroom.management.pools import PoolClosingCommand
 
 
 class Command(PoolClosingCommand):

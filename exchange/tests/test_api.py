@@ -315,7 +315,7 @@ def test_a_preflight_request_is_answered(client, desk):
 
 def api_paths() -> list[str]:
     """Every route the API documents, with the demo desk's slugs filled in."""
-    from stories.api import api
+    from exchange.api import api
 
     paths = api.get_openapi_schema()["paths"]
     return [

@@ -39,12 +39,12 @@ from django.utils import timezone
 from psycopg import errors as psycopg_errors
 
 from newsroom.audit import audit_record
+from newsroom.cache import note_write
 from newsroom.dates import InvalidPartialDate, PartialDate, partial_date_columns
 from newsroom.models import AuditAction
 from newsroom.progress import Stream, progress
 from newsroom.search import Folded
 from newsroom.slugs import unique_slugs
-from people.cache import note_write
 from people.models import (
     Organization,
     OrganizationName,

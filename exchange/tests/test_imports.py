@@ -11,6 +11,8 @@ from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
+from bench.csvs import career_rows, moves_csv
+from exchange.imports import import_verifier, moves_import, moves_parse
 from people.models import OrganizationName, Person, PersonName, Post, Rank, RoleChange, Tenure
 from people.tenures import rebuild_tenures
 from people.tests.factories import (
@@ -22,9 +24,7 @@ from people.tests.factories import (
     record,
 )
 from stories.canonical import canonical_url
-from stories.imports import import_verifier, moves_import, moves_parse
 from stories.models import Citation, CitationDecision, CitationState, Source, Statement
-from stories.tests.csvs import career_rows, moves_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ goes in through the same tables and constraints as the desk's own writes:
   written at day precision instead;
 - a role change is public exactly when one of its citations is verified (rule 3), and a
   published story cites verified citations only (rule 4);
-- rows are written with the CSV import's bulk writer (``stories.imports.BulkRows``: COPY on
+- rows are written with the CSV import's bulk writer (``exchange.imports.BulkRows``: COPY on
   PostgreSQL, in a background thread while the next table's rows are built), in one
   transaction: a failure leaves nothing behind.
 
@@ -38,6 +38,18 @@ from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.names import (
+    FAMILY_NAMES,
+    GIVEN_NAMES,
+    KATAKANA,
+    ORGANIZATION_NOUNS,
+    ORGANIZATION_SUFFIXES,
+    ORGANIZATION_WORDS,
+    PUBLISHERS,
+    SCRIPTS,
+    TITLES,
+)
+from exchange.imports import BulkRows
 from newsroom.dates import PartialDate, Precision, partial_date_columns
 from newsroom.progress import Stream, progress
 from newsroom.slugs import unique_slugs
@@ -55,7 +67,6 @@ from people.models import (
 )
 from people.models.people import default_sort_name
 from people.tenures import TenureConflict, tenure_drafts
-from stories.imports import BulkRows
 from stories.models import (
     Citation,
     CitationDecision,
@@ -68,17 +79,6 @@ from stories.models import (
     StoryStatus,
 )
 from stories.rendering import render_body
-from stories.synthetic_names import (
-    FAMILY_NAMES,
-    GIVEN_NAMES,
-    KATAKANA,
-    ORGANIZATION_NOUNS,
-    ORGANIZATION_SUFFIXES,
-    ORGANIZATION_WORDS,
-    PUBLISHERS,
-    SCRIPTS,
-    TITLES,
-)
 
 REFERENCE_DAY = datetime.date(2026, 10, 31)
 FIRST_FOUNDED = datetime.date(1985, 1, 1)

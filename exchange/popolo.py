@@ -20,7 +20,7 @@ The document (https://www.popoloproject.com/specs/) has four lists:
 
 The export is deterministic (sorted, ids from slugs), so export → import into an empty
 database → export gives the same document. The import goes through the CSV import's bulk
-path (stories/imports.py): the same checks, and all or nothing.
+path (exchange/imports.py): the same checks, and all or nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +33,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from exchange.imports import (
+    ADVISORY_LOCK_KEY,
+    NAME_MAX_LENGTH,
+    ImportResult,
+    MoveRow,
+    ParsedFile,
+    RowError,
+    moves_import,
+)
 from newsroom.dates import InvalidPartialDate, PartialDate
 from newsroom.models import AuditAction
 from newsroom.progress import Stream
@@ -50,15 +59,6 @@ from people.models import (
 )
 from people.models.people import default_sort_name
 from stories.canonical import InvalidSourceURL, canonical_url
-from stories.imports import (
-    ADVISORY_LOCK_KEY,
-    NAME_MAX_LENGTH,
-    ImportResult,
-    MoveRow,
-    ParsedFile,
-    RowError,
-    moves_import,
-)
 from stories.models import Citation, CitationState
 
 SLUG_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -355,7 +355,7 @@ def popolo_import(
     People, organizations and posts are found by id (slug) or created with it; each
     membership's start and end become role changes (the same change at both ends of a
     promotion is one change), with their sources as citations: verified by
-    ``verified_by`` (an editor, see stories.imports.import_verifier), else pending.
+    ``verified_by`` (an editor, see exchange.imports.import_verifier), else pending.
     """
     result = ImportResult(filename=filename, rows=0, dry_run=dry_run)
     reader = _Reader(filename)

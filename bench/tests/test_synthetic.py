@@ -7,10 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Exists, OuterRef
 
+from bench.synthetic import SCALES, desk_counts
 from people.models import Organization, Person, PersonName, Post, RoleChange, Tenure
 from people.tenures import tenure_rows
 from stories.models import Citation, CitationDecision, Source, Story, StoryStatus
-from stories.synthetic import SCALES, desk_counts
 
 pytestmark = pytest.mark.django_db
 TINY = SCALES["tiny"]

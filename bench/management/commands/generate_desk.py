@@ -1,11 +1,11 @@
-"""generate_desk: fill an empty database with the synthetic desk (see stories/synthetic.py)."""
+"""generate_desk: fill an empty database with the synthetic desk (see bench/synthetic.py)."""
 
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from stories.management.pools import PoolClosingCommand
-from stories.synthetic import SCALES, DeskNotEmpty, desk_generate, desk_matches
+from bench.synthetic import SCALES, DeskNotEmpty, desk_generate, desk_matches
+from newsroom.management.pools import PoolClosingCommand
 
 
 class Command(PoolClosingCommand):

@@ -29,14 +29,14 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
+from newsroom.cache import data_version, versioned_cache
 from newsroom.dates import InvalidPartialDate, PartialDate, parse_iso_day
-from people.cache import data_version, versioned_cache
 from people.models import Organization, Person, Tenure
 from people.queries import changes_between, leadership_on, months_before
 from stories.models import Citation, CitationState
 
 MAX_AGE = 60  # seconds a client or proxy may reuse an answer without asking again
-# Answers cached here are keyed on the data version (people/cache.py), so never stale; this
+# Answers cached here are keyed on the data version (newsroom/cache.py), so never stale; this
 # bounds how long an unused one takes memory.
 CACHE_SECONDS = 60 * 60
 SEARCH_LIMIT = 50

@@ -1,4 +1,4 @@
-"""Word lists for the synthetic desk (stories/synthetic.py): names, titles, publishers.
+"""Word lists for the synthetic desk (bench/synthetic.py): names, titles, publishers.
 
 Names in other scripts come as (native, Latin) pairs, so a person can carry both: a display
 name in one script and an other name in the other, as a real desk records them.

@@ -22,7 +22,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html
 from django.utils.translation import get_language
 
-from people.cache import data_version, versioned_cache
+from newsroom.cache import data_version, versioned_cache
 from people.models import Organization, Person, RoleChange
 from stories.models import Story
 
@@ -70,7 +70,7 @@ class AtomFeed(Feed):
     author_name = SITE_NAME
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        """The whole feed, cached on the data version (people/cache.py): feeds are the same
+        """The whole feed, cached on the data version (newsroom/cache.py): feeds are the same
         for every reader and carry no per-request nonce. Absolute links and dates in the
         reader's language put the host and the language in the key too."""
         key = (

@@ -5,7 +5,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from people.cache import KEY, data_version
+from newsroom.cache import KEY, data_version
 from people.models import Person, RoleChange
 from people.tests.factories import OrganizationFactory, PersonFactory, journalist, record
 

@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from bench.csvs import moves_csv
+from exchange.views import SESSION_KEY
 from people.models import RoleChange
 from people.tests.factories import (
     OrganizationFactory,
@@ -18,9 +20,7 @@ from people.tests.factories import (
     record,
 )
 from stories.models import Citation, CitationState
-from stories.tests.csvs import moves_csv
-from stories.tests.test_imports import row
-from stories.views.imports import SESSION_KEY
+from exchange.tests.test_imports import row
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +166,7 @@ def test_a_file_that_no_longer_fits_the_desk_is_refused_on_confirmation(client, 
 
 
 def test_a_file_too_large_for_the_desk_is_refused(client, chief, monkeypatch):
-    monkeypatch.setattr("stories.views.imports.MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr("exchange.views.MAX_UPLOAD_BYTES", 10)
     response = upload(client, [row()])
     assert response.status_code == 400
     assert "the desk takes up to 2 MB" in response.content.decode()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from stories.feeds import MovesFeed, OrganizationMovesFeed, PersonMovesFeed, StoriesFeed
+from exchange.feeds import MovesFeed, OrganizationMovesFeed, PersonMovesFeed, StoriesFeed
 
 app_name = "feeds"
 

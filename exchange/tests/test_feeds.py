@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from exchange.feeds import FEED_SIZE
 from people.models import RoleChange
 from people.services import role_change_set_public
 from people.tests.factories import (
@@ -26,7 +27,6 @@ from people.tests.factories import (
     journalist,
     record,
 )
-from stories.feeds import FEED_SIZE
 from stories.services import story_create, story_publish, story_submit, story_withdraw
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Moves files for tests and for the import benchmark.
 
-``python -m stories.tests.csvs 100000 > big.csv`` writes a file of 100,000 rows: people
+``python -m bench.csvs 100000 > big.csv`` writes a file of 100,000 rows: people
 who join an organization, are promoted a couple of years later (ending their first title)
 and leave, at day, month and year precision, with a quote on every third row.
 """

@@ -27,11 +27,11 @@ from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-KEY = "people:data-version"
+KEY = "newsroom:data-version"
 # Cached fragments are keyed on the data version, so they are never stale; this only bounds
 # how long an unused one takes memory.
 CACHE_SECONDS = 60 * 60
-_NOTHING = "people:cache:nothing"
+_NOTHING = "newsroom:cache:nothing"
 # The apps' tables, and users (bylines show their names).
 WATCHED = re.compile(
     r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(?:people_|stories_|auth_user\b)', re.I

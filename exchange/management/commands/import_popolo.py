@@ -1,13 +1,13 @@
-"""import_popolo: read a Popolo JSON document back, all or nothing (see stories/popolo.py)."""
+"""import_popolo: read a Popolo JSON document back, all or nothing (see exchange/popolo.py)."""
 
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from stories.imports import ImportNotAllowed, import_verifier
-from stories.management.pools import PoolClosingCommand
-from stories.popolo import popolo_import
+from exchange.imports import ImportNotAllowed, import_verifier
+from exchange.popolo import popolo_import
+from newsroom.management.pools import PoolClosingCommand
 
 
 class Command(PoolClosingCommand):

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stories.imports import moves_import, moves_parse
-from stories.tests.csvs import HEADER, moves_csv
-from stories.tests.test_imports import row, written
+from bench.csvs import HEADER, moves_csv
+from exchange.imports import moves_import, moves_parse
+from exchange.tests.test_imports import row, written
 
 pytestmark = pytest.mark.django_db
 

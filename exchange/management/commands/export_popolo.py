@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from stories.management.pools import PoolClosingCommand
-from stories.popolo import popolo_export, popolo_json
+from exchange.popolo import popolo_export, popolo_json
+from newsroom.management.pools import PoolClosingCommand
 
 
 class Command(PoolClosingCommand):
