@@ -16,8 +16,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import Literal
 
@@ -33,7 +32,7 @@ from newsroom.cache import data_version, versioned_cache
 from newsroom.dates import InvalidPartialDate, PartialDate, parse_iso_day
 from people.models import Organization, Person, Tenure
 from people.queries import changes_between, leadership_on, months_before
-from stories.models import Citation, CitationState
+from stories.models import Citation
 
 MAX_AGE = 60  # seconds a client or proxy may reuse an answer without asking again
 # Answers cached here are keyed on the data version (newsroom/cache.py), so never stale; this
@@ -202,20 +201,6 @@ def _public_organization(slug: str) -> Organization:
     return organization
 
 
-def _sources(role_change_ids: Iterable[int | None]) -> dict[int, list[str]]:
-    """Canonical URLs of the verified citations of each role change, in one query."""
-    ids = sorted({pk for pk in role_change_ids if pk})
-    urls: dict[int, list[str]] = defaultdict(list)
-    for role_change_id, url in (
-        Citation.objects.filter(role_change_id__in=ids, state=CitationState.VERIFIED)
-        .order_by("source__canonical_url")
-        .values_list("role_change_id", "source__canonical_url")
-        .distinct()
-    ):
-        urls[role_change_id].append(url)
-    return urls
-
-
 def _at_precision(value: PartialDate | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -256,7 +241,7 @@ def _leadership(slug: str, as_of: str | None) -> Leadership:
     organization = _public_organization(slug)
     day = _day(as_of, "as_of", timezone.localdate())
     tenures = leadership_on(organization, day, staff=False)
-    sources = _sources(
+    sources = Citation.objects.verified().source_urls_by_move(
         pk for tenure in tenures for pk in (tenure.started_by_id, tenure.ended_by_id)
     )
     leaders = [
@@ -303,7 +288,7 @@ def organization_changes(
             f"({last_day.isoformat()}); swap them."
         )
     changes = changes_between(organization, first_day, last_day, staff=False)
-    sources = _sources(change.pk for change in changes)
+    sources = Citation.objects.verified().source_urls_by_move(change.pk for change in changes)
     data = Changes(
         changes=[
             Change(

@@ -1,322 +1,57 @@
-"""CSV import of moves: a spreadsheet of role changes, each with the source behind it.
+"""CSV import of moves: the checked rows of a file written to the desk, all or nothing.
 
-The file (see README, "Data exchange") has a header row and the columns of :data:`COLUMNS`
-in any order. The import is all or nothing (rule 8):
+:func:`moves_import` resolves the names (exchange/names.py), writes everything in bulk inside
+one transaction (exchange/bulk.py; sources, quotes and citations in
+exchange/import_citations.py), and replays the tenures of every person whose tenures the file
+can change with people.tenures (rule 2, the same code every form goes through). Any refusal,
+from any row, rolls the whole transaction back and is reported with the line it comes from
+(rule 8). The file itself is read and checked in exchange/csv_format.py.
 
-1. :func:`moves_parse` reads and checks every row on its own: the header, dates with their
-   precision (rule 1), the kind of change, titles, and the source URL, canonicalized or
-   refused as rule 7 says. Every problem is reported as ``FILE:LINE: message`` (line 1 is
-   the header).
-2. :func:`moves_import` then resolves names against the database, writes everything in
-   bulk inside one transaction, and replays the tenures of every person touched with
-   people.tenures (rule 2, the same code every form goes through). Any refusal, from any
-   row, rolls the whole transaction back and is reported with the line it comes from.
-
-Why a bulk path rather than calling ``move_record_with_citation`` once per row: that
-costs a dozen queries per row, and the desk imports files of 100,000 rows. The rules are
-shared, not copied: dates (``PartialDate``), URLs (``canonical_url``), post ranks
-(``Rank.guess``), tenures (``tenure_rows``), and rule 3 (a move is public exactly when one
-of its citations is verified: imported citations are verified only with an editor's name).
+Why a bulk path rather than calling ``move_record_with_citation`` once per row: that costs a
+dozen queries per row, and the desk imports files of 100,000 rows. The rules are shared, not
+copied: dates (``PartialDate``), URLs (``canonical_url``), post ranks (``Rank.guess``), the
+same move (``same_move_key``), tenures (``tenure_drafts``), rule 3 (``public_role_changes``)
+and a citation's change of state (``citations_set_state``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import difflib
-import hashlib
-import io
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from django.contrib.auth.models import AbstractBaseUser, User
-from django.db import DatabaseError, IntegrityError, connection, models, transaction
-from django.db.models.functions import Lower
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from psycopg import errors as psycopg_errors
 
+from exchange.bulk import BulkRows
+from exchange.csv_format import MoveRow, ParsedFile, RowError, in_line_order
+from exchange.import_citations import CitationSteps
+from exchange.names import FileNames, name_key
 from newsroom.audit import audit_record
-from newsroom.cache import note_write
-from newsroom.dates import InvalidPartialDate, PartialDate, partial_date_columns
+from newsroom.batches import BATCH, chunks
+from newsroom.dates import PartialDate, partial_date_columns
 from newsroom.models import AuditAction
+from newsroom.permissions import EDITORS
 from newsroom.progress import Stream, progress
-from newsroom.search import Folded
-from newsroom.slugs import unique_slugs
 from people.models import (
     Organization,
-    OrganizationName,
     Person,
-    PersonName,
     Post,
     Rank,
     RoleChange,
     RoleChangeKind,
     Tenure,
 )
-from people.models.people import default_sort_name
+from people.models.moves import same_move_key
 from people.tenures import TenureConflict, tenure_drafts
-from stories.canonical import InvalidSourceURL, canonical_url
-from stories.models import Citation, CitationDecision, CitationState, Source, Statement
+from stories.models import Citation, CitationDecision, Source, Statement
+from stories.services import public_role_changes
 
-COLUMNS = (
-    "date",
-    "person",
-    "organization",
-    "change",
-    "title",
-    "previous_title",
-    "source_url",
-    "quote",
-    "speaker",
-    "announced",
-)
-REQUIRED = ("date", "person", "organization", "change", "title", "source_url")
-NAME_MAX_LENGTH = 200
-BATCH = 1000
-EDITORS_GROUP = "Editors"
 # One import at a time on PostgreSQL (pg_advisory_xact_lock): two imports naming the same
 # new person must not both create them. SQLite serializes writers anyway.
 ADVISORY_LOCK_KEY = 0x6D6F766573  # "moves"
-
-KINDS = ", ".join(kind.value for kind in RoleChangeKind)
-KIND_VALUES = frozenset(RoleChangeKind.values)  # the property builds a new list each time
-
-
-# Reading and checking the file --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem, where it is: ``moves.csv:12: date: “2024-13” is not a date…``."""
-
-    line: int
-    message: str
-    filename: str = ""
-    where: str = ""  # instead of a line, for files without lines (Popolo JSON)
-
-    def __str__(self) -> str:
-        return f"{self.filename}:{self.where or self.line}: {self.message}"
-
-
-@dataclass
-class MoveRow:
-    """One data row of the file, as written (``cells``) and as understood."""
-
-    line: int
-    cells: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-    effective: PartialDate | None = None
-    announced: PartialDate | None = None
-    person: str = ""
-    organization: str = ""
-    kind: RoleChangeKind | None = None
-    title: str = ""
-    previous_title: str = ""
-    source_url: str = ""
-    canonical_url: str = ""
-    quote: str = ""
-    speaker: str = ""
-    # Set by other importers (Popolo) that identify people and organizations themselves.
-    person_ref: Person | None = None
-    organization_ref: Organization | None = None
-    leaves_organization: bool = False
-
-
-@dataclass
-class ParsedFile:
-    filename: str
-    digest: str
-    columns: list[str] = field(default_factory=list)
-    rows: list[MoveRow] = field(default_factory=list)
-    file_errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[RowError]:
-        """Every problem found in the file itself, in line order."""
-        row_errors = [
-            RowError(row.line, message, self.filename)
-            for row in self.rows
-            for message in row.errors
-        ]
-        return _in_line_order(self.file_errors + row_errors)
-
-
-def _in_line_order(errors: list[RowError]) -> list[RowError]:
-    return sorted(errors, key=lambda error: error.line)  # stable: columns stay in order
-
-
-def moves_parse(data: bytes | str, *, filename: str, stream: Stream | None = None) -> ParsedFile:
-    """Read a moves file and check each row on its own; nothing is looked up or written.
-
-    ``data`` is the file's bytes (UTF-8, with or without a byte-order mark) or its text.
-    """
-    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    parsed = ParsedFile(filename=filename, digest=hashlib.sha256(raw).hexdigest())
-
-    def refuse(line: int, message: str) -> ParsedFile:
-        parsed.file_errors.append(RowError(line, message, filename))
-        return parsed
-
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as invalid:
-        line = raw[: invalid.start].count(b"\n") + 1
-        return refuse(
-            line,
-            f"this line is not UTF-8 text (byte 0x{raw[invalid.start]:02X}): save the file "
-            "as “CSV UTF-8” from the spreadsheet and import it again.",
-        )
-    records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    consumed = 0
-    try:
-        for cells in reader:
-            records.append((consumed + 1, cells))
-            consumed = reader.line_num
-    except csv.Error as invalid:
-        return refuse(consumed + 1, f"this line cannot be read as CSV ({invalid}).")
-    if not records or not any(cell.strip() for cell in records[0][1]):
-        return refuse(
-            1,
-            "the first line must name the columns, e.g. "
-            "date,person,organization,change,title,source_url.",
-        )
-    columns = _check_header(records[0][1], parsed)
-    if parsed.file_errors:
-        return parsed
-    parsed.columns = columns
-    body = [(line, cells) for line, cells in records[1:] if any(cell.strip() for cell in cells)]
-    if not body:
-        return refuse(1, "the file has a header but no rows to import.")
-    if stream is not None:
-        body = progress(body, total=len(body), stream=stream, label="Checking rows")
-    for line, cells in body:
-        parsed.rows.append(_check_row(line, cells, columns))
-    return parsed
-
-
-def _check_header(cells: list[str], parsed: ParsedFile) -> list[str]:
-    columns = [cell.strip().lower() for cell in cells]
-    seen: dict[str, int] = {}
-    problems = []
-    for number, name in enumerate(columns, start=1):
-        if not name:
-            problems.append(
-                f"column {number} of the header has no name: remove the empty column "
-                "(often a comma too many at the end of the line)."
-            )
-        elif name not in COLUMNS:
-            close = difflib.get_close_matches(name, COLUMNS, n=1)
-            hint = f" Did you mean “{close[0]}”?" if close else ""
-            problems.append(
-                f"unknown column “{cells[number - 1].strip()}” (column {number}).{hint} "
-                f"The columns are: {', '.join(COLUMNS)}."
-            )
-        elif name in seen:
-            problems.append(
-                f"the column “{name}” appears twice (columns {seen[name]} and {number}): keep one."
-            )
-        else:
-            seen[name] = number
-    for name in REQUIRED:
-        if name not in seen:
-            problems.append(f"the required column “{name}” is missing.")
-    parsed.file_errors.extend(RowError(1, problem, parsed.filename) for problem in problems)
-    return columns
-
-
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _check_row(line: int, cells: list[str], columns: list[str]) -> MoveRow:
-    if len(cells) != len(columns):
-        row = MoveRow(line=line, cells=dict(zip(columns, cells, strict=False)))
-        row.errors.append(
-            f"this row has {len(cells)} cells but the header has {len(columns)} columns: "
-            "check for a missing or extra comma (a value containing a comma must be in "
-            "double quotes)."
-        )
-        return row
-    values = {name: cell.strip() for name, cell in zip(columns, cells, strict=True)}
-    row = MoveRow(line=line, cells=values)
-    errors = row.errors
-    for column, text in values.items():
-        if "\x00" in text:
-            # No name, title or quote holds one, and PostgreSQL refuses it in text: the row
-            # is refused, and the rest of it is checked (and looked up) without it.
-            errors.append(f"{column}: contains a NUL character (0x00); remove it.")
-            values[column] = text.replace("\x00", "")
-
-    def date(column: str, *, required: bool) -> PartialDate | None:
-        text = values.get(column, "")
-        if not text:
-            if required:
-                errors.append(f"{column}: empty; give the date as YYYY, YYYY-MM or YYYY-MM-DD.")
-            return None
-        try:
-            return PartialDate.parse(text)
-        except InvalidPartialDate as invalid:
-            errors.append(f"{column}: {invalid}")
-            return None
-
-    def name(column: str, *, required: bool, what: str) -> str:
-        text = _collapse(values.get(column, ""))
-        if not text and required:
-            errors.append(f"{column}: empty; give {what}.")
-        elif len(text) > NAME_MAX_LENGTH:
-            errors.append(
-                f"{column}: {len(text)} characters long; at most {NAME_MAX_LENGTH} fit. Shorten it."
-            )
-        return text
-
-    row.effective = date("date", required=True)
-    row.person = name("person", required=True, what="the person's name")
-    row.organization = name("organization", required=True, what="the organization's name")
-    change = values.get("change", "").lower()
-    if not change:
-        errors.append(f"change: empty; write {KINDS}.")
-    elif change not in KIND_VALUES:
-        errors.append(
-            f"change: “{values['change']}” is not a change this import knows; write {KINDS}."
-        )
-    else:
-        row.kind = RoleChangeKind(change)
-    row.title = name("title", required=True, what="the title, e.g. “Chief Technology Officer”")
-    row.previous_title = name("previous_title", required=False, what="")
-    if row.previous_title:
-        if row.kind == RoleChangeKind.LEFT:
-            errors.append(
-                "previous_title: a departure (left) ends the title it names; a previous "
-                "title only goes with joined, appointed or promoted. Leave it empty."
-            )
-        elif row.kind == RoleChangeKind.HELD:
-            errors.append(
-                "previous_title: “held” records the person in the title on that date, not a "
-                "change from another one; leave it empty, or record the promotion itself."
-            )
-        elif row.previous_title.casefold() == row.title.casefold():
-            errors.append(
-                "previous_title: the same as title; leave it empty, or name the title the "
-                "person held before."
-            )
-    row.source_url = values.get("source_url", "")
-    if not row.source_url:
-        errors.append("source_url: empty; give the full address of the source (https://…).")
-    else:
-        try:
-            row.canonical_url = canonical_url(row.source_url)
-        except InvalidSourceURL as invalid:
-            errors.append(f"source_url: {invalid.message}")
-    row.quote = values.get("quote", "")
-    row.speaker = name("speaker", required=False, what="")
-    if row.speaker and not row.quote:
-        errors.append("speaker: a speaker goes with a quote; give the quote, or no speaker.")
-    row.announced = date("announced", required=False)
-    return row
 
 
 # Who may verify -----------------------------------------------------------------------------
@@ -333,9 +68,9 @@ def import_verifier(username: str) -> User:
         raise ImportNotAllowed(
             f"There is no user “{username}”: --verified-by takes an editor's username."
         )
-    if not user.is_active or not user.groups.filter(name=EDITORS_GROUP).exists():
+    if not user.is_active or not user.groups.filter(name=EDITORS).exists():
         raise ImportNotAllowed(
-            f"“{username}” is not in the {EDITORS_GROUP} group: only an editor can vouch for "
+            f"“{username}” is not in the {EDITORS} group: only an editor can vouch for "
             "imported citations. Import without --verified-by (everything stays pending), "
             "or name an editor."
         )
@@ -403,7 +138,6 @@ class _DryRun(Exception):
 
 
 OUTCOME_NEW = "new move"
-OUTCOME_NEW_CITATION = "already on record; adds a citation"
 OUTCOME_NOTHING = "already on record with this citation"
 
 
@@ -435,7 +169,7 @@ def moves_import(
         # Every wrong row in one run: names several people go by are wrong whatever the
         # rest of the file says, so they are reported with the file's other errors. (Tenure
         # conflicts depend on every row, so they wait until the rows themselves are right.)
-        result.errors = _in_line_order(parsed.errors + _name_errors(parsed))
+        result.errors = in_line_order(parsed.errors + _name_errors(parsed))
         return result
     try:
         with transaction.atomic():
@@ -448,7 +182,7 @@ def moves_import(
                 detail=f"{parsed.filename}: {result.summary()}",
             )
     except _Refused as refused:
-        result.errors = _in_line_order(refused.errors)
+        result.errors = in_line_order(refused.errors)
         result.outcomes = {}
     except IntegrityError:
         # Only a write racing this import (the same new source entered on the desk at this
@@ -473,38 +207,8 @@ def _name_errors(parsed: ParsedFile) -> list[RowError]:
         return []
     result = ImportResult(filename=parsed.filename, rows=len(parsed.rows), dry_run=True)
     importer = _Importer(parsed, result, None, None, None)
-    importer.resolve_names()
+    importer.names.resolve()
     return importer.errors
-
-
-def _chunks[T](items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _key(name: str) -> str:
-    return name.casefold()
-
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def _lowered_spellings(names: Iterable[str]) -> list[str]:
-    """What the database's fold (see ``_Importer.resolve``) may give for these names: SQL
-    ``LOWER()`` on PostgreSQL (Unicode-aware, ASCII-only under a "C" ctype), the casefold on
-    SQLite (the casefolded keys themselves). Looking up all of them finds every name the
-    database would call equal."""
-    spellings = set()
-    for name in names:
-        spellings.add(name.lower())
-        spellings.add(name.translate(_ASCII_LOWER))
-    return sorted(spellings)
 
 
 @dataclass(eq=False, slots=True)
@@ -523,8 +227,9 @@ class _NewMove:
     kind: RoleChangeKind
     effective: PartialDate
     announced: PartialDate | None
-    is_public: bool
+    verified_citation: bool  # the file gives it a verified citation
     lines: list[int]
+    is_public: bool = False  # rule 3, set once every new move is known
     is_interim: bool = False
     leaves_organization: bool = False
 
@@ -555,148 +260,11 @@ class _NewMove:
             self.effective.earliest,
             self.effective.latest,
             0 if self.kind.opens_tenure else 1,
-            _key(self.person.name),
-            _key(self.organization.name),
+            name_key(self.person.name),
+            name_key(self.organization.name),
             self.post.title.lower(),
             self.kind.value,
         )
-
-
-def _move_key(person_id, post_id, kind, effective_date, effective_precision) -> tuple:
-    """What makes two records the same move (the database's role_change_unique_fact)."""
-    return (person_id, post_id, str(kind), effective_date, str(effective_precision))
-
-
-class BulkRows:
-    """Inserts many rows without a model instance each: COPY on PostgreSQL, executemany on
-    SQLite. Primary keys are taken beforehand (:meth:`ids`), so rows can point at each other
-    without reading anything back. Fields not given get their model default.
-
-    On PostgreSQL, ``background=True`` hands the COPY to a writer thread on the same
-    connection (so the same transaction), and the import goes on building the next table's
-    rows while the database inserts and checks this one: the two use both cores. The
-    importer calls :meth:`flush` before any query of its own, and reserves primary keys in
-    advance (:meth:`reserve`) so that taking them does not wait for the writer.
-    """
-
-    def __init__(self, now: datetime.datetime) -> None:
-        self.now = now
-        self.next_id: dict[str, int] = {}
-        self.reserved: dict[str, list[int]] = {}
-        self.postgresql = connection.vendor == "postgresql"
-        self.writer: ThreadPoolExecutor | None = None
-        self.pending: list[Future] = []
-
-    def reserve(self, counts: dict[type[models.Model], int]) -> None:
-        """Take primary keys for up to ``count`` new rows of each model (PostgreSQL).
-
-        Keys reserved and not used are gaps in the sequence, which is harmless.
-        """
-        if not self.postgresql:
-            return
-        for model, count in counts.items():
-            self.reserved[model._meta.db_table] = self.ids(model, count)
-
-    def ids(self, model: type[models.Model], count: int) -> list[int]:
-        if not count:
-            return []
-        table, pk = model._meta.db_table, model._meta.pk.column
-        if len(self.reserved.get(table, ())) >= count:
-            taken, self.reserved[table] = self.reserved[table][:count], self.reserved[table][count:]
-            return taken
-        self.flush()
-        with connection.cursor() as cursor:
-            if self.postgresql:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [table, pk, count],
-                )
-                return [row[0] for row in cursor.fetchall()]
-            if table not in self.next_id:
-                # SQLite: this transaction holds the write lock (transaction_mode IMMEDIATE);
-                # AUTOINCREMENT never reuses an id, so start after the highest ever given.
-                quoted = connection.ops.quote_name
-                cursor.execute(f"SELECT MAX({quoted(pk)}) FROM {quoted(table)}")  # noqa: S608
-                highest = cursor.fetchone()[0] or 0
-                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-                given = cursor.fetchone()
-                self.next_id[table] = max(highest, given[0] if given else 0) + 1
-            start = self.next_id[table]
-            self.next_id[table] += count
-            return list(range(start, start + count))
-
-    def insert(self, model: type[models.Model], rows: list[dict], *, background=False) -> None:
-        if not rows:
-            return
-        fields = model._meta.concrete_fields
-        defaults = {}
-        for model_field in fields:
-            if getattr(model_field, "auto_now", False) or getattr(
-                model_field, "auto_now_add", False
-            ):
-                defaults[model_field.attname] = self.now
-            elif not model_field.primary_key:
-                defaults[model_field.attname] = model_field.get_default()
-        names = [model_field.attname for model_field in fields]
-        quote = connection.ops.quote_name
-        table = quote(model._meta.db_table)
-        columns = ", ".join(quote(model_field.column) for model_field in fields)
-        in_column_order = itemgetter(*names)
-        values = (in_column_order(defaults | row) for row in rows)
-        if self.postgresql:
-            note_write(connection)  # COPY does not pass Django's cursor, which notes the rest
-            statement = f"COPY {table} ({columns}) FROM STDIN"
-            if background:
-                if self.writer is None:
-                    self.writer = ThreadPoolExecutor(1, thread_name_prefix="import-writer")
-                raw = connection.connection  # the psycopg connection: this transaction
-                self.pending.append(self.writer.submit(self.copy, raw, statement, values))
-                return
-            self.flush()
-            connection.ensure_connection()
-            self.copy(connection.connection, statement, values)
-            return
-        placeholders = ", ".join(["%s"] * len(fields))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-                [tuple(map(self.sqlite_value, value)) for value in values],
-            )
-
-    @staticmethod
-    def copy(raw, statement: str, values: Iterable[tuple]) -> None:
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for value in values:
-                copy.write_row(value)
-
-    def flush(self) -> None:
-        """Wait for the writer; a failed COPY is raised here, as Django would raise it."""
-        pending, self.pending = self.pending, []
-        for future in pending:
-            try:
-                future.result()
-            except psycopg_errors.IntegrityError as error:
-                raise IntegrityError(*error.args) from error
-            except psycopg_errors.Error as error:
-                raise DatabaseError(*error.args) from error
-
-    def close(self) -> None:
-        try:
-            self.flush()
-        finally:
-            if self.writer is not None:
-                self.writer.shutdown(wait=True)
-                self.writer = None
-
-    @staticmethod
-    def sqlite_value(value: object) -> object:
-        if isinstance(value, datetime.datetime):
-            return connection.ops.adapt_datetimefield_value(value)
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        if isinstance(value, str):
-            return str(value)  # TextChoices members as plain text
-        return value
 
 
 def _date_order(row: MoveRow) -> tuple:
@@ -707,7 +275,7 @@ def _date_order(row: MoveRow) -> tuple:
     return (row.effective.earliest, row.effective.latest, row.line)
 
 
-class _Importer:
+class _Importer(CitationSteps):
     """One run of :func:`moves_import`, inside its transaction."""
 
     def __init__(
@@ -730,6 +298,7 @@ class _Importer:
         # Date order, whatever the file's order (ties by line, for stable messages).
         self.rows = sorted(parsed.rows, key=_date_order)
         self.errors: list[RowError] = []
+        self.names = FileNames(self.rows, self.refuse)
         self.note = (
             f"Imported from {self.filename}, verified by editor {verified_by.get_username()}."
             if verified_by
@@ -747,11 +316,11 @@ class _Importer:
         if self.rows_writer.postgresql:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-        self.spellings = self.first_spellings()
-        people, organizations = self.resolve_names()
+        self.names.resolve()
         self.check()
-        self.people = self.create_missing(Person, people)
-        self.organizations = self.create_missing(Organization, organizations)
+        self.names.create(self.rows_writer)
+        self.result.people_created = self.names.created[Person]
+        self.result.organizations_created = self.names.created[Organization]
         self.lock_people()
         self.posts = self.find_or_create_posts()
         # Everything this import reads, it reads now; then it only writes (in the background
@@ -787,150 +356,13 @@ class _Importer:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares them
         self.check()
 
-    # Names --------------------------------------------------------------------------------
-
-    def resolve_names(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-        """Every person's and organization's name resolved; ambiguous ones refused."""
-        people = self.resolve(
-            Person,
-            PersonName,
-            "person",
-            [row.person for row in self.rows if row.person_ref is None and row.person]
-            + [row.speaker for row in self.rows if row.speaker],
-            noun="people",
-        )
-        organizations = self.resolve(
-            Organization,
-            OrganizationName,
-            "organization",
-            [
-                row.organization
-                for row in self.rows
-                if row.organization_ref is None and row.organization
-            ],
-            noun="organizations",
-        )
-        return people, organizations
-
-    def first_spellings(self) -> dict[str, str]:
-        """How a new name is written when the file spells it several ways (any case): the
-        most frequent spelling, then one in mixed case ("Łukasz Kaiser" over "ŁUKASZ
-        KAISER"); never the row order, so the same file in any order creates the same names.
-        """
-        counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for row in self.rows:
-            for name in (row.person, row.speaker, row.organization):
-                if name:
-                    counts[_key(name)][name] += 1
-
-        def preference(item: tuple[str, int]) -> tuple:
-            name, count = item
-            return (-count, name.isupper() or name.islower(), name)
-
-        return {key: min(spellings.items(), key=preference)[0] for key, spellings in counts.items()}
-
-    def resolve(
-        self,
-        model: type[models.Model],
-        name_model: type[models.Model],
-        fk: str,
-        names: list[str],
-        *,
-        noun: str,
-    ) -> dict[str, list[int]]:
-        """Map each distinct name (casefolded) to the ids it matches; an empty list: new.
-
-        As on the desk's forms, a name is matched exactly, ignoring case, against display
-        names and other names in any script; a display name wins over other names, and a
-        name that matches several rows is ambiguous and refused on every line that uses it.
-        """
-        keys = {_key(name) for name in names}
-        # LOWER() on PostgreSQL, whose name indexes are built on it; SQLite's LOWER() folds
-        # ASCII letters only ("ИВАН" stays "ИВАН"), so there the names are casefolded.
-        fold = Folded if connection.vendor == "sqlite" else Lower
-        by_display: dict[str, set[int]] = defaultdict(set)
-        by_other: dict[str, set[int]] = defaultdict(set)
-        for chunk in _chunks(_lowered_spellings(keys | set(names))):
-            for pk, name in (
-                model._default_manager.annotate(lowered=fold("name"))
-                .filter(lowered__in=chunk)
-                .values_list("pk", "name")
-            ):
-                if _key(name) in keys:
-                    by_display[_key(name)].add(pk)
-            for pk, name in (
-                name_model._default_manager.annotate(lowered=fold("name"))
-                .filter(lowered__in=chunk)
-                .values_list(f"{fk}_id", "name")
-            ):
-                if _key(name) in keys:
-                    by_other[_key(name)].add(pk)
-        resolved = {key: sorted(by_display.get(key) or by_other.get(key) or ()) for key in keys}
-        ambiguous = {key for key, ids in resolved.items() if len(ids) > 1}
-        if ambiguous:
-            self.report_ambiguous(model, fk, ambiguous, resolved, noun)
-        return resolved
-
-    def report_ambiguous(self, model, fk, ambiguous, resolved, noun) -> None:
-        ids = {pk for key in ambiguous for pk in resolved[key]}
-        names = dict(model._default_manager.filter(pk__in=ids).values_list("pk", "name"))
-        columns = ("person", "speaker") if fk == "person" else ("organization",)
-        for row in self.rows:
-            for column in columns:
-                value = getattr(row, column)
-                if value and _key(value) in ambiguous:
-                    listed = ", ".join(names[pk] for pk in resolved[_key(value)])
-                    self.refuse(
-                        row.line,
-                        f"{column}: “{value}” could be any of several {noun} ({listed}); "
-                        "write the display name of the one you mean.",
-                    )
-
-    def create_missing(self, model, resolved: dict[str, list[int]]) -> dict[str, models.Model]:
-        """Create a row for each name that matched nothing; return every name's row."""
-        missing = sorted(key for key, ids in resolved.items() if not ids)
-        names = [self.spellings[key] for key in missing]
-        slugs = unique_slugs(model, names)
-        ids = self.rows_writer.ids(model, len(missing))
-        rows: list[dict[str, object]] = []
-        instances: dict[str, models.Model] = {}
-        for key, pk, name, slug in zip(missing, ids, names, slugs, strict=True):
-            row = {"id": pk, "name": name, "slug": slug}
-            if model is Person:
-                row["sort_name"] = default_sort_name(name)
-            rows.append(row)
-            instances[key] = model(id=pk, name=name, slug=slug)
-        self.rows_writer.insert(model, rows)
-        existing_ids = sorted({ids[0] for ids in resolved.values() if ids})
-        loaded = {}
-        for chunk in _chunks(existing_ids):
-            for instance in model._default_manager.filter(pk__in=chunk).only("pk", "name"):
-                loaded[instance.pk] = instance
-        for key, matched in resolved.items():
-            if matched:
-                instances[key] = loaded[matched[0]]
-        if model is Person:
-            self.result.people_created = len(missing)
-        else:
-            self.result.organizations_created = len(missing)
-        return instances
-
-    def person(self, name: str) -> Person:
-        return self.people[_key(name)]
-
-    def person_of(self, row: MoveRow) -> Person:
-        return row.person_ref or self.people[_key(row.person)]
-
-    def organization_of(self, row: MoveRow) -> Organization:
-        return row.organization_ref or self.organizations[_key(row.organization)]
-
     def lock_people(self) -> None:
         """Row locks on everyone whose tenures this import rebuilds, as the desk's services
         take one, so a move recorded on the desk meanwhile waits instead of interleaving."""
         if not self.rows_writer.postgresql:
             return  # SQLite: the transaction already holds the database's write lock
-        ids = sorted({self.person_of(row).pk for row in self.rows})
-        for chunk in _chunks(ids):
+        ids = sorted({self.names.person_of(row).pk for row in self.rows})
+        for chunk in chunks(ids):
             list(
                 Person.objects.select_for_update()
                 .filter(pk__in=chunk)
@@ -943,7 +375,7 @@ class _Importer:
     def find_or_create_posts(self) -> dict[tuple[int, str], Post]:
         wanted: dict[tuple[int, str], str] = {}
         for row in self.rows:
-            organization_id = self.organization_of(row).pk
+            organization_id = self.names.organization_of(row).pk
             for title in (row.title, row.previous_title):
                 if title:
                     key = (organization_id, title.lower())
@@ -971,38 +403,40 @@ class _Importer:
 
     def load_posts(self, organization_ids: set[int]) -> dict[tuple[int, str], Post]:
         posts: dict[tuple[int, str], Post] = {}
-        for chunk in _chunks(sorted(organization_ids)):
+        for chunk in chunks(sorted(organization_ids)):
             for post in Post.objects.filter(organization_id__in=chunk).order_by("pk"):
                 posts.setdefault((post.organization_id, post.title.lower()), post)
         return posts
 
     def post(self, row: MoveRow, title: str) -> Post:
-        return self.posts[(self.organization_of(row).pk, title.lower())]
+        return self.posts[(self.names.organization_of(row).pk, title.lower())]
+
+    def move_key(self, row: MoveRow, person_id: int) -> tuple:
+        return same_move_key(
+            person_id=person_id,
+            post_id=self.post(row, row.title).pk,
+            kind=row.kind,
+            effective_date=row.effective.earliest,
+            precision=row.effective.precision,
+        )
 
     def load_on_record(self) -> None:
         """What is already recorded: every move of the people in the file (their tenures are
         replayed), the sources it names, and their quotes and citations."""
-        person_ids = sorted({self.person_of(row).pk for row in self.rows})
+        person_ids = sorted({self.names.person_of(row).pk for row in self.rows})
         self.changes_by_person: dict[int, list[RoleChange | _NewMove]] = defaultdict(list)
         self.on_record: dict[tuple, RoleChange] = {}
-        for chunk in _chunks(person_ids):
+        for chunk in chunks(person_ids):
             for change in (
                 RoleChange.objects.filter(person_id__in=chunk)
                 .select_related("person", "organization", "post", "previous_post")
                 .order_by("pk")
             ):
                 self.changes_by_person[change.person_id].append(change)
-                key = _move_key(
-                    change.person_id,
-                    change.post_id,
-                    change.kind,
-                    change.effective_date,
-                    change.effective_precision,
-                )
-                self.on_record[key] = change
+                self.on_record[change.move_key] = change
         self.sources = self.load_sources({row.canonical_url for row in self.rows} - {""})
         self.statements: dict[tuple, int] = {}
-        for chunk in _chunks(sorted(self.sources.values())):
+        for chunk in chunks(sorted(self.sources.values())):
             for pk, source_id, quote, speaker_id in (
                 Statement.objects.filter(source_id__in=chunk)
                 .order_by("pk")
@@ -1010,7 +444,7 @@ class _Importer:
             ):
                 self.statements.setdefault((source_id, quote, speaker_id), pk)
         self.citations_on_record: dict[tuple, tuple[int, str]] = {}
-        for chunk in _chunks(sorted(change.pk for change in self.on_record.values())):
+        for chunk in chunks(sorted(change.pk for change in self.on_record.values())):
             for pk, role_change_id, source_id, statement_id, state in Citation.objects.filter(
                 role_change_id__in=chunk
             ).values_list("pk", "role_change_id", "source_id", "statement_id", "state"):
@@ -1025,24 +459,17 @@ class _Importer:
         """
         people: set[int] = set()
         for row in self.rows:
-            person_id = self.person_of(row).pk
+            person_id = self.names.person_of(row).pk
             if person_id in people:
                 continue
-            key = _move_key(
-                person_id,
-                self.post(row, row.title).pk,
-                row.kind,
-                row.effective.earliest,
-                row.effective.precision,
-            )
-            move = self.on_record.get(key)
+            move = self.on_record.get(self.move_key(row, person_id))
             if move is None or (self.verifying and not move.is_public):
                 people.add(person_id)
         return people
 
     def delete_old_tenures(self) -> None:
         """The tenures of everyone replayed are rebuilt whole by :meth:`replay`."""
-        for chunk in _chunks(sorted(set(self.changes_by_person) & self.replayed)):
+        for chunk in chunks(sorted(set(self.changes_by_person) & self.replayed)):
             Tenure.objects.filter(person_id__in=chunk).delete()
 
     def find_or_create_moves(self) -> dict[int, RoleChange | _NewMove]:
@@ -1053,11 +480,9 @@ class _Importer:
         moves_by_line: dict[int, RoleChange | _NewMove] = {}
         outcomes = self.result.outcomes
         for row in self.rows:
-            person = self.person_of(row)
+            person = self.names.person_of(row)
             post = self.post(row, row.title)
-            key = _move_key(
-                person.pk, post.pk, row.kind, row.effective.earliest, row.effective.precision
-            )
+            key = self.move_key(row, person.pk)
             if key in on_record:
                 move = on_record[key]
                 self.lines_on_record[move.pk].append(row.line)
@@ -1066,7 +491,7 @@ class _Importer:
                 move = new[key]
                 outcomes[row.line] = f"same move as line {move.lines[0]}"
                 move.lines.append(row.line)
-                move.is_public = move.is_public or (self.verifying and bool(row.canonical_url))
+                move.verified_citation |= self.verifying and bool(row.canonical_url)
                 move.leaves_organization = move.leaves_organization or row.leaves_organization
                 if row.previous_title and move.previous_post is None:
                     move.previous_post = self.post(row, row.previous_title)
@@ -1074,7 +499,7 @@ class _Importer:
                 move = new[key] = _NewMove(
                     pk=0,
                     person=person,
-                    organization=self.organization_of(row),
+                    organization=self.names.organization_of(row),
                     post=post,
                     previous_post=self.post(row, row.previous_title)
                     if row.previous_title
@@ -1083,8 +508,8 @@ class _Importer:
                     effective=row.effective,
                     announced=row.announced,
                     # A new move's citations are all this file's: verified exactly when an
-                    # editor vouches for the file (rule 3); a move without any is not public.
-                    is_public=self.verifying and bool(row.canonical_url),
+                    # editor vouches for the file.
+                    verified_citation=self.verifying and bool(row.canonical_url),
                     lines=[row.line],
                     leaves_organization=row.leaves_organization,
                 )
@@ -1094,6 +519,14 @@ class _Importer:
         for move, pk in zip(created, self.rows_writer.ids(RoleChange, len(created)), strict=True):
             move.pk = pk
             self.changes_by_person[move.person_id].append(move)
+        self.new_move_ids = {move.pk for move in created}
+        public = public_role_changes(
+            role_change_ids=self.new_move_ids,
+            verified_now={move.pk for move in created if move.verified_citation},
+            uncited=self.new_move_ids,
+        )
+        for move in created:
+            move.is_public = move.pk in public
         self.rows_writer.insert(
             RoleChange,
             [
@@ -1114,182 +547,23 @@ class _Importer:
             ],
             background=True,
         )
-        self.new_move_ids = {move.pk for move in created}
         self.result.moves_created = len(created)
         self.result.moves_on_record = len(self.lines_on_record)
         return moves_by_line
 
-    # Sources, quotes, citations -----------------------------------------------------------
-
-    def find_or_create_citations(self, moves_by_line: dict[int, RoleChange | _NewMove]) -> None:
-        """Every line's citation: new ones created with their history, pending or verified.
-
-        With an editor's name, a pending citation on record that the file names again is
-        verified too (with its history entry); disputed and rejected ones are left alone.
-        """
-        sources = self.find_or_create_sources()
-        statements = self.find_or_create_statements(sources)
-        on_record = self.citations_on_record
-        state = CitationState.VERIFIED if self.verifying else CitationState.PENDING
-        new: dict[tuple, int] = {}  # citation key -> first line
-        to_verify: dict[int, int] = {}  # pending citation on record -> its role change
-        for row in self.rows:
-            if not row.canonical_url:
-                continue  # a move with no source (only other importers make those)
-            move = moves_by_line[row.line]
-            source_id = sources[row.canonical_url]
-            statement_id = statements[self.statement_key(row, source_id)] if row.quote else None
-            key = (move.pk, source_id, statement_id)
-            if key in on_record:
-                pk, current = on_record[key]
-                if self.verifying and current == CitationState.PENDING:
-                    to_verify[pk] = move.pk
-                continue
-            if move.pk not in self.new_move_ids:
-                self.result.outcomes[row.line] = OUTCOME_NEW_CITATION
-            new.setdefault(key, row.line)
-        ids = self.rows_writer.ids(Citation, len(new))
-        citations, decisions = [], []
-        for pk, ((role_change_id, source_id, statement_id), line) in zip(
-            ids, new.items(), strict=True
-        ):
-            citations.append(
-                {
-                    "id": pk,
-                    "role_change_id": role_change_id,
-                    "source_id": source_id,
-                    "statement_id": statement_id,
-                    "state": state.value,
-                    "decided_by_id": self.verified_by.pk if self.verifying else None,
-                    "decided_at": self.now if self.verifying else None,
-                    "decision_note": self.note,
-                    "created_by_id": self.recorded_by_id,
-                }
-            )
-            # One history entry: recorded pending, or recorded verified by the editor who
-            # vouches for the file (it never was pending).
-            decisions.append(self.decision(pk, "", state, line))
-        self.rows_writer.insert(Citation, citations, background=True)
-        if to_verify:
-            self.rows_writer.flush()
-        for chunk in _chunks(sorted(to_verify)):
-            Citation.objects.filter(pk__in=chunk, state=CitationState.PENDING).update(
-                state=CitationState.VERIFIED,
-                decided_by=self.verified_by,
-                decided_at=self.now,
-                decision_note=self.note,
-            )
-        decisions += [
-            self.decision(pk, CitationState.PENDING, CitationState.VERIFIED, None)
-            for pk in sorted(to_verify)
-        ]
-        decision_ids = self.rows_writer.ids(CitationDecision, len(decisions))
-        for decision, pk in zip(decisions, decision_ids, strict=True):
-            decision["id"] = pk
-        self.rows_writer.insert(CitationDecision, decisions, background=True)
-        self.result.citations_created = len(new)
-        self.result.citations_verified = (len(new) if self.verifying else 0) + len(to_verify)
-        self.verified_move_ids = (
-            {role_change_id for role_change_id, _, _ in new} | set(to_verify.values())
-            if self.verifying
-            else set()
-        )
-
-    def decision(self, citation_id: int, from_state: str, to_state: str, line: int | None):
-        verifies = to_state == CitationState.VERIFIED
-        where = f"Imported from {self.filename}" + (f" (line {line})" if line else "")
-        return {
-            "citation_id": citation_id,
-            "actor_id": self.verified_by.pk if verifies else self.recorded_by_id,
-            "at": self.now,
-            "from_state": str(from_state),
-            "to_state": str(to_state),
-            "note": f"{where}, verified by editor {self.verified_by.get_username()}."
-            if verifies
-            else f"{where}; waiting for an editor's check.",
-        }
-
-    def find_or_create_sources(self) -> dict[str, int]:
-        entered: dict[str, str] = {}
-        for row in self.rows:
-            if row.canonical_url:
-                entered.setdefault(row.canonical_url, row.source_url)
-        sources = dict(self.sources)
-        missing = sorted(url for url in entered if url not in sources)
-        ids = self.rows_writer.ids(Source, len(missing))
-        self.rows_writer.insert(
-            Source,
-            [
-                {
-                    "id": pk,
-                    "canonical_url": url,
-                    "url_as_entered": entered[url][:2000],
-                    "created_by_id": self.recorded_by_id,
-                }
-                for pk, url in zip(ids, missing, strict=True)
-            ],
-            background=True,
-        )
-        sources.update(zip(missing, ids, strict=True))
-        self.result.sources_created = len(missing)
-        return sources
-
-    def load_sources(self, urls: Iterable[str]) -> dict[str, int]:
-        sources = {}
-        for chunk in _chunks(sorted(urls)):
-            sources.update(
-                Source.objects.filter(canonical_url__in=chunk).values_list("canonical_url", "pk")
-            )
-        return sources
-
-    def statement_key(self, row: MoveRow, source_id: int) -> tuple[int, str, int | None]:
-        speaker = self.person(row.speaker).pk if row.speaker else None
-        return (source_id, row.quote, speaker)
-
-    def find_or_create_statements(self, sources: dict[str, int]) -> dict[tuple, int]:
-        """Quotes by (source, exact words, speaker), as statement_get_or_create finds them."""
-        wanted = {
-            self.statement_key(row, sources[row.canonical_url]) for row in self.rows if row.quote
-        }
-        statements = dict(self.statements)
-        missing = sorted(
-            (key for key in wanted if key not in statements),
-            key=lambda key: (key[0], key[1], key[2] or 0),
-        )
-        ids = self.rows_writer.ids(Statement, len(missing))
-        self.rows_writer.insert(
-            Statement,
-            [
-                {
-                    "id": pk,
-                    "source_id": source_id,
-                    "quote": quote,
-                    "speaker_id": speaker_id,
-                    "created_by_id": self.recorded_by_id,
-                }
-                for pk, (source_id, quote, speaker_id) in zip(ids, missing, strict=True)
-            ],
-            background=True,
-        )
-        statements.update(zip(missing, ids, strict=True))
-        self.result.statements_created = len(missing)
-        return statements
-
     def publish(self) -> None:
         """Rule 3 for moves on record: one that gains a verified citation becomes public.
 
-        (New moves were created public exactly when their citations are verified; an import
-        only ever adds verified citations, so nothing here becomes private.)
+        (An import only ever adds verified citations, so nothing here becomes private.)
         """
-        newly_public = []
-        for pk in self.verified_move_ids - self.new_move_ids:
-            change = self.on_record_by_pk(pk)
-            if not change.is_public:
-                change.is_public = True
-                newly_public.append(pk)
+        gained = self.verified_move_ids - self.new_move_ids
+        public = public_role_changes(role_change_ids=gained, verified_now=gained)
+        newly_public = sorted(pk for pk in public if not self.on_record_by_pk(pk).is_public)
+        for pk in newly_public:
+            self.on_record_by_pk(pk).is_public = True
         if newly_public:
             self.rows_writer.flush()
-        for chunk in _chunks(sorted(newly_public)):
+        for chunk in chunks(newly_public):
             RoleChange.objects.filter(pk__in=chunk).update(is_public=True, updated_at=self.now)
         self.result.moves_made_public = len(newly_public)
 

@@ -17,15 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from exchange.imports import (
-    COLUMNS,
-    ImportNotAllowed,
-    ImportResult,
-    ParsedFile,
-    import_verifier,
-    moves_import,
-    moves_parse,
-)
+from exchange.csv_format import COLUMNS, ParsedFile, moves_parse
+from exchange.imports import ImportNotAllowed, ImportResult, import_verifier, moves_import
 from stories.views.access import editor_required
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # larger files go through `manage.py import_moves`

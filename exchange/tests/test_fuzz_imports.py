@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.csvs import HEADER, moves_csv
-from exchange.imports import moves_import, moves_parse
+from exchange.csv_format import moves_parse
+from exchange.imports import moves_import
 from exchange.tests.test_imports import row, written
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from bench.csvs import career_rows, moves_csv
-from exchange.imports import import_verifier, moves_import, moves_parse
+from exchange.csv_format import moves_parse
+from exchange.imports import import_verifier, moves_import
 from people.models import OrganizationName, Person, PersonName, Post, Rank, RoleChange, Tenure
 from people.tenures import rebuild_tenures
 from people.tests.factories import (

@@ -8,12 +8,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from exchange.popolo import popolo_export, popolo_import, popolo_json
+from exchange.tests.test_api import cite
 from people.demo import load_people
 from people.models import Organization, Person, Post, RoleChange, Tenure
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, record
 from stories.demo import ensure_accounts, load_citations
 from stories.models import Citation, CitationDecision, Source, Statement
-from exchange.tests.test_api import cite
 
 pytestmark = pytest.mark.django_db
 

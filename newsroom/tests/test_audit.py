@@ -4,8 +4,11 @@ import pytest
 from django.urls import reverse
 
 from bench.csvs import moves_csv
-from exchange.imports import moves_import, moves_parse
+from exchange.csv_format import moves_parse
+from exchange.imports import moves_import
 from exchange.popolo import popolo_import, popolo_json
+from exchange.tests.test_imports import row
+from exchange.tests.test_popolo import small_document
 from newsroom.models import AuditAction, AuditEntry
 from people.models import RoleChange
 from people.services import role_change_delete, role_change_update
@@ -21,8 +24,6 @@ from stories.services import (
 )
 from stories.services.citations import source_update
 from stories.tests.factories import pending_citation
-from exchange.tests.test_imports import row
-from exchange.tests.test_popolo import small_document
 from stories.tests.test_story_services import draft_citing, published_citing, verified_citation
 
 pytestmark = pytest.mark.django_db

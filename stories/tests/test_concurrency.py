@@ -19,7 +19,8 @@ from django.test import Client
 from django.urls import reverse
 
 from bench.csvs import career_rows, moves_csv
-from exchange.imports import import_verifier, moves_import, moves_parse
+from exchange.csv_format import moves_parse
+from exchange.imports import import_verifier, moves_import
 from exchange.popolo import popolo_export, popolo_import
 from people.models import Organization, Person, Post, RoleChange, Tenure
 from people.tests.factories import editor, journalist

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from exchange.imports import ImportNotAllowed, import_verifier, moves_import, moves_parse
+from exchange.csv_format import moves_parse
+from exchange.imports import ImportNotAllowed, import_verifier, moves_import
 from newsroom.management.pools import PoolClosingCommand
 
 
