@@ -656,8 +656,9 @@ def test_the_command_draws_a_progress_bar_on_a_terminal_only(moves_file):
     path = moves_file([row(person=f"Person {number}", date="2020") for number in range(3)])
     terminal = Terminal()
     call_command("import_moves", path, "--dry-run", stdout=io.StringIO(), stderr=terminal)
-    assert "Checking rows [" in terminal.getvalue()
-    assert "3/3 (100%)" in terminal.getvalue()
+    assert "Checking rows: 100%" in terminal.getvalue()
+    assert "| 3/3 [" in terminal.getvalue()
+    assert "rows/s]" in terminal.getvalue()
     pipe = io.StringIO()
     call_command("import_moves", path, stdout=io.StringIO(), stderr=pipe)
     assert pipe.getvalue() == ""
