@@ -43,12 +43,6 @@ class RenderedBody:
     malformed_markers: list[str] = field(default_factory=list)
     """Text that tries to be a marker and is not one (``[^C12]``), in order, each once."""
 
-    def number_of(self, citation_id: int) -> int | None:
-        try:
-            return self.citation_ids.index(citation_id) + 1
-        except ValueError:
-            return None
-
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[^", state.pos):
