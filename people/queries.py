@@ -141,7 +141,11 @@ class SidebarEntry:
 def leadership_sidebar(
     organizations: list[Organization], *, as_of: datetime.date, changes_since: datetime.date
 ) -> list[SidebarEntry]:
-    """For each organization: who leads it on ``as_of`` and the moves since a date.
+    """For each organization: who leads it on ``as_of``, and every confirmed arrival,
+    departure and promotion dated after ``changes_since`` (a story's publication day),
+    newest first: one dated on that day, or possibly before it (a month or a year that
+    starts earlier), is what the story could report, not news since; one dated later than
+    today is news already.
 
     Confirmed facts only, whoever is reading (the sidebar sits on public articles). Two
     queries however many organizations a story covers.
@@ -162,8 +166,7 @@ def leadership_sidebar(
     moves = (
         RoleChange.objects.public()
         .moves()
-        .filter(organization__in=list(entries))
-        .between(changes_since, max(as_of, changes_since))
+        .filter(organization__in=list(entries), effective_date__gt=changes_since)
         .select_related("person", "post")
         .newest_first()
     )

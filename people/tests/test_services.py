@@ -11,9 +11,9 @@ from people.services import (
     OtherName,
     person_create,
     post_get_or_create,
+    role_change_apply,
     role_change_delete,
     role_change_set_public,
-    role_change_apply,
     role_change_update,
 )
 from people.tests.factories import OrganizationFactory, PersonFactory, record

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.dates import PartialDateFields, Precision
 
-
 # A quote is the words that support a claim, not the document: a longer one is refused with a
 # message saying so (a 10,000-character quote made the verification queue unreadable).
 QUOTE_MAX_LENGTH = 2000

@@ -29,6 +29,7 @@ from stories.services.rules import (
     publication_blockers,
 )
 from stories.services.stories import (
+    STORY_FIELDS,
     StoryConflict,
     story_attach,
     story_create,
@@ -48,6 +49,7 @@ from stories.services.verification import (
 )
 
 __all__ = [
+    "STORY_FIELDS",
     "NOTE_REQUIRED",
     "CitationConflict",
     "MoveWithCitation",

@@ -33,9 +33,7 @@ class ProposedEditConflict(Exception):
     def __init__(self, edit: ProposedEdit) -> None:
         self.edit = edit
         if edit.state == ProposedEditState.PENDING:
-            message = _(
-                "This edit was changed since you opened it: read it again before deciding."
-            )
+            message = _("This edit was changed since you opened it: read it again before deciding.")
         else:
             who = edit.decided_by.get_username() if edit.decided_by else _("someone")
             message = _("%(who)s already marked this edit %(state)s.") % {

@@ -679,7 +679,7 @@ def test_the_demo_story_in_review_cannot_be_published_while_a_citation_is_pendin
         reverse("stories:story-workflow", args=[story.pk, "publish"]), follow=True
     )
     page = html(response)
-    assert "Not published: every citation must be verified first." in page
+    assert "Not published: first resolve each thing that blocks it." in page
     assert f"Citation {refused.value.blocking[0].pk}" in page
     story.refresh_from_db()
     assert story.status == "in_review"

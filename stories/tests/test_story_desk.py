@@ -421,7 +421,7 @@ def test_publishing_is_refused_naming_each_blocking_citation_with_a_link_to_chec
     response = editor_client.post(workflow_url(story, "publish"), follow=True)
     assert response.redirect_chain == [(edit_url(story), 302)]
     assert messages_of(response) == [
-        "Not published: every citation must be verified first.",
+        "Not published: first resolve each thing that blocks it.",
         f"Citation {pending.pk} (Mira Murati, CTO) is pending, not verified.",
         f"Citation {disputed.pk} (Matt Knight, CIO) is disputed, not verified.",
     ]

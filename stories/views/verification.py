@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from newsroom.models import ProposedEdit
 from newsroom.permissions import is_editor
 from people.models import Organization, Person
 from stories.forms import DecisionForm
@@ -17,6 +18,7 @@ from stories.models import Citation, CitationState
 from stories.permissions import can_edit_cited_material
 from stories.services import CitationConflict, citation_decide
 from stories.views.access import desk_member_required, editor_required
+from stories.views.edits import edits_of, shown, with_targets
 
 PAGE_SIZE = 50
 ROW_TEMPLATE = "desk/verify_queue.html#citation-row"
@@ -36,6 +38,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         pending = pending.filter(role_change__person=person)
     page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
     with_pending = Citation.objects.pending().values("role_change")
+    waiting = ProposedEdit.objects.pending().order_by("proposed_at", "pk")
     return render(
         request,
         "desk/verify_queue.html",
@@ -49,6 +52,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "people": Person.objects.filter(role_changes__in=with_pending)
             .distinct()
             .order_by("sort_name", "name"),
+            # Edits of verified material, oldest first: each a click to verify (rule 5).
+            "edits": shown(with_targets(waiting)[:PAGE_SIZE]),
+            "edit_count": waiting.count(),
             "unknown_filter": bool(
                 (request.GET.get("organization") and organization is None)
                 or (request.GET.get("person") and person is None)
@@ -131,4 +137,6 @@ def _detail_context(request: HttpRequest, citation: Citation, form: DecisionForm
         and can_edit_cited_material(request.user, citation.statement),
         "can_edit_source": can_edit_cited_material(request.user, citation.source),
         "states": CitationState,
+        # Staff see both: the verified version above, any edit waiting for an editor here.
+        "edits": edits_of(citation.statement, citation.source, citation.role_change),
     }

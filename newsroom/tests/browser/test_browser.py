@@ -111,7 +111,7 @@ def test_a_move_goes_from_the_desk_to_an_open_article_without_a_reload(new_page)
     office.get_by_role("link", name="Acme Robotics hires a CTO").click()
     office.get_by_role("button", name="Publish").click()
     messages = office.locator(".messages")
-    expect(messages).to_contain_text("Not published: every citation must be verified first.")
+    expect(messages).to_contain_text("Not published: first resolve each thing that blocks it.")
     expect(messages).to_contain_text(
         f"Citation {citation.pk} (Grace Hopper, Chief Technology Officer) is pending, not verified."
     )

@@ -10,9 +10,9 @@ from django.db.models import ProtectedError, QuerySet
 from django.urls import reverse
 
 from newsroom.dates import PartialDate
+from newsroom.models import ProposedEdit
 from people.models import RoleChange
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist, record
-from newsroom.models import ProposedEdit
 from stories.models import QUOTE_MAX_LENGTH, Citation, CitationState, Source, Statement
 from stories.services import (
     citation_add,

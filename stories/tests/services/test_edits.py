@@ -76,9 +76,7 @@ def test_a_second_edit_replaces_the_waiting_one_and_editing_back_withdraws_it():
     citation = verified_quote("Words.")
     chief = editor()
     statement_update(statement=citation.statement, editor=chief, quote="Words!")
-    statement_update(
-        statement=citation.statement, editor=chief, quote="Words?", translation="言葉"
-    )
+    statement_update(statement=citation.statement, editor=chief, quote="Words?", translation="言葉")
     edit = pending_edit()
     assert edit.version == 2
     assert [(change["field"], change["after"]) for change in edit.changes] == [

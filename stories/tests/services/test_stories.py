@@ -567,7 +567,8 @@ def test_an_edit_of_cited_material_flags_no_story_until_the_verified_version_is_
     edit(Citation.objects.select_related("statement", "source").get(pk=cited.pk), chief)
     assert Citation.objects.get(pk=cited.pk).state == CitationState.VERIFIED
     assert not CorrectionFlag.objects.exists()
-    proposed_edit_decide(edit=ProposedEdit.objects.pending().get(), editor=chief, decision="verified")
+    waiting = ProposedEdit.objects.pending().get()
+    proposed_edit_decide(edit=waiting, editor=chief, decision="verified")
     assert not CorrectionFlag.objects.exists()
 
     citation_decide(citation=cited, editor=chief, decision="rejected", note="Misquoted.")
@@ -757,9 +758,7 @@ def test_a_new_draft_can_cite_the_citations_picked_for_it():
     assert list(story.citations.all()) == [picked]
     assert stored(story).cited_ids == [picked.pk]
     with pytest.raises(ValidationError) as refused:
-        story_create(
-            author=author, title="Other", body=f"Left.{other.marker}", citations=[picked]
-        )
+        story_create(author=author, title="Other", body=f"Left.{other.marker}", citations=[picked])
     assert "is not attached to this story" in refused.value.message_dict["body"][0]
     assert Story.objects.count() == 1
 
