@@ -27,7 +27,8 @@ from people.tests.factories import (
     journalist,
     record,
 )
-from stories.services import story_create, story_publish, story_submit, story_withdraw
+from stories.services import story_create, story_submit, story_withdraw
+from stories.tests.factories import published_story as publish_story
 
 pytestmark = pytest.mark.django_db
 
@@ -124,9 +125,7 @@ def desk():
 
 def published_story(desk, title: str, **kwargs):
     author, publisher = desk
-    story = story_create(author=author, title=title, **kwargs)
-    story_submit(story=story, user=author)
-    return story_publish(story=story, editor=publisher)
+    return publish_story(author=author, publisher=publisher, title=title, **kwargs)
 
 
 def test_stories_feed_lists_published_stories_newest_first_with_dates_and_authors(client, desk):
@@ -149,18 +148,25 @@ def test_stories_feed_lists_published_stories_newest_first_with_dates_and_author
     assert newest.language == "ja"
 
 
-def test_stories_feed_leaves_out_drafts_reviews_and_withdrawn_stories(client, desk):
+def test_stories_feed_leaves_out_drafts_and_reviews_and_carries_a_withdrawal(client, desk):
+    """A withdrawn story keeps its entry, updated at the withdrawal with the notice: a
+    reader who has the entry learns it was withdrawn, and why."""
     author, publisher = desk
     published_story(desk, "Out in the open")
     story_create(author=author, title="A draft")
     in_review = story_create(author=author, title="In review")
     story_submit(story=in_review, user=author)
-    withdrawn = published_story(desk, "Withdrawn")
-    story_withdraw(story=withdrawn, editor=publisher, note="Wrong person named.")
+    withdrawn = published_story(desk, "Taken down")
+    withdrawn = story_withdraw(story=withdrawn, editor=publisher, note="Wrong person named.")
 
     feed = parse_atom(client.get(reverse("feeds:stories")))
 
-    assert [entry.title for entry in feed.entries] == ["Out in the open"]
+    assert [entry.title for entry in feed.entries] == ["Withdrawn: Taken down", "Out in the open"]
+    entry = feed.entries[0]
+    assert entry.summary == "Wrong person named."
+    assert entry.updated == withdrawn.withdrawn_at.isoformat()
+    assert entry.published == withdrawn.first_published_at.isoformat()
+    assert entry.link == f"http://testserver{withdrawn.get_absolute_url()}"
 
 
 def test_stories_feed_titles_are_text_not_markup(client, desk):

@@ -75,6 +75,8 @@ def pages(story):
         reverse("people:organization-list"): ["q", "page"],
         reverse("people:organization-detail", args=["openai"]): ["as_of"],
         reverse("stories:story-list"): ["page"],
+        reverse("stories:correction-list"): ["page"],
+        reverse("stories:story-new"): ["q", "citation"],
         reverse("stories:verify-queue"): ["organization", "person", "page"],
         reverse("stories:audit-log"): ["action", "user", "page"],
         reverse("stories:lookup", args=["person"]): ["person_name", "person_choice"],

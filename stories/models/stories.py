@@ -151,24 +151,27 @@ class StoryRevision(models.Model):
 class CorrectionQuerySet(models.QuerySet["Correction"]):
     def public_record(self) -> models.QuerySet:
         """Every correction and every withdrawal, newest first, as rows of ``kind``
-        ("correction" or "withdrawal"), ``at``, ``story_ref``, ``text`` and ``entry_id`` (the
+        ("correction" or "withdrawal"), ``at``, ``story_ref``, ``notice`` and ``entry_id`` (the
         correction's or the withdrawn story's id): what /corrections/ and its feed list."""
         kind = models.CharField()
-        corrections = self.values(
+        # Each part without its model's default ordering: a compound query orders once, here.
+        corrections = self.order_by().values(
             kind=models.Value("correction", output_field=kind),
             at=models.F("created_at"),
             story_ref=models.F("story_id"),
             notice=models.F("text"),
             entry_id=models.F("pk"),
         )
-        withdrawals = Story.objects.filter(
-            status=StoryStatus.WITHDRAWN, withdrawn_at__isnull=False
-        ).values(
-            kind=models.Value("withdrawal", output_field=kind),
-            at=models.F("withdrawn_at"),
-            story_ref=models.F("pk"),
-            notice=models.F("withdrawal_note"),
-            entry_id=models.F("pk"),
+        withdrawals = (
+            Story.objects.filter(status=StoryStatus.WITHDRAWN, withdrawn_at__isnull=False)
+            .order_by()
+            .values(
+                kind=models.Value("withdrawal", output_field=kind),
+                at=models.F("withdrawn_at"),
+                story_ref=models.F("pk"),
+                notice=models.F("withdrawal_note"),
+                entry_id=models.F("pk"),
+            )
         )
         return corrections.union(withdrawals, all=True).order_by("-at", "-entry_id")
 

@@ -49,8 +49,8 @@ from stories.services.verification import (
 )
 
 __all__ = [
-    "STORY_FIELDS",
     "NOTE_REQUIRED",
+    "STORY_FIELDS",
     "CitationConflict",
     "MoveWithCitation",
     "ProposedEditConflict",

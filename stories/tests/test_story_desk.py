@@ -474,7 +474,9 @@ def test_an_editor_corrects_and_withdraws_a_published_story(author, editor_clien
     assert "Say why the story is withdrawn." in messages_of(response)
     editor_client.post(workflow_url(story, "withdraw"), {"note": "Unconfirmed."})
     assert stored(story).status == StoryStatus.WITHDRAWN
-    assert Client().get(story.get_absolute_url()).status_code == 404
+    tombstone = Client().get(story.get_absolute_url())
+    assert tombstone.status_code == 410
+    assert "Unconfirmed." in tombstone.content.decode()
 
 
 def test_an_unknown_workflow_action_is_not_found(editor_client, author):
@@ -577,9 +579,10 @@ def test_a_withdrawn_story_leaves_the_editors_desk_with_its_flags(author, editor
     assert "Needs a correction." not in html(editor_client.get(edit_url(story)))
 
 
-def test_a_verified_quote_edited_after_publication_flags_the_story_on_the_editors_desk(
+def test_a_verified_quote_edited_after_publication_flags_nothing_and_waits_for_an_editor(
     author, editor_client
 ):
+    """Rule 5: an edit takes nothing down, so no published story needs a correction."""
     citation = verified_citation(person=PersonFactory(name="Mira Murati"))
     story = in_review(author, citation, title="Murati leaves")
     story_publish(story=story, editor=editor())
@@ -597,8 +600,11 @@ def test_a_verified_quote_edited_after_publication_flags_the_story_on_the_editor
     assert response.status_code == 302
     queue = html(editor_client.get(reverse("stories:review-queue")))
     flags = queue[queue.index("need a correction") : queue.index("Waiting for review")]
-    assert "Murati leaves" in flags
-    assert f"Citation {citation.pk} was reopened: Quote edited (quote)" in flags
+    assert "Murati leaves" not in flags
+    assert not CorrectionFlag.objects.exists()
+    verify = html(editor_client.get(reverse("stories:verify-queue")))
+    assert "1 edit waits for an editor." in verify
+    assert "<ins> Corrected.</ins>" in verify
 
 
 # Revisions ---------------------------------------------------------------------------------
@@ -626,7 +632,7 @@ def test_revisions_show_what_changed_between_two_of_them(author_client, author):
     assert '<span class="diff-line diff-added">+Line 2.</span>' in page
     assert '<span class="diff-line diff-added">+Line three.</span>' in page
     assert '<span class="diff-line diff-kept"> Line one.</span>' in page
-    assert "<td>reporter</td>" in page
+    assert '<td data-label="Saved by">reporter</td>' in page
 
 
 def test_the_revision_diff_keeps_body_lines_that_look_like_diff_headers(author_client, author):
@@ -894,4 +900,4 @@ def test_the_revisions_page_query_count_does_not_grow_with_revisions(
     add_revisions(28)
     with django_assert_num_queries(len(few)):
         response = author_client.get(url)
-    assert html(response).count("<tr><td>") == stored(story).version == 30
+    assert html(response).count('<tr><td data-label="Revision">') == stored(story).version == 30
