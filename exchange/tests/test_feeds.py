@@ -27,7 +27,7 @@ from people.tests.factories import (
     journalist,
     record,
 )
-from stories.services import story_create, story_submit, story_withdraw
+from stories.services import story_add_correction, story_create, story_submit, story_withdraw
 from stories.tests.factories import published_story as publish_story
 
 pytestmark = pytest.mark.django_db
@@ -313,6 +313,7 @@ def test_a_move_entry_is_updated_when_the_move_was_confirmed_not_when_it_took_ef
     ("name", "args"),
     [
         ("feeds:stories", []),
+        ("feeds:corrections", []),
         ("feeds:moves", []),
         ("feeds:organization-moves", ["openai"]),
         ("feeds:person-moves", ["mira-murati"]),
@@ -448,3 +449,50 @@ def test_both_feeds_parse_and_have_entries_on_the_demo_desk(client):
     ]
     # The trap the editor has not verified stays out.
     assert not any("Chief Information Officer" in entry.title for entry in moves.entries)
+
+
+# Corrections and withdrawals ---------------------------------------------------------------
+
+
+def test_corrections_feed_lists_every_correction_and_withdrawal_newest_first(client, desk):
+    author, publisher = desk
+    corrected = published_story(desk, "Corrected story")
+    correction = story_add_correction(story=corrected, editor=publisher, text="The date <was> off.")
+    withdrawn = story_withdraw(
+        story=published_story(desk, "Withdrawn story"), editor=publisher, note="Fake post."
+    )
+
+    feed = parse_atom(client.get(reverse("feeds:corrections")))
+
+    assert feed.alternate == "http://testserver/corrections/"
+    assert [entry.title for entry in feed.entries] == [
+        "Withdrawn: Withdrawn story",
+        "Correction: Corrected story",
+    ]
+    gone, fixed = feed.entries
+    assert gone.summary == "Fake post."
+    assert gone.link == f"http://testserver{withdrawn.get_absolute_url()}"
+    assert gone.published == withdrawn.withdrawn_at.isoformat()
+    assert fixed.summary == "The date &lt;was&gt; off."
+    assert fixed.link == (
+        f"http://testserver{corrected.get_absolute_url()}#correction-{correction.pk}"
+    )
+    assert fixed.id.startswith("urn:uuid:") and fixed.id != gone.id
+
+
+def test_corrections_feed_costs_the_same_queries_at_3_and_past_its_size(client, desk):
+    _, publisher = desk
+    for number in range(3):
+        story_add_correction(
+            story=published_story(desk, f"Story {number}"), editor=publisher, text="Fix."
+        )
+    few = count_queries(client, reverse("feeds:corrections"))
+    for number in range(3, FEED_SIZE + 5):
+        story_withdraw(
+            story=published_story(desk, f"Story {number}"), editor=publisher, note="Gone."
+        )
+
+    many = count_queries(client, reverse("feeds:corrections"))
+
+    assert many == few
+    assert len(parse_atom(client.get(reverse("feeds:corrections"))).entries) == FEED_SIZE
