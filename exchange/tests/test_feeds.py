@@ -455,7 +455,7 @@ def test_both_feeds_parse_and_have_entries_on_the_demo_desk(client):
 
 
 def test_corrections_feed_lists_every_correction_and_withdrawal_newest_first(client, desk):
-    author, publisher = desk
+    _, publisher = desk
     corrected = published_story(desk, "Corrected story")
     correction = story_add_correction(story=corrected, editor=publisher, text="The date <was> off.")
     withdrawn = story_withdraw(
