@@ -20,8 +20,13 @@ from people.tests.factories import (
     record,
 )
 from stories.models import Citation, CitationDecision, CitationState, Source, Statement
-from stories.services import citation_decide
-from stories.tests.factories import SourceFactory, StatementFactory, pending_citation
+from stories.services import citation_decide, story_withdraw
+from stories.tests.factories import (
+    SourceFactory,
+    StatementFactory,
+    pending_citation,
+    published_story,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -453,7 +458,7 @@ def test_editing_a_verified_quote_on_the_desk_proposes_the_edit_and_keeps_it_ver
     assert Statement.objects.get(pk=citation.statement_id).quote == "Verified words."
     form = html(client.get(url))
     assert "An edit of this quote already waits for an editor" in form
-    assert ">Corrected words.</textarea>" in form
+    assert "Corrected words.</textarea>" in form
     assert "<del>Verified</del><ins>Corrected</ins> words." in form
 
 
@@ -599,12 +604,33 @@ def test_the_demo_cites_barret_zophs_post_by_its_canonical_url(client):
 def test_the_desk_query_count_does_not_grow(client):
     author = journalist()
     client.force_login(author)
-    for _ in range(3):
-        pending_citation(created_by=author)
+    publisher = editor()
+
+    def fill(count):
+        for _ in range(count):
+            pending_citation(created_by=author)
+            published_story(author=author, publisher=publisher)
+
+    fill(3)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("stories:desk-home"))
-    for _ in range(47):
-        pending_citation(created_by=author)
+    fill(47)
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("stories:desk-home"))
-    assert len(many) == len(few)
+        page = html(client.get(reverse("stories:desk-home")))
+    assert len(many) == len(few) <= 10
+    assert page.count('class="badge badge-published"') == 50
+
+
+def test_a_journalists_desk_lists_their_published_stories_and_no_one_elses(client):
+    author, publisher = journalist(), editor()
+    mine = published_story(author=author, publisher=publisher, title="My scoop")
+    gone = published_story(author=author, publisher=publisher, title="My mistake")
+    story_withdraw(story=gone, editor=publisher, note="Wrong.")
+    published_story(author=journalist(), publisher=publisher, title="Their scoop")
+    client.force_login(author)
+    page = html(client.get(reverse("stories:desk-home")))
+    section = page[page.index('id="my-published"') : page.index('id="sent-back"')]
+    assert f'<a href="{mine.get_absolute_url()}">My scoop</a>' in section
+    assert "My mistake" in section and "badge-withdrawn" in section
+    assert "Their scoop" not in section
+    assert reverse("stories:story-edit", args=[mine.pk]) in section
