@@ -179,8 +179,7 @@ def test_a_held_record_is_not_a_move(kwon, openai):
     appointed = record(PersonFactory(name="Mark Chen"), openai, "appointed", "SVP", "2024-09-25")
     day = datetime.date(2024, 9, 25)
     assert changes_between(openai, day, day) == [appointed]
-    the_day_before = day - datetime.timedelta(days=1)  # published the day before
-    [entry] = leadership_sidebar([openai], as_of=day, changes_since=the_day_before)
+    [entry] = leadership_sidebar([openai], as_of=day, changes_since=day)
     assert entry.since == [appointed]
     assert [t.person.name for t in entry.leadership] == ["Jason Kwon", "Mark Chen"]
 

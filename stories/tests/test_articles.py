@@ -816,14 +816,18 @@ def test_a_tombstone_costs_the_same_queries_however_much_the_story_cited(
 # "Since this story was published" ---------------------------------------------------------
 
 
-def test_since_publication_lists_every_move_dated_after_the_publication_day(
+def test_since_publication_lists_every_move_dated_from_the_publication_day_on(
     client, author, publisher, acme
 ):
-    """Dated after publication: not on the day itself, nor a month that may have been before
-    it (what the story could report); a move announced for a later date is news already."""
-    record(PersonFactory(name="Same Day"), acme, "appointed", "CFO", "2024-09-26")
+    """Dated on the publication day or later, but not what the story itself reports, nor a
+    month that may have been before it; a move announced for a later date is news already."""
+    reported = verified(publisher, person=PersonFactory(name="Rita Reported"), organization=acme)
     record(PersonFactory(name="Same Month"), acme, "appointed", "COO", "2024-09")
-    story = acme_story(author, publisher, acme)
+    story = acme_story(author, publisher, acme, citations=[reported])
+    RoleChange.objects.filter(pk=reported.role_change_id).update(
+        effective_date=PUBLISHED_AT.date(), effective_latest=PUBLISHED_AT.date()
+    )
+    record(PersonFactory(name="Same Day"), acme, "appointed", "CFO", "2024-09-26")
     record(PersonFactory(name="Next Day"), acme, "appointed", "CTO", "2024-09-27")
     future = timezone.localdate() + datetime.timedelta(days=40)
     record(PersonFactory(name="Future Fiona"), acme, "appointed", "CEO", future.isoformat())
@@ -831,9 +835,10 @@ def test_since_publication_lists_every_move_dated_after_the_publication_day(
 
     since = since_of(html(client.get(story.get_absolute_url())))
 
-    assert "Next Day" in since and "Future Fiona" in since
-    assert since.index("Future Fiona") < since.index("Next Day")  # newest first
-    for name in ("Same Day", "Same Month", "Pam Pending"):
+    for name in ("Future Fiona", "Next Day", "Same Day"):
+        assert name in since
+    assert since.index("Future Fiona") < since.index("Next Day") < since.index("Same Day")
+    for name in ("Same Month", "Pam Pending", "Rita Reported"):
         assert name not in since
 
 
@@ -857,3 +862,22 @@ def test_since_publication_shows_a_move_on_the_request_after_its_verification(
     published_view = html(client.get(story.get_absolute_url(), {"sidebar": "published"}))
     assert 'id="sidebar-toggle"' in sidebar_of(published_view)
     assert "Since this story was published" not in sidebar_of(published_view)
+
+
+def test_the_open_articles_poll_brings_the_marked_sources_along(client, author, publisher):
+    doubted = verified(publisher, quote="Mira is leaving.")
+    story = publish(write(author, citations=[doubted]), author, publisher)
+    url = reverse("stories:story-sidebar", args=[story.slug])
+    citation_decide(citation=doubted, editor=publisher, decision="rejected", note="Not said.")
+
+    polled = html(client.get(url, headers={"HX-Request": "true"}))
+
+    oob = polled[polled.index('<section class="sources" id="sources"') :]
+    assert oob.startswith(
+        '<section class="sources" id="sources" aria-labelledby="sources-heading" '
+        'hx-swap-oob="true">'
+    )
+    assert "The editors are re-checking this source" in oob
+    assert "Mira is leaving." not in oob
+    assert "hx-swap-oob" not in html(client.get(url))  # only the poll swaps it
+    assert "hx-swap-oob" not in html(client.get(story.get_absolute_url()))

@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from newsroom.cache import CACHE_SECONDS, cached, data_version, versioned_cache
 from newsroom.permissions import is_desk_member
-from people.models import Organization
+from people.models import Organization, RoleChange
 from people.queries import leadership_sidebar
 from stories.models import Citation, CitationState, Correction, CorrectionFlag, Story
 from stories.structured_data import SITE_NAME, news_article
@@ -87,6 +87,8 @@ class Article:
     head_html: str  # meta and Open Graph tags
     main_html: str  # the <article> element (and, for the desk, the "not public" notice)
     structured_data: dict[str, Any]
+    # The Sources list again, for the sidebar's poll to swap in (htmx out of band).
+    sources_oob_html: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
         "canonical_url": request.build_absolute_uri(story.get_absolute_url()),
         "site_name": SITE_NAME,
     }
+    context["sources_html"] = render_to_string("stories/_sources.html", context)
     return Article(
         pk=story.pk,
         slug=story.slug,
@@ -163,6 +166,7 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
         first_published_at=story.first_published_at,
         head_html=render_to_string("stories/_story_meta.html", context),
         main_html=render_to_string("stories/_article.html", context),
+        sources_oob_html=render_to_string("stories/_sources.html", {**context, "oob": True}),
         structured_data=news_article(
             story,
             request=request,
@@ -260,7 +264,13 @@ def _sidebar_context(request: HttpRequest, article: Article, *, version: int) ->
         organizations = Organization.objects.filter(pk__in=article.organization_ids).order_by(
             "name", "pk"
         )
-        return leadership_sidebar(list(organizations), as_of=as_of, changes_since=published_on)
+        return leadership_sidebar(
+            list(organizations),
+            as_of=as_of,
+            changes_since=published_on,
+            # What the story reports is not news since it was published (a subquery).
+            reported=RoleChange.objects.filter(stories=article.pk).values("pk"),
+        )
 
     return {
         "sidebar": sidebar,
@@ -290,7 +300,8 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def story_sidebar(request: HttpRequest, slug: str) -> HttpResponse:
-    """The sidebar alone: what the open article page polls every minute."""
+    """The sidebar alone: what the open article page polls every minute (with htmx, the
+    Sources list comes along, swapped in out of band)."""
     version = data_version()
     article = _article(request, slug, version=version)
     if isinstance(article, Tombstone):
@@ -300,5 +311,9 @@ def story_sidebar(request: HttpRequest, slug: str) -> HttpResponse:
         "stories/story_detail.html#leadership-sidebar",
         {"article": article, **_sidebar_context(request, article, version=version)},
     )
+    if request.htmx:
+        # The open article's Sources too (rule 6: a source the editors are re-checking is
+        # marked for readers at once, without a reload).
+        response.content += article.sources_oob_html.encode()
     response["Cache-Control"] = "no-cache"
     return response
