@@ -209,6 +209,7 @@ def test_main_pages_have_no_serious_accessibility_violations(new_page):
         "profile": "/people/mira-murati/",
         "organization page": "/organizations/openai/",
         "sign-in": "/accounts/login/",
+        "corrections": "/corrections/",
     }
     desk_pages = {
         "desk": "/desk/",
@@ -216,6 +217,7 @@ def test_main_pages_have_no_serious_accessibility_violations(new_page):
         "citation": f"/desk/citations/{pending.pk}/",
         "record a move": "/desk/moves/new/",
         "story editor": f"/desk/stories/{in_review.pk}/",
+        "new story (with the citation picker)": "/desk/stories/new/?q=Knight",
         "review queue": "/desk/review/",
     }
     found = {}
