@@ -207,23 +207,38 @@ def is_held(material: Source | Statement) -> bool:
     return verified.exists() or proposed_edit_pending(material) is not None
 
 
-def _hold(
-    material: Source | Statement,
-    differences: dict[str, tuple[object, object]],
-    apply,
-    editor: AbstractBaseUser,
-) -> None:
-    """Check the edit as ``apply`` would write it (undone at once), then keep it for an
-    editor: an edit the desk would refuse is refused now, not when an editor verifies it."""
-    if differences:
-        dry_run(apply)
-    proposed_edit_hold(target=material, changes=differences, proposed_by=editor)
+def _update_or_hold(material: Source | Statement, changes: dict, editor, *, apply, current):
+    """Rule 5 for a quote or a source: written at once with ``apply`` while nothing
+    verified rests on ``material``; otherwise checked as ``apply`` would write it (undone at
+    once: an edit the desk refuses is refused now, not when an editor verifies it) and kept
+    for an editor as the difference from the verified version (``current(field)``)."""
+    if not is_held(material):
+        return apply(material)
+    with transaction.atomic():
+        differences = {}
+        for field, value in changes.items():
+            verified = current(field)
+            if not _same(field, verified, value):
+                differences[field] = (verified, value)
+        if differences:
+            dry_run(lambda: apply(type(material).objects.get(pk=material.pk)))
+        proposed_edit_hold(target=material, changes=differences, proposed_by=editor)
+    return material
 
 
-def _same(current: object, proposed: object) -> bool:
+def _same(field: str, current: object, proposed: object) -> bool:
+    if field == "url":
+        return _same_address(str(current), str(proposed))
     if isinstance(current, Person) or isinstance(proposed, Person):
         return getattr(current, "pk", current) == getattr(proposed, "pk", proposed)
     return current == proposed
+
+
+def _same_address(canonical: str, url: str) -> bool:
+    try:
+        return canonical_url(url) == canonical
+    except InvalidSourceURL:
+        return False  # refused when the edit is checked, with the reason
 
 
 def statement_update(
@@ -237,22 +252,13 @@ def statement_update(
         raise TypeError(f"statement_update() cannot change {', '.join(sorted(unknown))}")
     if isinstance(changes.get("quote"), str):
         changes["quote"] = changes["quote"].strip()
-    if not is_held(statement):
-        return statement_apply(statement=statement, editor=editor, **changes)
-    with transaction.atomic():
-        differences = {
-            field: (getattr(statement, field), value)
-            for field, value in changes.items()
-            if not _same(getattr(statement, field), value)
-        }
-        stored = Statement.objects.select_related("source", "speaker").get(pk=statement.pk)
-        _hold(
-            statement,
-            differences,
-            lambda: statement_apply(statement=stored, editor=editor, **changes),
-            editor,
-        )
-    return statement
+    return _update_or_hold(
+        statement,
+        changes,
+        editor,
+        apply=lambda target: statement_apply(statement=target, editor=editor, **changes),
+        current=lambda field: getattr(statement, field),
+    )
 
 
 def statement_apply(
@@ -300,30 +306,13 @@ def source_update(*, source: Source, editor: AbstractBaseUser, **changes: object
     unknown = set(changes) - SOURCE_FIELDS - {"url"}
     if unknown:
         raise TypeError(f"source_update() cannot change {', '.join(sorted(unknown))}")
-    if not is_held(source):
-        return source_apply(source=source, editor=editor, **changes)
-    with transaction.atomic():
-        differences = {}
-        for field, value in changes.items():
-            current = source.canonical_url if field == "url" else getattr(source, field)
-            same = _same_address(current, str(value)) if field == "url" else current == value
-            if not same:
-                differences[field] = (current, value)
-        stored = Source.objects.get(pk=source.pk)
-        _hold(
-            source,
-            differences,
-            lambda: source_apply(source=stored, editor=editor, **changes),
-            editor,
-        )
-    return source
-
-
-def _same_address(canonical: str, url: str) -> bool:
-    try:
-        return canonical_url(url) == canonical
-    except InvalidSourceURL:
-        return False  # refused when the edit is checked, with the reason
+    return _update_or_hold(
+        source,
+        changes,
+        editor,
+        apply=lambda target: source_apply(source=target, editor=editor, **changes),
+        current=lambda field: source.canonical_url if field == "url" else getattr(source, field),
+    )
 
 
 def source_apply(*, source: Source, editor: AbstractBaseUser, **changes: object) -> Source:
