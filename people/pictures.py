@@ -11,13 +11,21 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from newsroom.dates import PartialDate
 from people.models import Organization, Person, RoleChange, Tenure
-from people.timelines import DAY, DayScale, Timeline, build_timeline, rows_from_tenures
+from people.timelines import (
+    DAY,
+    DayScale,
+    Timeline,
+    build_timeline,
+    credit_line,
+    rows_from_tenures,
+)
 from people.turnover import Turnover, build_turnover
 
 # How far back a tenure with no known start fades when nothing bounds it (no arrival on
@@ -113,6 +121,27 @@ def zoomed(natural: Range, first: datetime.date | None, last: datetime.date | No
     return Range(first, last)
 
 
+def page_link(path: str, **params: str) -> str:
+    """``path`` with the given query parameters (empty ones left out)."""
+    query = urlencode({key: value for key, value in params.items() if value})
+    return f"{path}?{query}" if query else path
+
+
+def link_leadership(timeline: Timeline, path: str, **keep: str) -> Timeline:
+    """Point every bar and every stretch of the axis at the organization page (``path``)
+    as of its day, keeping ``keep`` (the zoom) in the link."""
+    for bar in timeline.bars:
+        day = bar.link_day
+        bar.href = page_link(path, as_of=day.isoformat(), **keep)
+        bar.link_label = _("%(bar)s. Show the leadership on %(day)s") % {
+            "bar": bar.description,
+            "day": formats.date_format(day, "DATE_FORMAT"),
+        }
+    for band in timeline.bands:
+        band.href = page_link(path, as_of=band.day.isoformat(), **keep)
+    return timeline
+
+
 def credited_sources(role_change_ids: Iterable[int]) -> dict[int, list[str]]:
     """For each role change, the names of the sources of its verified citations (the
     publisher, else the site's host), in one query. The people app reaches citations through
@@ -173,8 +202,11 @@ def leadership_timeline(
         tenures,
         scale=scale,
         floor=floor,
-        row_of=lambda tenure: ((tenure.post.rank, tenure.post.title, tenure.post_id),
-                               tenure.post.title, ""),
+        row_of=lambda tenure: (
+            (tenure.post.rank, tenure.post.title, tenure.post_id),
+            tenure.post.title,
+            "",
+        ),
         label_of=lambda bar: bar.person_name,
         span_of=lambda tenure: tenure_span(tenure, cutoff=cutoff),
     )
@@ -259,7 +291,15 @@ def career_timeline(
         label_of=lambda bar: bar.span,
         span_of=tenure_span,
     )
-    return build_timeline(rows, scale=scale, as_of=None, sources=sources)
+    timeline = build_timeline(rows, scale=scale, as_of=None, sources=sources)
+    for bar in timeline.bars:
+        bar.href = page_link(bar.organization_url, as_of=bar.link_day.isoformat())
+        bar.link_label = _("%(bar)s. Show the leadership of %(organization)s on %(day)s") % {
+            "bar": bar.description,
+            "organization": bar.organization_name,
+            "day": formats.date_format(bar.link_day, "DATE_FORMAT"),
+        }
+    return timeline
 
 
 def career_sources(moves: Iterable[RoleChange]) -> list[str]:
@@ -278,3 +318,71 @@ def career_sources(moves: Iterable[RoleChange]) -> list[str]:
             )
             counts[name] += 1
     return sorted(counts, key=lambda name: (-counts[name], name.casefold()))
+
+
+def _range_words(timeline: Timeline) -> dict[str, str]:
+    return {
+        "first": formats.date_format(timeline.scale.first, "DATE_FORMAT"),
+        "last": formats.date_format(timeline.scale.last, "DATE_FORMAT"),
+    }
+
+
+def timeline_description(timeline: Timeline) -> str:
+    """The ``<desc>`` of a timeline: what it covers and how to read it, in words."""
+    text = _(
+        "%(posts)d rows and %(bars)d tenures from %(first)s to %(last)s. Hatched bars are "
+        "interim tenures; a bar fades across a start or an end known only to the month or "
+        "the year, and before a start that is not known; pale dashed bars are uncertain on "
+        "every day; gaps are vacancies."
+    ) % {"posts": len(timeline.rows), "bars": len(timeline.bars), **_range_words(timeline)}
+    if timeline.as_of is not None:
+        text += " " + _("The red line marks %(day)s.") % {"day": timeline.as_of_label}
+    return text
+
+
+def organization_picture_context(
+    organization: Organization, pictures: OrganizationPictures, *, page_url: str
+) -> dict[str, object]:
+    """What the two organization pictures' templates need, on the page and on their own."""
+    timeline, turnover = pictures.timeline, pictures.turnover
+    counted = sum(quarter.certain_count for quarter in turnover.quarters)
+    spread_over = len(
+        {departure.pk for quarter in turnover.quarters for departure, _share in quarter.possible}
+    )
+    return {
+        "timeline": timeline,
+        "turnover": turnover,
+        "page_url": page_url,
+        "back_label": _("%(name)s on Newsroom: %(url)s")
+        % {"name": organization.name, "url": page_url},
+        "timeline_title": _("Leadership of %(organization)s over time")
+        % {"organization": organization.name},
+        "timeline_desc": timeline_description(timeline),
+        "timeline_credit": credit_line(timeline.sources),
+        "turnover_title": _("Departures from %(organization)s per quarter")
+        % {"organization": organization.name},
+        "turnover_desc": _(
+            "%(quarters)d quarters from %(first)s to %(last)s: %(counted)d departures on a "
+            "known day or month, and %(spread)d known only to a coarser date, spread lighter "
+            "over the quarters they may fall in."
+        )
+        % {
+            "quarters": len(turnover.quarters),
+            "counted": counted,
+            "spread": spread_over,
+            **_range_words(timeline),
+        },
+        "turnover_credit": credit_line(turnover.sources),
+    }
+
+
+def career_picture_context(person: Person, timeline: Timeline, *, page_url: str) -> dict:
+    """What the career picture's template needs, on the profile and on its own."""
+    return {
+        "timeline": timeline,
+        "page_url": page_url,
+        "back_label": _("%(name)s on Newsroom: %(url)s") % {"name": person.name, "url": page_url},
+        "timeline_title": _("Career of %(person)s") % {"person": person.name},
+        "timeline_desc": timeline_description(timeline),
+        "timeline_credit": credit_line(timeline.sources),
+    }

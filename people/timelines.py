@@ -60,6 +60,8 @@ UNCERTAIN_OPACITY = 0.35
 # wide (CJK) characters count double.
 CHAR_WIDTH = 6.8
 LABEL_PADDING = 5
+# Room left between two bars (with their labels) on one lane.
+LANE_SPACING = 4
 
 
 class SegmentKind:
@@ -121,6 +123,8 @@ class Segment:
     # Whether the segment goes on beyond the drawn range (left, right).
     cut_left: bool = False
     cut_right: bool = False
+    # Faded segments each get a gradient of their own, numbered within the drawing.
+    fade_id: int = 0
 
     @property
     def is_faded(self) -> bool:
@@ -157,8 +161,16 @@ class Bar:
     y: float = 0.0
     label: str = ""
     label_x: float = 0.0
+    label_y: float = 0.0
+    # Left and right of what the bar and its label cover, in pixels.
+    extent: tuple[float, float] = (0.0, 0.0)
     span: str = ""
     description: str = ""
+    # Set by the page that shows the drawing (people/pictures.py): where a click goes.
+    href: str = ""
+    link_label: str = ""
+    # What the drawing shows beyond the dates, in words (for the table).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def first(self) -> datetime.date:
@@ -184,6 +196,8 @@ class Row:
     lanes: int = 1
     y: float = 0.0
     height: float = 0.0
+    header_y: float = 0.0
+    rule_y: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -193,7 +207,7 @@ class Tick:
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class Band:
     """A stretch of the axis (a day, a month or a year) that links to the leadership on its
     first day: clicking a point in time."""
@@ -202,6 +216,7 @@ class Band:
     width: float
     day: datetime.date
     label: str
+    href: str = ""
 
 
 @dataclass
@@ -220,6 +235,15 @@ class Timeline:
     plot_top: float = AXIS_HEIGHT
     plot_bottom: float = 0.0
     width: int = WIDTH
+    bar_height: int = BAR_HEIGHT
+    tick_top: float = AXIS_HEIGHT - 8
+    tick_label_y: float = AXIS_HEIGHT - 14
+    as_of_label: str = ""
+    # Where the as_of label sits: after the line, or before it near the right edge.
+    as_of_anchor: str = "start"
+    as_of_label_x: float = 0.0
+    credit_y: float = 0.0
+    back_y: float = 0.0
 
     @property
     def bars(self) -> list[Bar]:
@@ -233,7 +257,9 @@ class Timeline:
 # Bars from tenures --------------------------------------------------------------------------
 
 
-def tenure_segments(tenure: Tenure, *, floor: datetime.date, ceiling: datetime.date) -> list[Segment]:
+def tenure_segments(
+    tenure: Tenure, *, floor: datetime.date, ceiling: datetime.date
+) -> list[Segment]:
     """The segments of ``tenure`` in days (see the module docstring), before clipping.
 
     ``floor`` is where a lead of unknown beginning starts (the organization's founding, or
@@ -334,30 +360,45 @@ def tenure_bar(
 
 
 def assign_lanes(bars: list[Bar]) -> int:
-    """Put each bar on the first lane where it overlaps nothing (by the days it may have
-    been held); returns the number of lanes."""
-    lane_ends: list[datetime.date] = []
-    for bar in sorted(bars, key=lambda bar: (bar.first, bar.last_end, bar.tenure_id)):
-        for lane, lane_end in enumerate(lane_ends):
-            if lane_end <= bar.first:
+    """Put each bar on the first lane where neither it nor its label overlaps anything
+    already there (bars whose days may overlap always land on different lanes); returns
+    the number of lanes."""
+    lane_rights: list[float] = []
+    for bar in sorted(bars, key=lambda bar: (bar.extent[0], bar.extent[1], bar.tenure_id)):
+        left, right = bar.extent
+        for lane, lane_right in enumerate(lane_rights):
+            if lane_right + LANE_SPACING <= left:
                 bar.lane = lane
-                lane_ends[lane] = bar.last_end
+                lane_rights[lane] = right
                 break
         else:
-            bar.lane = len(lane_ends)
-            lane_ends.append(bar.last_end)
-    return max(len(lane_ends), 1)
+            bar.lane = len(lane_rights)
+            lane_rights.append(right)
+    return max(len(lane_rights), 1)
 
 
-def _label(bar: Bar, text: str) -> None:
-    """Write ``text`` in the bar when it fits, starting in its first certain segment when
-    there is room there (so the name reads over a solid fill)."""
-    needed = text_width(text) + 2 * LABEL_PADDING
+def place_label(bar: Bar, text: str, *, scale: DayScale) -> None:
+    """Write ``text`` inside the bar when it fits there (in its first certain segment when
+    that has room, so the name reads over a solid fill), else just after the bar, or before
+    it at the right edge. The bar's ``extent`` then covers its label too, so that lanes keep
+    labels from ever overlapping."""
+    bar.label = text
+    width = text_width(text)
+    needed = width + 2 * LABEL_PADDING
     certain = next((segment for segment in bar.segments if segment.is_certain), None)
-    if certain is not None and certain.x + certain.width - certain.x >= needed:
-        bar.label, bar.label_x = text, round(certain.x + LABEL_PADDING, 2)
+    right = bar.x + bar.width
+    if certain is not None and certain.width >= needed:
+        bar.label_x = round(certain.x + LABEL_PADDING, 2)
     elif bar.width >= needed:
-        bar.label, bar.label_x = text, round(bar.x + LABEL_PADDING, 2)
+        bar.label_x = round(bar.x + LABEL_PADDING, 2)
+    elif right + LABEL_PADDING + width <= scale.right:
+        bar.label_x = round(right + LABEL_PADDING, 2)
+        right = bar.label_x + width
+    else:
+        bar.label_x = round(max(scale.left, bar.x - LABEL_PADDING - width), 2)
+        bar.extent = (bar.label_x, right)
+        return
+    bar.extent = (bar.x, round(right, 2))
 
 
 # Axis ---------------------------------------------------------------------------------------
@@ -419,49 +460,26 @@ def axis_ticks(scale: DayScale) -> list[Tick]:
         labels = [_tick_label(day, unit) for day in days]
         room = width / len(days)
         if max(text_width(label) for label in labels) + 12 <= room:
-            return [
-                Tick(scale.x(day), day, label) for day, label in zip(days, labels, strict=True)
-            ]
+            return [Tick(scale.x(day), day, label) for day, label in zip(days, labels, strict=True)]
     return []
 
 
 def axis_bands(scale: DayScale) -> list[Band]:
-    """Clickable stretches of the axis: days over three months or less, months over ten
-    years or less, else years."""
+    """Clickable stretches of the axis, each standing for its first day: days over three
+    months or less, months over ten years or less, else years."""
     if scale.days <= 92:
         starts = [scale.first + DAY * offset for offset in range(scale.days)]
-
-        def label(day: datetime.date) -> str:
-            return formats.date_format(day, "DATE_FORMAT")
-
-        def pick(day: datetime.date) -> datetime.date:
-            return day
-    elif scale.days <= 3653:
-        starts = _tick_days(scale, "month", 1)
-        if not starts or starts[0] > scale.first:
-            starts.insert(0, scale.first)
-
-        def label(day: datetime.date) -> str:
-            return formats.date_format(day, "YEAR_MONTH_FORMAT")
-
-        def pick(day: datetime.date) -> datetime.date:
-            return day
+        unit = "DATE_FORMAT"
     else:
-        starts = _tick_days(scale, "year", 1)
+        unit = "YEAR_MONTH_FORMAT" if scale.days <= 3653 else "Y"
+        starts = _tick_days(scale, "month" if unit == "YEAR_MONTH_FORMAT" else "year", 1)
         if not starts or starts[0] > scale.first:
             starts.insert(0, scale.first)
-
-        def label(day: datetime.date) -> str:
-            return str(day.year)
-
-        def pick(day: datetime.date) -> datetime.date:
-            return day
     bands = []
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else scale.last + DAY
-        bands.append(
-            Band(scale.x(start), round(scale.x(end) - scale.x(start), 2), pick(start), label(start))
-        )
+        width = round(scale.x(end) - scale.x(start), 2)
+        bands.append(Band(scale.x(start), width, start, formats.date_format(start, unit)))
     return bands
 
 
@@ -470,16 +488,36 @@ def axis_bands(scale: DayScale) -> list[Band]:
 
 def lay_out(timeline: Timeline) -> Timeline:
     """Give rows and bars their y, and the drawing its height."""
-    y = timeline.plot_top
+    y = timeline.plot_top + 6
+    fade_id = 0
     for row in timeline.rows:
         row.lanes = assign_lanes(row.bars)
         row.y = y
+        row.header_y = y + 13
         row.height = ROW_HEADER + row.lanes * LANE_HEIGHT
+        row.rule_y = y + row.height + ROW_GAP / 2
         for bar in row.bars:
             bar.y = y + ROW_HEADER + bar.lane * LANE_HEIGHT
+            bar.label_y = bar.y + 14
+            for segment in bar.segments:
+                if segment.is_faded:
+                    fade_id += 1
+                    segment.fade_id = fade_id
         y += row.height + ROW_GAP
+    if not timeline.rows:
+        y += 2 * LANE_HEIGHT
     timeline.plot_bottom = y
+    timeline.credit_y = y + 14
+    timeline.back_y = y + 14 + FOOTER_LINE
     timeline.height = y + 3 * FOOTER_LINE
+    if timeline.as_of is not None:
+        timeline.as_of_label = formats.date_format(timeline.as_of, "DATE_FORMAT")
+        room = timeline.scale.right - timeline.as_of_x
+        if text_width(timeline.as_of_label) + 8 > room:
+            timeline.as_of_anchor = "end"
+            timeline.as_of_label_x = round(timeline.as_of_x - 4, 2)
+        else:
+            timeline.as_of_label_x = round(timeline.as_of_x + 4, 2)
     return timeline
 
 
@@ -520,8 +558,9 @@ def rows_from_tenures(
             continue
         key, title, subtitle = row_of(tenure)
         row = rows.setdefault(key, Row(key=key, title=title, subtitle=subtitle))
-        _label(bar, label_of(bar))
+        place_label(bar, label_of(bar), scale=scale)
         bar.description = describe_bar(bar)
+        bar.notes = bar_notes(bar)
         row.bars.append(bar)
     return list(rows.values())
 
@@ -545,6 +584,29 @@ def describe_bar(bar: Bar) -> str:
             "bar": text
         }
     return text
+
+
+def bar_notes(bar: Bar) -> list[str]:
+    """How the bar is drawn, said in words for the table beside the picture."""
+    notes = []
+    if bar.is_interim:
+        notes.append(_("interim (hatched)"))
+    kinds = {segment.kind for segment in bar.segments}
+    if SegmentKind.FADE_IN in kinds and bar.start is not None:
+        notes.append(
+            _("start known only to the %(precision)s (faded across it)")
+            % {"precision": bar.start.precision.label}
+        )
+    if SegmentKind.UNKNOWN_START in kinds:
+        notes.append(_("start unknown: on record in the post from this date (faded before it)"))
+    if SegmentKind.FADE_OUT in kinds and bar.end is not None:
+        notes.append(
+            _("end known only to the %(precision)s (faded across it)")
+            % {"precision": bar.end.precision.label}
+        )
+    if not bar.certainly_held:
+        notes.append(_("uncertain on every day: the dates are too coarse (dashed, pale)"))
+    return notes
 
 
 def credit_line(sources: Sequence[str], *, width: float = PLOT_RIGHT - PLOT_LEFT) -> str:

@@ -16,17 +16,11 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from people.models import RoleChange
-from people.timelines import (
-    AXIS_HEIGHT,
-    DAY,
-    FOOTER_LINE,
-    PLOT_LEFT,
-    PLOT_RIGHT,
-    text_width,
-)
+from people.timelines import DAY, FOOTER_LINE, PLOT_LEFT, PLOT_RIGHT, WIDTH, text_width
 
 CHART_HEIGHT = 160
 Y_AXIS_WIDTH = 28
+TOP = 16
 
 
 def quarter_of(day: datetime.date) -> datetime.date:
@@ -40,7 +34,10 @@ def next_quarter(quarter: datetime.date) -> datetime.date:
 
 
 def quarter_label(quarter: datetime.date) -> str:
-    return _("Q%(number)d %(year)d") % {"number": (quarter.month - 1) // 3 + 1, "year": quarter.year}
+    return _("Q%(number)d %(year)d") % {
+        "number": (quarter.month - 1) // 3 + 1,
+        "year": quarter.year,
+    }
 
 
 @dataclass
@@ -100,9 +97,17 @@ class Turnover:
     x_labels: list[tuple[float, str]]
     sources: list[str]
     most: float
-    height: float = AXIS_HEIGHT + CHART_HEIGHT + 3 * FOOTER_LINE
-    plot_top: float = AXIS_HEIGHT
-    plot_bottom: float = AXIS_HEIGHT + CHART_HEIGHT
+    width: int = WIDTH
+    margin: int = PLOT_LEFT
+    plot_left: float = PLOT_LEFT + Y_AXIS_WIDTH
+    plot_right: float = PLOT_RIGHT
+    plot_top: float = TOP
+    plot_bottom: float = TOP + CHART_HEIGHT
+    x_label_y: float = TOP + CHART_HEIGHT + 16
+    key_y: float = TOP + CHART_HEIGHT + 16 + FOOTER_LINE + 4
+    credit_y: float = TOP + CHART_HEIGHT + 16 + 2 * FOOTER_LINE + 4
+    back_y: float = TOP + CHART_HEIGHT + 16 + 3 * FOOTER_LINE + 4
+    height: float = TOP + CHART_HEIGHT + 16 + 3 * FOOTER_LINE + 12
 
     @property
     def with_departures(self) -> list[Quarter]:
