@@ -53,6 +53,9 @@ class OrganizationPictures:
     natural: Range  # the organization's whole life on record, up to today
     shown: Range  # what is drawn (``natural`` unless zoomed)
     departures: list[RoleChange] = field(default_factory=list)
+    # The words around the pictures (titles, descriptions, credits): see
+    # organization_picture_context.
+    page_context: dict = field(default_factory=dict)
 
     @property
     def is_zoomed(self) -> bool:

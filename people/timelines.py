@@ -60,8 +60,8 @@ UNCERTAIN_OPACITY = 0.35
 # wide (CJK) characters count double.
 CHAR_WIDTH = 6.8
 LABEL_PADDING = 5
-# Room left between two bars (with their labels) on one lane.
-LANE_SPACING = 4
+# Room left after a label outside its bar, before the next bar on the lane.
+LANE_SPACING = 6
 
 
 class SegmentKind:
@@ -367,7 +367,7 @@ def assign_lanes(bars: list[Bar]) -> int:
     for bar in sorted(bars, key=lambda bar: (bar.extent[0], bar.extent[1], bar.tenure_id)):
         left, right = bar.extent
         for lane, lane_right in enumerate(lane_rights):
-            if lane_right + LANE_SPACING <= left:
+            if lane_right <= left:
                 bar.lane = lane
                 lane_rights[lane] = right
                 break
@@ -393,10 +393,10 @@ def place_label(bar: Bar, text: str, *, scale: DayScale) -> None:
         bar.label_x = round(bar.x + LABEL_PADDING, 2)
     elif right + LABEL_PADDING + width <= scale.right:
         bar.label_x = round(right + LABEL_PADDING, 2)
-        right = bar.label_x + width
+        right = bar.label_x + width + LANE_SPACING
     else:
         bar.label_x = round(max(scale.left, bar.x - LABEL_PADDING - width), 2)
-        bar.extent = (bar.label_x, right)
+        bar.extent = (bar.label_x - LANE_SPACING, right)
         return
     bar.extent = (bar.x, round(right, 2))
 

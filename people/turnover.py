@@ -21,6 +21,7 @@ from people.timelines import DAY, FOOTER_LINE, PLOT_LEFT, PLOT_RIGHT, WIDTH, tex
 CHART_HEIGHT = 160
 Y_AXIS_WIDTH = 28
 TOP = 16
+MAX_BAR_WIDTH = 40
 
 
 def quarter_of(day: datetime.date) -> datetime.date:
@@ -174,7 +175,7 @@ def _lay_out(turnover: Turnover) -> Turnover:
 
     for index, quarter in enumerate(quarters):
         quarter.x = round(left + index * step + step * 0.1, 2)
-        quarter.width = round(max(step * 0.8, 1.0), 2)
+        quarter.width = round(min(max(step * 0.8, 1.0), MAX_BAR_WIDTH), 2)
         quarter.certain_height = height(quarter.certain_count)
         quarter.certain_y = round(bottom - quarter.certain_height, 2)
         quarter.possible_height = height(quarter.possible_share)

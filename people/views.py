@@ -94,6 +94,18 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if person is None:
         raise Http404("No such person.")
     career = SimpleLazyObject(lambda: person_career(person, staff=staff))
+    page_url = request.build_absolute_uri(person.get_absolute_url())
+
+    def career_picture() -> dict:
+        # Confirmed roles only (rule 3), even on a page staff read with pending ones.
+        tenures = public_tenures(person) if staff else career["tenures"]
+        timeline = career_timeline(
+            person,
+            tenures,
+            today=timezone.localdate(),
+            sources=career_sources(career["moves"]),
+        )
+        return career_picture_context(person, timeline, page_url=page_url)
 
     def structured_data() -> dict:
         # Confirmed roles only, even on a page staff read with pending ones.
@@ -106,6 +118,8 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "person": person,
             "career": career,
+            "career_picture": SimpleLazyObject(career_picture),
+            "today": timezone.localdate(),
             "staff": staff,
             "data_version": version,
             "structured_data": versioned_cache().get_or_set(
@@ -188,8 +202,11 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         context["overview"] = SimpleLazyObject(
             lambda: organization_overview(organization, as_of, staff=staff)
         )
+        page_url = request.build_absolute_uri(organization.get_absolute_url())
         context["pictures"] = SimpleLazyObject(
-            lambda: _linked_pictures(organization, today=today, as_of=as_of, zoom=zoom)
+            lambda: _linked_pictures(
+                organization, today=today, as_of=as_of, zoom=zoom, page_url=page_url
+            )
         )
         context["data_version"] = version
     template = "people/organization_detail.html"
@@ -220,6 +237,7 @@ def _linked_pictures(
     today: datetime.date,
     as_of: datetime.date | None,
     zoom: dict[str, str],
+    page_url: str,
     path: str = "",
 ) -> OrganizationPictures:
     pictures = organization_pictures(
@@ -230,6 +248,7 @@ def _linked_pictures(
         last=datetime.date.fromisoformat(zoom["to"]) if zoom["to"] else None,
     )
     link_leadership(pictures.timeline, path or organization.get_absolute_url(), **zoom)
+    pictures.page_context = organization_picture_context(organization, pictures, page_url=page_url)
     return pictures
 
 
@@ -270,10 +289,9 @@ def _organization_picture(request: HttpRequest, slug: str, *, picture: str) -> H
 
     def build() -> str:
         pictures = _linked_pictures(
-            organization, today=today, as_of=as_of, zoom=zoom, path=page_url
+            organization, today=today, as_of=as_of, zoom=zoom, page_url=page_url, path=page_url
         )
-        context = organization_picture_context(organization, pictures, page_url=page_url)
-        return render_to_string(f"people/{picture}.svg", context)
+        return render_to_string(f"people/{picture}.svg", pictures.page_context)
 
     key = (
         f"{picture}-svg:{organization.pk}:{as_of}:{zoom['from']}:{zoom['to']}:{today}:"
