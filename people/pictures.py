@@ -194,7 +194,7 @@ def leadership_timeline(
     tenures: Sequence[Tenure],
     *,
     shown: Range,
-    floor: datetime.date,
+    natural: Range,
     as_of: datetime.date | None,
     sources: Sequence[str],
     cutoff: datetime.date | None = None,
@@ -204,7 +204,8 @@ def leadership_timeline(
     rows = rows_from_tenures(
         tenures,
         scale=scale,
-        floor=floor,
+        floor=natural.first,
+        ceiling=natural.last + DAY,
         row_of=lambda tenure: (
             (tenure.post.rank, tenure.post.title, tenure.post_id),
             tenure.post.title,
@@ -245,7 +246,7 @@ def organization_pictures(
         organization,
         tenures,
         shown=shown,
-        floor=natural.first,
+        natural=natural,
         as_of=as_of,
         sources=_credits(
             (pk for tenure in tenures for pk in (tenure.started_by_id, tenure.ended_by_id)),
@@ -286,6 +287,7 @@ def career_timeline(
         tenures,
         scale=scale,
         floor=natural.first,
+        ceiling=natural.last + DAY,
         row_of=lambda tenure: (
             (tenure.organization_id, tenure.post_id),
             tenure.post.title,

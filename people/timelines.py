@@ -323,10 +323,16 @@ def _place(segment: Segment, scale: DayScale) -> Segment | None:
 
 
 def tenure_bar(
-    tenure: Tenure, *, scale: DayScale, floor: datetime.date, span: str = ""
+    tenure: Tenure,
+    *,
+    scale: DayScale,
+    floor: datetime.date,
+    ceiling: datetime.date | None = None,
+    span: str = "",
 ) -> Bar | None:
-    """``tenure`` drawn on ``scale``; ``None`` when none of it falls in the drawn days."""
-    raw = tenure_segments(tenure, floor=floor, ceiling=scale.last + DAY)
+    """``tenure`` drawn on ``scale``; ``None`` when none of it falls in the drawn days.
+    A tenure still held goes on to ``ceiling`` (today), past the drawn days when zoomed."""
+    raw = tenure_segments(tenure, floor=floor, ceiling=ceiling or scale.last + DAY)
     placed = [segment for segment in (_place(raw_segment, scale) for raw_segment in raw) if segment]
     if not placed:
         return None
@@ -545,6 +551,7 @@ def rows_from_tenures(
     *,
     scale: DayScale,
     floor: datetime.date,
+    ceiling: datetime.date,
     row_of: Callable[[Tenure], tuple[tuple, str, str]],
     label_of: Callable[[Bar], str],
     span_of: Callable[[Tenure], str],
@@ -553,7 +560,7 @@ def rows_from_tenures(
     order the rows first appear."""
     rows: dict[tuple, Row] = {}
     for tenure in tenures:
-        bar = tenure_bar(tenure, scale=scale, floor=floor, span=span_of(tenure))
+        bar = tenure_bar(tenure, scale=scale, floor=floor, ceiling=ceiling, span=span_of(tenure))
         if bar is None:
             continue
         key, title, subtitle = row_of(tenure)
