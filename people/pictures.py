@@ -136,13 +136,26 @@ def link_leadership(timeline: Timeline, path: str, **keep: str) -> Timeline:
     for bar in timeline.bars:
         day = bar.link_day
         bar.href = page_link(path, as_of=day.isoformat(), **keep)
-        bar.link_label = _("%(bar)s. Show the leadership on %(day)s") % {
-            "bar": bar.description,
-            "day": formats.date_format(day, "DATE_FORMAT"),
-        }
+        bar.link_label = _link_label(bar, _("the leadership"))
     for band in timeline.bands:
         band.href = page_link(path, as_of=band.day.isoformat(), **keep)
     return timeline
+
+
+def _link_label(bar, what: str) -> str:
+    """A bar's link, in words: the day it leads to when the bar is held for certain that day;
+    a bar held on no day for certain leads to the first day it may have been, which is not
+    named (it would read as a date on record)."""
+    if bar.certainly_held:
+        return _("%(bar)s. Show %(what)s on %(day)s") % {
+            "bar": bar.description,
+            "what": what,
+            "day": formats.date_format(bar.link_day, "DATE_FORMAT"),
+        }
+    return _("%(bar)s. Show %(what)s on a day it may have been held") % {
+        "bar": bar.description,
+        "what": what,
+    }
 
 
 def credited_sources(role_change_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -299,11 +312,10 @@ def career_timeline(
     timeline = build_timeline(rows, scale=scale, as_of=None, sources=sources)
     for bar in timeline.bars:
         bar.href = page_link(bar.organization_url, as_of=bar.link_day.isoformat())
-        bar.link_label = _("%(bar)s. Show the leadership of %(organization)s on %(day)s") % {
-            "bar": bar.description,
-            "organization": bar.organization_name,
-            "day": formats.date_format(bar.link_day, "DATE_FORMAT"),
-        }
+        bar.link_label = _link_label(
+            bar,
+            _("the leadership of %(organization)s") % {"organization": bar.organization_name},
+        )
     return timeline
 
 
@@ -326,9 +338,13 @@ def career_sources(moves: Iterable[RoleChange]) -> list[str]:
 
 
 def _range_words(timeline: Timeline) -> dict[str, str]:
+    """The drawn range in words: by day when zoomed to three months or less, else by month
+    (a drawing that begins with a date known only to the month or year must not read as
+    if it knew the day)."""
+    unit = "DATE_FORMAT" if timeline.scale.days <= 92 else "YEAR_MONTH_FORMAT"
     return {
-        "first": formats.date_format(timeline.scale.first, "DATE_FORMAT"),
-        "last": formats.date_format(timeline.scale.last, "DATE_FORMAT"),
+        "first": formats.date_format(timeline.scale.first, unit),
+        "last": formats.date_format(timeline.scale.last, unit),
     }
 
 

@@ -431,6 +431,10 @@ serves as chief information security officer.{knight-ciso}
 
 The three exits follow those of Ilya Sutskever and Jan Leike in May{leike-leaves} and of
 co-founder John Schulman, who moved to Anthropic in August.{schulman-leaves}
+
+## Who has led OpenAI
+
+[timeline:openai]
 """,
     "markers": {
         "murati-leaves": ("murati-leaves", ARTICLE),

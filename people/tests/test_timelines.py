@@ -245,7 +245,7 @@ def test_bob_mcgrews_career_is_drawn_at_its_precision(openai):
         "Chief Research Officer": [[("uncertain", "2017-01-01", "2024-09-25")]],
     }
     assert all(row.subtitle == "OpenAI" for row in timeline.rows)
-    assert [bar.href for bar in timeline.bars][0] == "/organizations/openai/?as_of=2017-01-31"
+    assert next(bar.href for bar in timeline.bars) == "/organizations/openai/?as_of=2017-01-31"
 
 
 def test_spans_are_written_at_their_precision_and_cut_at_a_past_day():
