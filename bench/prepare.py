@@ -24,10 +24,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.synthetic import desk_counts  # noqa: E402
 from people.models import Organization, Person, PersonName, Tenure  # noqa: E402
 from people.queries import leadership_on, leadership_query  # noqa: E402
 from stories.models import Story  # noqa: E402
-from stories.synthetic import desk_counts  # noqa: E402
 
 SPREAD = 200  # different objects per endpoint
 QUERY_SAMPLES = 20  # requests per endpoint whose queries are counted (the largest is kept)

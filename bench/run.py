@@ -113,9 +113,7 @@ def import_rate(env: dict[str, str]) -> float:
     """Rows per second of a dry-run import (checked and written, then rolled back)."""
     rows = int(os.environ.get("BENCH_IMPORT_ROWS", "20000"))
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as file:
-        subprocess.run(
-            [PYTHON, "-m", "stories.tests.csvs", str(rows)], cwd=ROOT, stdout=file, check=True
-        )
+        subprocess.run([PYTHON, "-m", "bench.csvs", str(rows)], cwd=ROOT, stdout=file, check=True)
     try:
         started = time.monotonic()
         manage(env, "import_moves", file.name, "--dry-run", "--verified-by", "synthetic-editor-01")

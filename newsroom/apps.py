@@ -12,6 +12,8 @@ class NewsroomConfig(AppConfig):
             accounts,  # noqa: F401 - connects the sign-in lockout log
             sessions,  # noqa: F401 - starts a session's clocks at sign-in
         )
+        from newsroom.cache import watch_connection
         from newsroom.search import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="newsroom-sqlite-fold")
+        connection_created.connect(watch_connection, dispatch_uid="newsroom-watch-writes")

@@ -8,7 +8,7 @@ worker keeps its own connection pool (settings: ``DATABASE_POOL_MIN``/``MAX``) a
 recycled after many requests, so a slow leak cannot grow without bound.
 
 Cached fragments are only ever fresh when every process sees the same data version
-(people/cache.py), which takes a shared cache: ``REDIS_URL``. Without it each process would
+(newsroom/cache.py), which takes a shared cache: ``REDIS_URL``. Without it each process would
 keep its own cache, and a worker could go on serving what another worker's write made stale;
 so without ``REDIS_URL`` this runs a single worker process with threads, which share one
 local-memory cache.

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "newsroom",
     "people",
     "stories",
+    "exchange",
+    "bench",
 ]
 
 MIDDLEWARE = [

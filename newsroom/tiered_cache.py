@@ -1,6 +1,6 @@
 """A cache for values keyed on the data version: each process's memory first, then Redis.
 
-Every key given to this cache carries the data version (people/cache.py), so a value once
+Every key given to this cache carries the data version (newsroom/cache.py), so a value once
 stored under a key never changes: a copy kept in the process's memory can never be stale.
 A page then makes one Redis round trip (the data version) instead of one per cached piece;
 under load on two cores each round trip costs more than the piece it fetches (profiled with

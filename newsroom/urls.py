@@ -5,17 +5,18 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from exchange import api
+from exchange.sitemaps import SITEMAPS
 from newsroom import accounts, views
-from stories import api
-from stories.sitemaps import SITEMAPS
+from stories.views import home
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("", include("people.urls")),
     path("", include("stories.urls")),
-    path("", include("stories.urls_data")),
+    path("", include("exchange.urls")),
     path("api/", api.urls),
-    path("feeds/", include("stories.urls_feeds")),
+    path("feeds/", include("exchange.urls_feeds")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     # Sign-in, sign-out and the password change only: there is no self-service password

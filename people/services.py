@@ -301,12 +301,11 @@ def _validate(change: RoleChange) -> None:
             "The previous title is the same as the new one; leave it empty or name the title "
             "the person held before."
         )
-    duplicate = RoleChange.objects.filter(
-        person=change.person,
+    duplicate = RoleChange.objects.same_move(
+        person_id=change.person_id,
         post=change.post,
         kind=change.kind,
-        effective_date=change.effective_date,
-        effective_precision=change.effective_precision,
+        effective=change.effective,
     ).exclude(pk=change.pk)
     if duplicate.exists():
         errors.setdefault("effective", []).append(

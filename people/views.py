@@ -15,9 +15,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from newsroom.cache import CACHE_SECONDS, cached, data_version, versioned_cache
 from newsroom.dates import InvalidPartialDate, parse_iso_day
 from newsroom.permissions import can_see_unconfirmed
-from people.cache import CACHE_SECONDS, cached, data_version, versioned_cache
 from people.models import Organization, Person, Tenure
 from people.pictures import (
     OrganizationPictures,
@@ -79,7 +79,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A profile. The career is read only when its cached fragment is missing (the fragment
-    and the structured data are keyed on the data version, see people/cache.py)."""
+    and the structured data are keyed on the data version, see newsroom/cache.py)."""
     staff = can_see_unconfirmed(request.user)
     version = data_version()
     person = cached(

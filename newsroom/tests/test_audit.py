@@ -3,13 +3,17 @@
 import pytest
 from django.urls import reverse
 
+from bench.csvs import moves_csv
+from exchange.csv_format import moves_parse
+from exchange.imports import moves_import
+from exchange.popolo import popolo_import, popolo_json
+from exchange.tests.test_imports import row
+from exchange.tests.test_popolo import small_document
 from newsroom.models import AuditAction, AuditEntry
 from people.models import RoleChange
 from people.services import role_change_delete, role_change_update
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist, record
-from stories.imports import moves_import, moves_parse
 from stories.models import Story, StoryStatus
-from stories.popolo import popolo_import, popolo_json
 from stories.services import (
     StoryNotPublishable,
     story_add_correction,
@@ -19,10 +23,7 @@ from stories.services import (
     story_withdraw,
 )
 from stories.services.citations import source_update
-from stories.tests.csvs import moves_csv
 from stories.tests.factories import pending_citation
-from stories.tests.test_imports import row
-from stories.tests.test_popolo import small_document
 from stories.tests.test_story_services import draft_citing, published_citing, verified_citation
 
 pytestmark = pytest.mark.django_db

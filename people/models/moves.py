@@ -33,7 +33,40 @@ KIND_FORM_CHOICES = [
 ]
 
 
+# What makes two records the same move: the same person, post (title at the organization), kind
+# and effective date at the same precision. The database holds it (role_change_unique_fact);
+# the desk finds an existing move with ``RoleChangeQuerySet.same_move`` and the bulk import
+# in memory with ``same_move_key``.
+SAME_MOVE_FIELDS = ("person_id", "post_id", "kind", "effective_date", "effective_precision")
+
+
+def same_move_key(
+    *, person_id: int, post_id: int, kind: str, effective_date: datetime.date, precision: str
+) -> tuple:
+    """The identity of a move, for matching records in memory (see :data:`SAME_MOVE_FIELDS`)."""
+    return (person_id, post_id, str(kind), effective_date, str(precision))
+
+
 class RoleChangeQuerySet(models.QuerySet["RoleChange"]):
+    def same_move(self, *, person_id: int, post, kind: str, effective) -> RoleChangeQuerySet:
+        """The record of this move, if there is one (see :data:`SAME_MOVE_FIELDS`).
+
+        ``post`` is a post, or a queryset of the one post a title names at an organization
+        (titles are unique there), which keeps the look-up to one query.
+        """
+        key = same_move_key(
+            person_id=person_id,
+            post_id=0,
+            kind=kind,
+            effective_date=effective.earliest,
+            precision=effective.precision,
+        )
+        lookups = dict(zip(SAME_MOVE_FIELDS, key, strict=True))
+        del lookups["post_id"]
+        if isinstance(post, models.QuerySet):
+            return self.filter(post__in=post, **lookups)
+        return self.filter(post=post, **lookups)
+
     def public(self) -> RoleChangeQuerySet:
         """Publicly confirmed changes: the only ones readers see (rule 3)."""
         return self.filter(is_public=True)
@@ -140,7 +173,7 @@ class RoleChange(models.Model):
         ordering = ["effective_date", "effective_latest", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "post", "kind", "effective_date", "effective_precision"],
+                fields=[field.removesuffix("_id") for field in SAME_MOVE_FIELDS],
                 name="role_change_unique_fact",
                 violation_error_message="This move is already recorded.",
             ),
@@ -176,3 +209,13 @@ class RoleChange(models.Model):
     @property
     def kind_enum(self) -> RoleChangeKind:
         return RoleChangeKind(self.kind)
+
+    @property
+    def move_key(self) -> tuple:
+        return same_move_key(
+            person_id=self.person_id,
+            post_id=self.post_id,
+            kind=self.kind,
+            effective_date=self.effective_date,
+            precision=self.effective_precision,
+        )

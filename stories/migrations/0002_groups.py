@@ -1,39 +1,18 @@
-"""Desk permissions for the Journalists and Editors groups (the design's table).
-
-Journalists record sources, quotes and citations; Editors also verify, dispute or reject
-citations (``verify_citation``) and delete.
+"""Desk permissions for the Journalists and Editors groups: the stories app's part of the
+design's table (newsroom/permissions.py) for sources, quotes and citations.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-MODELS = ["source", "statement", "citation"]
-JOURNALIST = [f"{action}_{model}" for model in MODELS for action in ("add", "change", "view")] + [
-    "view_citationdecision"
-]
-EDITOR = JOURNALIST + [f"delete_{model}" for model in MODELS] + ["verify_citation"]
+from newsroom.permissions import desk_groups_grant, desk_groups_revoke
 
 
 def add_permissions(apps, schema_editor):
-    app_config = apps.get_app_config("stories")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in (("Journalists", JOURNALIST), ("Editors", EDITOR)):
-        group, _ = Group.objects.get_or_create(name=group_name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="stories", codename__in=codenames)
-        )
+    desk_groups_grant(apps, app_label="stories", using=schema_editor.connection.alias)
 
 
 def remove_permissions(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    stories_permissions = Permission.objects.filter(content_type__app_label="stories")
-    for group in Group.objects.filter(name__in=["Journalists", "Editors"]):
-        group.permissions.remove(*stories_permissions)
+    desk_groups_revoke(apps, app_label="stories", using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,6 +21,20 @@ class CitationQuerySet(models.QuerySet["Citation"]):
 
     def pending(self) -> CitationQuerySet:
         return self.filter(state=CitationState.PENDING)
+
+    def source_urls_by_move(self, role_change_ids: Iterable[int | None]) -> dict[int, list[str]]:
+        """The canonical URLs of these citations' sources for each role change, sorted, in one
+        query: ``Citation.objects.verified().source_urls_by_move(ids)`` is what readers are
+        shown as a move's sources."""
+        urls: dict[int, list[str]] = defaultdict(list)
+        for role_change_id, url in (
+            self.filter(role_change_id__in=sorted({pk for pk in role_change_ids if pk}))
+            .order_by("source__canonical_url")
+            .values_list("role_change_id", "source__canonical_url")
+            .distinct()
+        ):
+            urls[role_change_id].append(url)
+        return urls
 
     def for_display(self) -> CitationQuerySet:
         return self.select_related(

@@ -1,14 +1,11 @@
-"""Writes on the stories app, by domain: citations (sources, quotes, verification) and stories."""
+"""Writes on the stories app, by domain: citations (sources and quotes), verification (rule 3
+and every change of a citation's state) and stories."""
 
 from stories.services.citations import (
-    NOTE_REQUIRED,
-    CitationConflict,
     MoveWithCitation,
     citation_add,
-    citation_decide,
     citation_record,
     move_record_with_citation,
-    role_change_sync_public,
     source_get_or_create,
     source_update,
     statement_get_or_create,
@@ -32,6 +29,14 @@ from stories.services.stories import (
     story_submit,
     story_withdraw,
 )
+from stories.services.verification import (
+    NOTE_REQUIRED,
+    CitationConflict,
+    citation_decide,
+    citations_set_state,
+    public_role_changes,
+    role_change_sync_public,
+)
 
 __all__ = [
     "NOTE_REQUIRED",
@@ -43,8 +48,10 @@ __all__ = [
     "citation_add",
     "citation_decide",
     "citation_record",
+    "citations_set_state",
     "marker_errors",
     "move_record_with_citation",
+    "public_role_changes",
     "publication_blockers",
     "role_change_sync_public",
     "source_get_or_create",

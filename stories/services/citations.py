@@ -1,10 +1,9 @@
-"""Writes on sources, statements and citations: rules 3, 5, 6 and 7 of the design.
+"""Writes on sources, statements and citations: recording them, and rules 5 and 7 of the design.
 
 - Rule 7: a source is found or created by its canonical URL (stories/canonical.py).
-- Rule 3: a role change is publicly confirmed exactly when one of its citations is verified;
-  :func:`role_change_sync_public` is the only place that decides it.
 - Rule 5: editing a quote or a source that an editor verified puts its citations back to
-  pending, with a history entry; every decision is kept in CitationDecision.
+  pending, with a history entry (stories/services/verification.py, where rule 3 and every
+  change of a citation's state live).
 - The same words from the same speaker in one source are one statement (a unique index holds
   it): :func:`statement_get_or_create` returns the one recorded a moment ago by someone else,
   and :func:`statement_update` refuses an edit that would make a statement a copy of another.
@@ -16,38 +15,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from newsroom.audit import audit_record
 from newsroom.dates import PartialDate
 from newsroom.models import AuditAction
-from people.models import Organization, Person, RoleChange, RoleChangeKind
-from people.services import role_change_record, role_change_set_public
+from people.models import Organization, Person, Post, RoleChange, RoleChangeKind
+from people.services import role_change_record
 from stories.canonical import InvalidSourceURL, canonical_url
 from stories.models import Citation, CitationDecision, CitationState, Source, SourceKind, Statement
-from stories.services.stories import stories_flag_for_correction
-
-NOTE_REQUIRED = {CitationState.DISPUTED, CitationState.REJECTED}
-
-
-class CitationConflict(Exception):
-    """Someone else decided this citation first. Carries what they decided, when and why."""
-
-    def __init__(self, citation: Citation) -> None:
-        self.citation = citation
-        who = citation.decided_by.get_username() if citation.decided_by else "someone"
-        when = (
-            timezone.localtime(citation.decided_at).strftime("%Y-%m-%d %H:%M")
-            if (citation.decided_at)
-            else "earlier"
-        )
-        super().__init__(
-            f"{who} already marked this citation {citation.get_state_display()} at {when}"
-            + (f": “{citation.decision_note}”" if citation.decision_note else ".")
-        )
-
+from stories.services.verification import citation_history_fields, citations_reopen
 
 # Sources and statements ---------------------------------------------------------------------
 
@@ -256,10 +234,10 @@ def statement_update(
             detail=f"Changed: {', '.join(changed)}.",
             actor=editor,
         )
-        _reopen(
-            Citation.objects.filter(statement=statement),
-            editor,
-            f"Quote edited ({', '.join(changed)}): back to pending for a new check.",
+        citations_reopen(
+            citations=Citation.objects.filter(statement=statement),
+            editor=editor,
+            note=f"Quote edited ({', '.join(changed)}): back to pending for a new check.",
         )
     return statement
 
@@ -303,35 +281,12 @@ def source_update(*, source: Source, editor: AbstractBaseUser, **changes: object
             detail=f"Changed: {', '.join(changed)}.",
             actor=editor,
         )
-        _reopen(
-            Citation.objects.filter(source=source),
-            editor,
-            f"Source edited ({', '.join(changed)}): back to pending for a new check.",
+        citations_reopen(
+            citations=Citation.objects.filter(source=source),
+            editor=editor,
+            note=f"Source edited ({', '.join(changed)}): back to pending for a new check.",
         )
     return source
-
-
-def _reopen(citations, editor: AbstractBaseUser, note: str) -> None:
-    now = timezone.now()
-    for citation in citations.filter(state=CitationState.VERIFIED).select_for_update():
-        CitationDecision.objects.create(
-            citation=citation,
-            actor=editor,
-            at=now,
-            from_state=citation.state,
-            to_state=CitationState.PENDING,
-            note=note,
-        )
-        citation.state = CitationState.PENDING
-        citation.decided_by = editor
-        citation.decided_at = now
-        citation.decision_note = note
-        citation.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-        audit_record(action=AuditAction.CITATION_REOPENED, obj=citation, detail=note, actor=editor)
-        if citation.role_change_id:
-            role_change_sync_public(role_change_id=citation.role_change_id)
-        # Published stories relied on the check just undone: they need an editor's look.
-        stories_flag_for_correction(citation=citation, note=note)
 
 
 # Citations ------------------------------------------------------------------------------------
@@ -369,12 +324,14 @@ def citation_add(
                 role_change=role_change, source=source, statement=statement, created_by=created_by
             )
             CitationDecision.objects.create(
-                citation=citation,
-                actor=created_by,
-                at=citation.created_at,
-                from_state="",
-                to_state=CitationState.PENDING,
-                note="Recorded; waiting for an editor's check.",
+                **citation_history_fields(
+                    citation_id=citation.pk,
+                    from_state="",
+                    to_state=CitationState.PENDING,
+                    actor_id=created_by.pk if created_by is not None else None,
+                    at=citation.created_at,
+                    note="Recorded; waiting for an editor's check.",
+                )
             )
     except IntegrityError:
         # The same citation added a moment ago (a double submit, or two journalists at
@@ -383,92 +340,6 @@ def citation_add(
             raise already_cited from None
         raise
     return citation
-
-
-def citation_decide(
-    *,
-    citation: Citation,
-    editor: AbstractBaseUser,
-    decision: CitationState | str,
-    note: str = "",
-    expected_state: CitationState | str | None = None,
-) -> Citation:
-    """Verify, dispute or reject a citation, recording who, when, from what state and why.
-
-    ``expected_state`` is the state the editor saw: when another editor decided in the
-    meantime, :class:`CitationConflict` is raised with their decision and nothing is written.
-    A disputed or rejected decision needs a note. Keeps the role change's public flag in step.
-    """
-    decision = CitationState(decision)
-    note = note.strip()
-    if not editor.has_perm("stories.verify_citation"):
-        raise PermissionDenied("Only editors can verify, dispute or reject citations.")
-    if decision == CitationState.PENDING:
-        raise ValidationError({"decision": ["Choose verified, disputed or rejected."]})
-    if decision in NOTE_REQUIRED and not note:
-        raise ValidationError(
-            {"note": [f"Say why the citation is {decision.label}: the journalist will read it."]}
-        )
-    with transaction.atomic():
-        locked = (
-            Citation.objects.select_for_update(of=("self",))
-            .select_related("decided_by")
-            .get(pk=citation.pk)
-        )
-        if (
-            expected_state is not None and locked.state != CitationState(expected_state)
-        ) or locked.state == decision:
-            # Read again to name who decided: a row locked after waiting for another editor
-            # comes back at its latest version, but the editor joined to it is the one from
-            # before the wait (none, for a citation that was pending).
-            raise CitationConflict(Citation.objects.select_related("decided_by").get(pk=locked.pk))
-        now = timezone.now()
-        CitationDecision.objects.create(
-            citation=locked,
-            actor=editor,
-            at=now,
-            from_state=locked.state,
-            to_state=decision,
-            note=note,
-        )
-        audit_record(
-            action=AuditAction.CITATION_DECIDED,
-            obj=locked,
-            actor=editor,
-            detail=f"{locked.state} → {decision}" + (f": {note}" if note else ""),
-        )
-        locked.state = decision
-        locked.decided_by = editor
-        locked.decided_at = now
-        locked.decision_note = note
-        locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-        if locked.role_change_id:
-            role_change_sync_public(role_change_id=locked.role_change_id)
-        if decision in NOTE_REQUIRED:
-            stories_flag_for_correction(citation=locked, note=note)
-    # Keep the caller's object in step without dropping what it already loaded.
-    for field in ("state", "decided_by", "decided_at", "decision_note"):
-        setattr(citation, field, getattr(locked, field))
-    return locked
-
-
-def role_change_sync_public(*, role_change_id: int) -> RoleChange:
-    """Rule 3: a role change is public exactly when at least one citation is verified.
-
-    The role change's row is locked first, so two editors deciding two of its citations at
-    once take turns here: the second counts verified citations only after the first has
-    committed, and its answer (and the ``is_public`` it compares with) is never stale.
-    """
-    with transaction.atomic():
-        role_change = (
-            RoleChange.objects.select_for_update(of=("self",))
-            .select_related("person", "organization", "post")
-            .get(pk=role_change_id)
-        )
-        verified = Citation.objects.filter(
-            role_change_id=role_change_id, state=CitationState.VERIFIED
-        ).exists()
-        return role_change_set_public(role_change=role_change, is_public=verified)
 
 
 # Recording a move with its citation -----------------------------------------------------------
@@ -590,14 +461,16 @@ def move_record_with_citation(
 
 def _find_or_record_move(errors: dict, **arguments) -> tuple[RoleChange | None, bool]:
     effective: PartialDate = arguments["effective"]
+    titled = Post.objects.filter(
+        organization=arguments["organization"],
+        title__folded_exact=" ".join(arguments["title"].split()),
+    )
     existing = (
-        RoleChange.objects.filter(
-            person=arguments["person"],
-            organization=arguments["organization"],
-            post__title__folded_exact=" ".join(arguments["title"].split()),
+        RoleChange.objects.same_move(
+            person_id=arguments["person"].pk,
+            post=titled,
             kind=arguments["kind"],
-            effective_date=effective.earliest,
-            effective_precision=effective.precision,
+            effective=effective,
         )
         .select_related("person", "organization", "post")
         .first()

@@ -1,4 +1,4 @@
-"""Cached pages and fragments follow the data at once (people/cache.py)."""
+"""Cached pages and fragments follow the data at once (newsroom/cache.py)."""
 
 import re
 

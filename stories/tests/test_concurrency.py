@@ -18,10 +18,13 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
+from bench.csvs import career_rows, moves_csv
+from exchange.csv_format import moves_parse
+from exchange.imports import import_verifier, moves_import
+from exchange.popolo import popolo_export, popolo_import
 from people.models import Organization, Person, Post, RoleChange, Tenure
 from people.tests.factories import editor, journalist
 from stories.canonical import canonical_url
-from stories.imports import import_verifier, moves_import, moves_parse
 from stories.models import (
     Citation,
     CitationDecision,
@@ -31,9 +34,7 @@ from stories.models import (
     Story,
     StoryRevision,
 )
-from stories.popolo import popolo_export, popolo_import
 from stories.services import citation_add, citation_decide, story_create
-from stories.tests.csvs import career_rows, moves_csv
 from stories.tests.factories import SourceFactory, StatementFactory, pending_citation
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]

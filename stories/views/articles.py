@@ -15,8 +15,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from newsroom.cache import CACHE_SECONDS, cached, data_version, versioned_cache
 from newsroom.permissions import is_desk_member
-from people.cache import CACHE_SECONDS, cached, data_version, versioned_cache
 from people.embeds import TimelineRequest, story_timelines
 from people.models import Organization
 from people.queries import leadership_sidebar
@@ -183,7 +183,7 @@ def _sidebar_context(request: HttpRequest, article: Article, *, version: int) ->
     """What the sidebar needs; the data itself is read lazily, inside the fragment cache.
 
     The cache key carries the data version, which every write to desk data bumps
-    (people/cache.py), so a move recorded, verified or disputed since the last request is
+    (newsroom/cache.py), so a move recorded, verified or disputed since the last request is
     shown at once; and the reader's language, in which the sidebar's dates are written.
     """
     today = timezone.localdate()

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from newsroom.forms import PartialDateField
-from newsroom.permissions import can_edit_cited_material, is_editor
+from newsroom.permissions import is_editor
 from people.models import Organization, Person, RoleChange
 from stories.canonical import InvalidSourceURL, canonical_url
 from stories.forms import AddCitationForm, CitationFields, RecordMoveForm, entity_options
@@ -26,6 +26,7 @@ from stories.models import (
     Story,
     StoryStatus,
 )
+from stories.permissions import can_edit_cited_material
 from stories.services import source_update, statement_update
 from stories.views.access import desk_member_required
 

@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from newsroom.permissions import can_edit_cited_material, is_editor
+from newsroom.permissions import is_editor
 from people.models import Organization, Person
 from stories.forms import DecisionForm
 from stories.models import Citation, CitationState
+from stories.permissions import can_edit_cited_material
 from stories.services import CitationConflict, citation_decide
 from stories.views.access import desk_member_required, editor_required
 

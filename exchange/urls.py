@@ -1,0 +1,12 @@
+"""Data exchange on the desk: the CSV import of moves (the public API is in exchange/api.py)."""
+
+from django.urls import path
+
+from exchange import views
+
+app_name = "data"
+
+urlpatterns = [
+    path("desk/import/", views.moves_import_upload, name="moves-import"),
+    path("desk/import/confirm/", views.moves_import_confirm, name="moves-import-confirm"),
+]
