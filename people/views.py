@@ -82,17 +82,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     and the structured data are keyed on the data version, see newsroom/cache.py)."""
     staff = can_see_unconfirmed(request.user)
     version = data_version()
-    person = cached(
-        f"person:{slug}:{'desk' if staff else 'public'}:{version}",
-        lambda: (
-            Person.objects.visible_to(staff=staff)
-            .prefetch_related("other_names")
-            .filter(slug=slug)
-            .first()
-        ),
-    )
-    if person is None:
-        raise Http404("No such person.")
+    person = _person(slug, staff=staff, version=version)
     career = SimpleLazyObject(lambda: person_career(person, staff=staff))
     page_url = request.build_absolute_uri(person.get_absolute_url())
 
@@ -129,6 +119,22 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         },
     )
+
+
+def _person(slug: str, *, staff: bool, version: int) -> Person:
+    """The person this audience may see (cached on the data version), else 404."""
+    person = cached(
+        f"person:{slug}:{'desk' if staff else 'public'}:{version}",
+        lambda: (
+            Person.objects.visible_to(staff=staff)
+            .prefetch_related("other_names")
+            .filter(slug=slug)
+            .first()
+        ),
+    )
+    if person is None:
+        raise Http404("No such person.")
+    return person
 
 
 @require_GET
@@ -304,17 +310,7 @@ def _organization_picture(request: HttpRequest, slug: str, *, picture: str) -> H
 def person_career_svg(request: HttpRequest, slug: str) -> HttpResponse:
     """A person's career timeline alone, as SVG: public data only, whoever asks."""
     version = data_version()
-    person = cached(
-        f"person:{slug}:public:{version}",
-        lambda: (
-            Person.objects.visible_to(staff=False)
-            .prefetch_related("other_names")
-            .filter(slug=slug)
-            .first()
-        ),
-    )
-    if person is None:
-        raise Http404("No such person.")
+    person = _person(slug, staff=False, version=version)
     today = timezone.localdate()
     page_url = request.build_absolute_uri(person.get_absolute_url())
 
