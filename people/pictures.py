@@ -114,13 +114,14 @@ def natural_range(
 
 
 def zoomed(natural: Range, first: datetime.date | None, last: datetime.date | None) -> Range:
-    """The range asked for (either end may be left open), at least a week long."""
+    """The range asked for (either end may be left open) within the organization's or the
+    person's history, at least a week long."""
     first = first or natural.first
     last = last or natural.last
     if last < first:
         first, last = last, first
-    if (last - first).days + 1 < MIN_ZOOM_DAYS:
-        last = first + DAY * (MIN_ZOOM_DAYS - 1)
+    first = min(max(first, natural.first), natural.last - DAY * (MIN_ZOOM_DAYS - 1))
+    last = max(min(last, natural.last), first + DAY * (MIN_ZOOM_DAYS - 1))
     return Range(first, last)
 
 

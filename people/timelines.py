@@ -60,6 +60,8 @@ UNCERTAIN_OPACITY = 0.35
 # wide (CJK) characters count double.
 CHAR_WIDTH = 6.8
 LABEL_PADDING = 5
+# The most clickable stretches of the axis a drawing carries.
+MAX_BANDS = 200
 # Room left after a label outside its bar, before the next bar on the lane.
 LANE_SPACING = 6
 
@@ -460,6 +462,9 @@ def axis_ticks(scale: DayScale) -> list[Tick]:
     touching."""
     width = scale.right - scale.left
     for unit, step in _steps(scale):
+        approximate = scale.days / (step * {"day": 1, "month": 30.4, "year": 365.25}[unit])
+        if approximate > width / 20:  # far too many to fit: not worth listing
+            continue
         days = _tick_days(scale, unit, step)
         if not days:
             continue
@@ -476,11 +481,16 @@ def axis_bands(scale: DayScale) -> list[Band]:
     if scale.days <= 92:
         starts = [scale.first + DAY * offset for offset in range(scale.days)]
         unit = "DATE_FORMAT"
+    elif scale.days <= 3653:
+        unit = "YEAR_MONTH_FORMAT"
+        starts = _tick_days(scale, "month", 1)
     else:
-        unit = "YEAR_MONTH_FORMAT" if scale.days <= 3653 else "Y"
-        starts = _tick_days(scale, "month" if unit == "YEAR_MONTH_FORMAT" else "year", 1)
-        if not starts or starts[0] > scale.first:
-            starts.insert(0, scale.first)
+        # A year each, or a few years each over centuries (at most MAX_BANDS links).
+        unit = "Y"
+        step = -(-(scale.last.year - scale.first.year + 1) // MAX_BANDS)
+        starts = _tick_days(scale, "year", step)
+    if scale.days > 92 and (not starts or starts[0] > scale.first):
+        starts.insert(0, scale.first)
     bands = []
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else scale.last + DAY

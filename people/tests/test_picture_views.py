@@ -2,6 +2,7 @@
 its own URL as SVG (well-formed, ``image/svg+xml``, credited, linking back), public data
 only, within the pages' query budget."""
 
+import datetime
 import re
 import xml.etree.ElementTree as ET
 
@@ -233,3 +234,14 @@ def test_a_new_move_is_in_the_picture_on_the_next_request(client):
     assert b"Second Chief" not in client.get(f"/organizations/{acme.slug}/timeline.svg").content
     record(PersonFactory(name="Second Chief"), acme, "appointed", "CTO", "2021")
     assert b"Second Chief" in client.get(f"/organizations/{acme.slug}/timeline.svg").content
+
+
+def test_a_zoom_stays_within_the_history_on_record(client, demo):
+    """A range of centuries, or one outside the history, is cut to what the organization's
+    history covers (a week at least): never thousands of axis links for a reader to wait for."""
+    root = svg_of(client.get("/organizations/openai/timeline.svg?from=0002-01-01&to=9998-12-31"))
+    assert len(list(root.iter(f"{SVG}a"))) < 100
+    years = [int(text.text) for text in root.iter(f"{SVG}text") if (text.text or "").isdigit()]
+    assert 2016 in years and all(2015 <= year <= datetime.date.today().year + 1 for year in years)
+    later = svg_of(client.get("/organizations/openai/timeline.svg?from=2300-01-01"))
+    assert "Sam Altman" in [text.text for text in later.iter(f"{SVG}text")]
