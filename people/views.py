@@ -110,6 +110,9 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "career": career,
             "career_picture": SimpleLazyObject(career_picture),
             "today": timezone.localdate(),
+            # The pictures link back to the page by its absolute address: the cached
+            # fragments are keyed on it.
+            "page_url": page_url,
             "staff": staff,
             "data_version": version,
             "structured_data": versioned_cache().get_or_set(
@@ -209,6 +212,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             lambda: organization_overview(organization, as_of, staff=staff)
         )
         page_url = request.build_absolute_uri(organization.get_absolute_url())
+        context["page_url"] = page_url
         context["pictures"] = SimpleLazyObject(
             lambda: _linked_pictures(
                 organization, today=today, as_of=as_of, zoom=zoom, page_url=page_url
