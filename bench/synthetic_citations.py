@@ -111,7 +111,6 @@ class CitationSteps:
                     "recorded_by_id": rng.choice(recorders),
                 }
             )
-        self.moves_by_pk = {move.pk: move for changes in groups for move in changes}
         self.insert(RoleChange, rows)
         # Tenures point at role changes: written after them, in the same background queue.
         self.insert(Tenure, self.tenure_rows)

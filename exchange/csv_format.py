@@ -143,7 +143,7 @@ def moves_parse(data: bytes | str, *, filename: str, stream: Stream | None = Non
     if not body:
         return refuse(1, "the file has a header but no rows to import.")
     if stream is not None:
-        body = progress(body, total=len(body), stream=stream, label="Checking rows")
+        body = progress(body, total=len(body), stream=stream, label="Checking rows", unit="rows")
     for line, cells in body:
         parsed.rows.append(_check_row(line, cells, columns))
     return parsed

@@ -585,7 +585,9 @@ class _Importer(CitationSteps):
         rows: list[dict[str, object]] = []
         iterable: Iterable[int] = people
         if self.stream is not None:
-            iterable = progress(people, total=len(people), stream=self.stream, label="Tenures")
+            iterable = progress(
+                people, total=len(people), stream=self.stream, label="Tenures", unit="people"
+            )
         for person_id in iterable:
             by_organization: dict[int, list[RoleChange | _NewMove]] = defaultdict(list)
             for change in self.changes_by_person[person_id]:

@@ -37,6 +37,39 @@ class OtherName:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class NewName:
+    """A person or organization the desk does not have yet, to be created under ``name``.
+
+    ``confirmed``: the journalist said it is someone new although a name on record may match;
+    otherwise a name matching exactly one person (or organization) when it is created, such as
+    someone created a moment ago in the same save, is that one.
+    """
+
+    name: str
+    confirmed: bool = False
+
+
+def person_get_or_create(*, person: Person | NewName) -> Person:
+    """The person a desk form chose: one on record, or a new one created now."""
+    return _get_or_create(person, Person, person_create)
+
+
+def organization_get_or_create(*, organization: Organization | NewName) -> Organization:
+    """The organization a desk form chose: one on record, or a new one created now."""
+    return _get_or_create(organization, Organization, organization_create)
+
+
+def _get_or_create(choice, model, create):
+    if not isinstance(choice, NewName):
+        return choice
+    if not choice.confirmed:
+        match = list(model.objects.named_exactly(choice.name)[:2])
+        if len(match) == 1:
+            return match[0]
+    return create(name=choice.name)
+
+
 def person_create(
     *,
     name: str,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 
 from newsroom.forms import PartialDateField
 from people.models import KIND_FORM_CHOICES, Organization, Person, RoleChange
-from people.services import organization_create, person_create
+from people.services import NewName
 from stories.canonical import InvalidSourceURL, canonical_url
 from stories.models import Citation, CitationState, Source, SourceKind
 from stories.services import MoveWithCitation, citation_record, move_record_with_citation
@@ -20,23 +18,11 @@ PLURALS = {"person": "people"}
 LANGUAGE_HELP = "A language tag: en, ja, zh-Hans…"
 
 
-@dataclass
-class EntityChoice:
-    """Who a typed name refers to: an existing row, or a new one to create with that name."""
-
-    name: str
-    existing: models.Model | None = None
-    picked_new: bool = False
-
-    @property
-    def is_new(self) -> bool:
-        return self.existing is None
-
-
 def resolve_entity(
     queryset: models.QuerySet, name: str, choice: str, *, noun: str, required: bool
-) -> EntityChoice | None:
-    """Turn a typed name and an optional picked option into one person or organization.
+) -> models.Model | NewName | None:
+    """Turn a typed name and an optional picked option into one person or organization on
+    record, or a new name for the service to create.
 
     The picked option (from the live suggestions, or from the list shown after an ambiguous
     name) wins. Without one, a name matching exactly one existing name or other name is that
@@ -47,23 +33,23 @@ def resolve_entity(
         picked = queryset.filter(pk=choice).first() if choice.isdigit() else None
         if picked is None:
             raise ValidationError(f"The {noun} you picked no longer exists; pick again.")
-        return EntityChoice(name=picked.name, existing=picked)
+        return picked
     if not name:
         if required:
             raise ValidationError(f"Give the {noun}'s name.")
         return None
     if choice == NEW:
-        return EntityChoice(name=name, picked_new=True)
+        return NewName(name, confirmed=True)
     matches = list(queryset.named_exactly(name)[:2])
     if len(matches) == 1:
-        return EntityChoice(name=matches[0].name, existing=matches[0])
+        return matches[0]
     if len(matches) > 1:
         raise ValidationError(
             f"Several {PLURALS.get(noun, noun + 's')} are called “{name}”: pick one below, "
             "or “new” for another one.",
             code="ambiguous",
         )
-    return EntityChoice(name=name)
+    return NewName(name)
 
 
 def entity_options(queryset: models.QuerySet, name: str, limit: int = 8) -> list[models.Model]:
@@ -166,7 +152,7 @@ class CitationFields(forms.Form):
             "quote": data.get("quote", ""),
             "context_before": data.get("context_before", ""),
             "context_after": data.get("context_after", ""),
-            "speaker": _materialize(data.get("speaker"), person_create, Person),
+            "speaker": data.get("speaker"),
             "quote_language": data.get("quote_language", ""),
             "translation": data.get("translation", ""),
         }
@@ -189,24 +175,6 @@ class CitationFields(forms.Form):
             for field, (value, stored) in given.items()
             if value and value != stored
         ]
-
-
-def _materialize(choice: EntityChoice | None, create, model) -> models.Model | None:
-    """The chosen row, creating it when new.
-
-    A name that matched nobody when the form was checked may match someone created a moment
-    ago in the same save (the person of a move who is also the quote's speaker): unless
-    "new" was picked explicitly, an exact match found now is used.
-    """
-    if choice is None:
-        return None
-    if not choice.is_new:
-        return choice.existing
-    if not choice.picked_new:
-        match = list(model.objects.named_exactly(choice.name)[:2])
-        if len(match) == 1:
-            return match[0]
-    return create(name=choice.name)
 
 
 class RecordMoveForm(ServiceErrorsMixin, CitationFields):
@@ -269,26 +237,24 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
         return cleaned
 
     def save(self, *, recorded_by) -> MoveWithCitation | None:
-        """Write everything, or nothing with every error added to the form."""
+        """Hand the cleaned values to the service: everything is written, or nothing, with
+        every error added to the form."""
         data = self.cleaned_data
         try:
-            with transaction.atomic():
-                return move_record_with_citation(
-                    person=_materialize(data["person"], person_create, Person),
-                    organization=_materialize(
-                        data["organization"], organization_create, Organization
-                    ),
-                    title=data["title"],
-                    kind=data["kind"],
-                    effective=data["effective"],
-                    announced=data.get("announced"),
-                    previous_title=data.get("previous_title", ""),
-                    leaves_organization=data.get("leaves_organization", False),
-                    is_interim=data.get("is_interim", False),
-                    reason=data.get("reason", ""),
-                    recorded_by=recorded_by,
-                    **self.citation_arguments(),
-                )
+            return move_record_with_citation(
+                person=data["person"],
+                organization=data["organization"],
+                title=data["title"],
+                kind=data["kind"],
+                effective=data["effective"],
+                announced=data.get("announced"),
+                previous_title=data.get("previous_title", ""),
+                leaves_organization=data.get("leaves_organization", False),
+                is_interim=data.get("is_interim", False),
+                reason=data.get("reason", ""),
+                recorded_by=recorded_by,
+                **self.citation_arguments(),
+            )
         except ValidationError as refused:
             self.add_service_errors(refused)
             return None
@@ -299,12 +265,9 @@ class AddCitationForm(ServiceErrorsMixin, CitationFields):
 
     def save(self, *, role_change: RoleChange, recorded_by) -> Citation | None:
         try:
-            with transaction.atomic():
-                return citation_record(
-                    role_change=role_change,
-                    recorded_by=recorded_by,
-                    **self.citation_arguments(),
-                )
+            return citation_record(
+                role_change=role_change, recorded_by=recorded_by, **self.citation_arguments()
+            )
         except ValidationError as refused:
             self.add_service_errors(refused)
             return None

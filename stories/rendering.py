@@ -75,12 +75,6 @@ class RenderedBody:
     malformed_timelines: list[tuple[str, str]] = field(default_factory=list)
     """Timeline markers that cannot be drawn, each with what is wrong with it."""
 
-    def number_of(self, citation_id: int) -> int | None:
-        try:
-            return self.citation_ids.index(citation_id) + 1
-        except ValueError:
-            return None
-
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[^", state.pos):

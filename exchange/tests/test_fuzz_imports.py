@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from bench.csvs import HEADER, moves_csv
 from exchange.csv_format import moves_parse
 from exchange.imports import moves_import
-from exchange.tests.test_imports import row, written
+from exchange.tests.support import row, written
 
 pytestmark = pytest.mark.django_db
 

@@ -1,19 +1,18 @@
-"""The CSV import of moves: every column rule, all or nothing, idempotence, verification."""
+"""The CSV import of moves (exchange/imports.py): all or nothing, what is written,
+idempotence, verification, queries, concurrency."""
 
-import io
 import random
 import threading
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from bench.csvs import career_rows, moves_csv
 from exchange.csv_format import moves_parse
 from exchange.imports import import_verifier, moves_import
+from exchange.tests.support import ZOPH, errors, row, run, written
 from people.models import OrganizationName, Person, PersonName, Post, Rank, RoleChange, Tenure
 from people.tenures import rebuild_tenures
 from people.tests.factories import (
@@ -28,177 +27,6 @@ from stories.canonical import canonical_url
 from stories.models import Citation, CitationDecision, CitationState, Source, Statement
 
 pytestmark = pytest.mark.django_db
-
-ZOPH = "https://x.com/barret_zoph/status/1839095143397515452"
-
-
-def row(**cells):
-    base = {
-        "date": "2024-09-25",
-        "person": "Barret Zoph",
-        "organization": "OpenAI",
-        "change": "left",
-        "title": "VP of Research, Post-Training",
-        "source_url": ZOPH + "?s=46&t=iTysI4vQLQqCNJjSmBODPw",
-    }
-    base.update(cells)
-    return base
-
-
-def run(text, *, filename="moves.csv", **options):
-    return moves_import(parsed=moves_parse(text, filename=filename), **options)
-
-
-def errors(text, **options):
-    return [str(error) for error in run(text, **options).errors]
-
-
-def written() -> dict[str, int]:
-    """How many rows each table the import writes holds."""
-    return {
-        model.__name__: model.objects.count()
-        for model in (Person, Post, RoleChange, Tenure, Source, Statement, Citation)
-    } | {"CitationDecision": CitationDecision.objects.count()}
-
-
-# The header ---------------------------------------------------------------------------------
-
-
-def test_a_byte_order_mark_is_accepted():
-    result = run(("\ufeff" + moves_csv([row()])).encode("utf-8"))
-    assert result.ok, result.errors
-    assert RoleChange.objects.count() == 1
-
-
-def test_columns_may_come_in_any_order_and_optional_ones_may_be_left_out():
-    columns = ["source_url", "title", "change", "organization", "person", "date"]
-    assert run(moves_csv([row()], columns=columns)).ok
-
-
-def test_a_missing_required_column_is_named():
-    columns = ["date", "person", "organization", "change", "title"]
-    assert errors(moves_csv([row()], columns=columns)) == [
-        "moves.csv:1: the required column “source_url” is missing."
-    ]
-
-
-def test_an_extra_column_is_an_error_with_a_suggestion():
-    text = "date,person,organization,change,titel,source_url\n"
-    text += f"2024,A,B,joined,CTO,{ZOPH}\n"
-    found = errors(text)
-    assert found[0].startswith(
-        "moves.csv:1: unknown column “titel” (column 5). Did you mean “title”?"
-    )
-    assert "moves.csv:1: the required column “title” is missing." in found
-    assert not Person.objects.exists()
-
-
-def test_a_duplicate_column_is_an_error():
-    text = f"date,person,organization,change,title,source_url,date\n2024,A,B,left,CTO,{ZOPH},2023\n"
-    assert errors(text) == [
-        "moves.csv:1: the column “date” appears twice (columns 1 and 7): keep one."
-    ]
-
-
-def test_an_unnamed_column_is_an_error():
-    text = f"date,person,organization,change,title,source_url,\n2024,A,B,left,CTO,{ZOPH},\n"
-    assert errors(text) == [
-        "moves.csv:1: column 7 of the header has no name: remove the empty column (often a "
-        "comma too many at the end of the line)."
-    ]
-
-
-def test_an_empty_file_and_a_header_alone_are_refused():
-    assert errors("")[0].startswith("moves.csv:1: the first line must name the columns")
-    assert errors(moves_csv([])) == ["moves.csv:1: the file has a header but no rows to import."]
-
-
-def test_a_file_that_is_not_utf8_is_refused_at_the_line_of_the_bad_byte():
-    data = moves_csv([row(), row(person="Łukasz Kaiser")]).encode("cp1250")
-    (message,) = errors(data)
-    assert message.startswith("moves.csv:3: this line is not UTF-8 text")
-    assert "CSV UTF-8" in message
-
-
-# The rows ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("cells", "message"),
-    [
-        ({"date": ""}, "date: empty; give the date as YYYY, YYYY-MM or YYYY-MM-DD."),
-        ({"date": "2024-13"}, "date: “2024-13” is not a date: the month must be between"),
-        ({"date": "2023-02-29"}, "date: “2023-02-29” is not a date: February 2023 has 28 days"),
-        ({"date": "25/09/2024"}, "date: “25/09/2024” is not a date. Write a date as YYYY"),
-        ({"announced": "Sept 2024"}, "announced: “Sept 2024” is not a date."),
-        ({"person": "  "}, "person: empty; give the person's name."),
-        ({"organization": ""}, "organization: empty; give the organization's name."),
-        ({"title": ""}, "title: empty; give the title"),
-        ({"person": "x" * 201}, "person: 201 characters long; at most 200 fit."),
-        ({"change": "hired"}, "change: “hired” is not a change this import knows; write joined,"),
-        ({"change": ""}, "change: empty; write joined, appointed, promoted, left, held."),
-        ({"source_url": ""}, "source_url: empty; give the full address of the source"),
-        ({"source_url": "https://x.com/sama/status/183..."}, "source_url: This link is cut short"),
-        ({"source_url": "https://x.com/sama/sta…"}, "source_url: This link is cut short"),
-        ({"source_url": "ftp://example.com/memo"}, "source_url: Only web links"),
-        ({"source_url": "javascript:alert(1)"}, "source_url: Only web links"),
-        ({"source_url": "x.com/sama"}, "source_url: This link does not start with https://"),
-        (
-            {"previous_title": "Research staff"},
-            "previous_title: a departure (left) ends the title it names",
-        ),
-        (
-            {"change": "promoted", "previous_title": "vp of research, post-training"},
-            "previous_title: the same as title",
-        ),
-        ({"speaker": "Sam Altman"}, "speaker: a speaker goes with a quote"),
-        (
-            {"change": "held", "previous_title": "Researcher"},
-            "previous_title: “held” records the person in the title on that date",
-        ),
-    ],
-)
-def test_each_column_rule_refuses_the_row_with_its_line(cells, message):
-    text = moves_csv([row(date="2022", change="joined"), row(**cells)])
-    found = errors(text)
-    assert len(found) == 1, found
-    assert found[0].startswith(f"moves.csv:3: {message}"), found[0]
-    assert written()["RoleChange"] == 0
-
-
-def test_a_nul_character_in_a_cell_is_refused_with_its_column():
-    assert errors(moves_csv([row(person="Mira\x00 Murati")])) == [
-        "moves.csv:2: person: contains a NUL character (0x00); remove it."
-    ]
-    assert written()["Person"] == 0
-
-
-def test_a_row_with_too_many_or_too_few_cells_is_refused():
-    header = "date,person,organization,change,title,source_url\n"
-    text = header + f"2024,A,B,left,CTO,{ZOPH},extra\n2024,A,B,left\n"
-    assert errors(text) == [
-        "moves.csv:2: this row has 7 cells but the header has 6 columns: check for a missing "
-        "or extra comma (a value containing a comma must be in double quotes).",
-        "moves.csv:3: this row has 4 cells but the header has 6 columns: check for a missing "
-        "or extra comma (a value containing a comma must be in double quotes).",
-    ]
-
-
-def test_every_wrong_row_is_reported_in_line_order_and_line_1_is_the_header():
-    rows = [row(date="2021", change="joined")] * 2 + [row(date="bad"), row(), row(change="x")]
-    found = errors(moves_csv(rows))
-    assert [message.split(": ")[0] for message in found] == ["moves.csv:4", "moves.csv:6"]
-
-
-def test_line_numbers_count_lines_of_the_file_not_records():
-    """A quote spanning two lines moves the next row's line number along."""
-    rows = [row(date="2021", change="joined", quote="First line\nsecond line"), row(date="x")]
-    assert errors(moves_csv(rows))[0].startswith("moves.csv:4: date:")
-
-
-def test_blank_lines_are_skipped():
-    text = moves_csv([row()]) + "\n,,,,,,,,,\n"
-    assert run(text).ok
 
 
 # All or nothing ---------------------------------------------------------------------------
@@ -625,81 +453,6 @@ def test_only_an_editor_may_verify_an_import():
     with pytest.raises(Exception, match="There is no user “ghost”"):
         import_verifier("ghost")
     assert import_verifier(editor(username="chief").username).username == "chief"
-
-
-# The command ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def moves_file(tmp_path):
-    def write(rows, name="moves.csv"):
-        path = tmp_path / name
-        path.write_text(moves_csv(rows), encoding="utf-8")
-        return str(path)
-
-    return write
-
-
-def test_the_command_imports_and_reports(moves_file):
-    out = io.StringIO()
-    call_command("import_moves", moves_file([row()]), stdout=out, stderr=io.StringIO())
-    assert "moves.csv: 1 row imported: 1 new move" in out.getvalue()
-    assert RoleChange.objects.count() == 1
-
-
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_the_command_draws_a_progress_bar_on_a_terminal_only(moves_file):
-    path = moves_file([row(person=f"Person {number}", date="2020") for number in range(3)])
-    terminal = Terminal()
-    call_command("import_moves", path, "--dry-run", stdout=io.StringIO(), stderr=terminal)
-    assert "Checking rows [" in terminal.getvalue()
-    assert "3/3 (100%)" in terminal.getvalue()
-    pipe = io.StringIO()
-    call_command("import_moves", path, stdout=io.StringIO(), stderr=pipe)
-    assert pipe.getvalue() == ""
-
-
-def test_the_command_lists_every_error_and_exits_1(moves_file):
-    path = moves_file([row(date="2024-13"), row(), row(change="fired")])
-    err = io.StringIO()
-    with pytest.raises(CommandError, match="2 lines with errors; nothing was imported") as failed:
-        call_command("import_moves", path, stdout=io.StringIO(), stderr=err)
-    assert failed.value.returncode == 1  # manage.py exits with it
-    lines = err.getvalue().splitlines()
-    assert lines[0].startswith("moves.csv:2: date:")
-    assert lines[1].startswith("moves.csv:4: change:")
-    assert not RoleChange.objects.exists()
-
-
-def test_the_command_dry_run_writes_nothing(moves_file):
-    out = io.StringIO()
-    call_command("import_moves", moves_file([row()]), "--dry-run", stdout=out)
-    assert "Dry run, nothing written" in out.getvalue()
-    assert set(written().values()) == {0}
-
-
-def test_the_command_refuses_a_verifier_who_is_not_an_editor(moves_file):
-    journalist(username="reporter")
-    with pytest.raises(CommandError, match="“reporter” is not in the Editors group"):
-        call_command("import_moves", moves_file([row()]), "--verified-by", "reporter")
-    assert not RoleChange.objects.exists()
-
-
-def test_the_command_verifies_with_an_editor(moves_file):
-    editor(username="chief")
-    out = io.StringIO()
-    call_command("import_moves", moves_file([row()]), "--verified-by", "chief", stdout=out)
-    assert "verified by chief" in out.getvalue()
-    assert RoleChange.objects.public().count() == 1
-
-
-def test_the_command_says_when_the_file_cannot_be_read(tmp_path):
-    with pytest.raises(CommandError, match="Cannot read"):
-        call_command("import_moves", str(tmp_path / "missing.csv"))
 
 
 # Queries ----------------------------------------------------------------------------------

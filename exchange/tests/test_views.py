@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bench.csvs import moves_csv
-from exchange.tests.test_imports import row
+from exchange.tests.support import row
 from exchange.views import SESSION_KEY
 from people.models import RoleChange
 from people.tests.factories import (

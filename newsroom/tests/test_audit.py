@@ -7,7 +7,7 @@ from bench.csvs import moves_csv
 from exchange.csv_format import moves_parse
 from exchange.imports import moves_import
 from exchange.popolo import popolo_import, popolo_json
-from exchange.tests.test_imports import row
+from exchange.tests.support import row
 from exchange.tests.test_popolo import small_document
 from newsroom.models import AuditAction, AuditEntry
 from people.models import RoleChange
@@ -24,7 +24,7 @@ from stories.services import (
 )
 from stories.services.citations import source_update
 from stories.tests.factories import pending_citation
-from stories.tests.test_story_services import draft_citing, published_citing, verified_citation
+from stories.tests.services.test_stories import draft_citing, published_citing, verified_citation
 
 pytestmark = pytest.mark.django_db
 

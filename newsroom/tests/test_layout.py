@@ -53,7 +53,7 @@ def test_the_layout_check_reads_every_app():
     modules = product_modules()
     assert {path.parts[0] for path in modules} == set(ORDER)
     assert Path("exchange/imports.py") in modules
-    assert Path("stories/tests/test_services.py") not in modules
+    assert Path("stories/tests/services/test_citations.py") not in modules
 
 
 @pytest.mark.parametrize("path", product_modules(), ids=str)

@@ -121,7 +121,7 @@ def test_production_defaults_are_secure_without_any_setting():
 def page_kinds() -> dict[str, str]:
     """One address of each kind of page the site serves, on a small desk."""
     from people.tests.factories import OrganizationFactory, PersonFactory, record
-    from stories.tests.test_story_services import published_citing, verified_citation
+    from stories.tests.services.test_stories import published_citing, verified_citation
 
     mira, openai = PersonFactory(name="Mira Murati"), OrganizationFactory(name="OpenAI")
     record(mira, openai, "appointed", "Chief Technology Officer", "2022-05")

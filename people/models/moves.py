@@ -86,14 +86,8 @@ class RoleChangeQuerySet(models.QuerySet["RoleChange"]):
         """Arrivals, departures and promotions: not the records of someone "held" a post."""
         return self.exclude(kind=RoleChangeKind.HELD)
 
-    def arrivals(self) -> RoleChangeQuerySet:
-        return self.filter(kind=RoleChangeKind.JOINED)
-
     def departures(self) -> RoleChangeQuerySet:
         return self.filter(kind=RoleChangeKind.LEFT)
-
-    def promotions(self) -> RoleChangeQuerySet:
-        return self.filter(kind__in=[RoleChangeKind.APPOINTED, RoleChangeKind.PROMOTED])
 
     def newest_first(self) -> RoleChangeQuerySet:
         return self.order_by("-effective_date", "-effective_latest", "-pk")

@@ -22,7 +22,12 @@ from newsroom.audit import audit_record
 from newsroom.dates import PartialDate
 from newsroom.models import AuditAction
 from people.models import Organization, Person, Post, RoleChange, RoleChangeKind
-from people.services import role_change_record
+from people.services import (
+    NewName,
+    organization_get_or_create,
+    person_get_or_create,
+    role_change_record,
+)
 from stories.canonical import InvalidSourceURL, canonical_url
 from stories.models import Citation, CitationDecision, CitationState, Source, SourceKind, Statement
 from stories.services.verification import citation_history_fields, citations_reopen
@@ -364,42 +369,64 @@ def citation_record(
     quote: str = "",
     context_before: str = "",
     context_after: str = "",
-    speaker: Person | None = None,
+    speaker: Person | NewName | None = None,
     quote_language: str = "",
     translation: str = "",
     recorded_by: AbstractBaseUser | None = None,
     errors: dict[str, list[str]] | None = None,
 ) -> Citation | None:
-    """Find or create the source (rule 7) and the quote, and cite them for ``role_change``.
+    """Find or create the source (rule 7), the speaker and the quote, and cite them for
+    ``role_change``, in one transaction.
 
-    Errors are raised together as one ValidationError keyed by field; with ``errors`` given
-    they are collected there instead (and None is returned), so a caller recording a move at
-    the same time can report everything at once.
+    Errors are raised together as one ValidationError keyed by field, and nothing is saved;
+    with ``errors`` given they are collected there instead (and None is returned), so a
+    caller recording a move in its own transaction can report everything at once.
     """
+    with transaction.atomic():
+        return _citation_record(
+            role_change=role_change,
+            source_url=source_url,
+            source_title=source_title,
+            source_publisher=source_publisher,
+            source_kind=source_kind,
+            source_published=source_published,
+            source_language=source_language,
+            quote=quote,
+            context_before=context_before,
+            context_after=context_after,
+            speaker=speaker,
+            quote_language=quote_language,
+            translation=translation,
+            recorded_by=recorded_by,
+            errors=errors,
+        )
+
+
+def _citation_record(*, role_change, recorded_by, errors, speaker, **details) -> Citation | None:
     collected: dict[str, list[str]] = {} if errors is None else errors
     source = statement = None
     try:
         source, _ = source_get_or_create(
-            url=source_url,
-            title=source_title,
-            publisher=source_publisher,
-            kind=source_kind,
-            published=source_published,
-            language=source_language,
+            url=details["source_url"],
+            title=details["source_title"],
+            publisher=details["source_publisher"],
+            kind=details["source_kind"],
+            published=details["source_published"],
+            language=details["source_language"],
             created_by=recorded_by,
         )
     except ValidationError as invalid:
         _collect(collected, invalid)
-    if source is not None and quote.strip():
+    if source is not None and details["quote"].strip():
         try:
             statement = statement_get_or_create(
                 source=source,
-                quote=quote,
-                context_before=context_before,
-                context_after=context_after,
-                speaker=speaker,
-                language=quote_language,
-                translation=translation,
+                quote=details["quote"],
+                context_before=details["context_before"],
+                context_after=details["context_after"],
+                speaker=person_get_or_create(person=speaker) if speaker is not None else None,
+                language=details["quote_language"],
+                translation=details["translation"],
                 created_by=recorded_by,
             )
         except ValidationError as invalid:
@@ -415,8 +442,8 @@ def citation_record(
 
 def move_record_with_citation(
     *,
-    person: Person,
-    organization: Organization,
+    person: Person | NewName,
+    organization: Organization | NewName,
     title: str,
     kind: RoleChangeKind | str,
     effective: PartialDate,
@@ -430,7 +457,8 @@ def move_record_with_citation(
 ) -> MoveWithCitation:
     """Record a role change with the quote and source behind it, in one transaction.
 
-    ``citation`` takes the keyword arguments of :func:`citation_record`. The same move
+    ``person`` and ``organization`` are on record, or new names created here (as is a new
+    speaker). ``citation`` takes the keyword arguments of :func:`citation_record`. The same move
     already on record (same person, title, kind and date) gets the new citation instead of
     a duplicate. Every error from every step is collected so a form can show each beside its
     field; on any error nothing is saved.
@@ -439,8 +467,8 @@ def move_record_with_citation(
     with transaction.atomic():
         role_change, created = _find_or_record_move(
             errors,
-            person=person,
-            organization=organization,
+            person=person_get_or_create(person=person),
+            organization=organization_get_or_create(organization=organization),
             title=title,
             kind=RoleChangeKind(kind),
             effective=effective,

@@ -311,8 +311,9 @@ class TestCommand:
         make_source(f"{server}/live", QUOTE)
         make_source(f"{server}/missing")
         output = run(stdout=Terminal())
-        assert output.startswith("\rChecking sources [")
-        assert "] 2/2 (100%)\nChecked 2 sources: 1 live, 1 dead" in output
+        assert output.startswith("\rChecking sources:   0%")
+        assert "| 2/2 [" in output
+        assert "sources/s]\nChecked 2 sources: 1 live, 1 dead" in output
 
     def test_no_progress_bar_elsewhere(self, server: str) -> None:
         make_source(f"{server}/live", QUOTE)

@@ -93,7 +93,9 @@ class Command(BaseCommand):
         problems: list[SourceCheck] = []
         # The raw stream: OutputWrapper.write would end every redraw with a newline.
         stream = self.stdout._out
-        for source in progress(queue, total=len(queue), stream=stream, label="Checking sources"):
+        for source in progress(
+            queue, total=len(queue), stream=stream, label="Checking sources", unit="sources"
+        ):
             check = source_check(source=source, timeout=options["timeout"])
             counts[check.status] += 1
             if check.status != "live":

@@ -1,17 +1,18 @@
-"""Rules 3, 5 and 7 through the services every desk screen, import and command uses."""
+"""Sources, quotes and citations through stories/services/citations.py: rule 7 (one source
+per document), rule 5 (an edit to checked material reopens it), recording a move with its
+citation, one statement per quote."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet
 from django.urls import reverse
 
 from newsroom.dates import PartialDate
-from people.models import RoleChange, Tenure
+from people.models import RoleChange
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist, record
-from stories.models import Citation, CitationDecision, CitationState, Source, Statement
+from stories.models import Citation, CitationState, Source, Statement
 from stories.services import (
-    CitationConflict,
     citation_add,
     citation_decide,
     move_record_with_citation,
@@ -88,89 +89,6 @@ def test_reusing_a_source_with_a_verified_citation_changes_nothing_on_it():
     assert (again.pk, created) == (source.pk, False)
     assert Source.objects.values().get(pk=source.pk) == before
     assert Citation.objects.get(pk=citation.pk).state == CitationState.VERIFIED
-
-
-# Rule 3: public facts are verified facts ---------------------------------------------------
-
-
-def test_a_move_becomes_public_when_its_first_citation_is_verified():
-    citation = pending_citation()
-    move = RoleChange.objects.get(pk=citation.role_change_id)
-    assert not move.is_public
-    assert not Tenure.objects.public().filter(person_id=move.person_id).exists()
-    citation_decide(citation=citation, editor=editor(), decision="verified")
-    move.refresh_from_db()
-    assert move.is_public
-    assert Tenure.objects.public().filter(person_id=move.person_id).exists()
-
-
-def test_a_move_stops_being_public_when_no_verified_citation_remains():
-    chief = editor()
-    citation = pending_citation()
-    citation_decide(citation=citation, editor=chief, decision="verified")
-    second = citation_add(role_change=citation.role_change, source=SourceFactory(), statement=None)
-    citation_decide(citation=second, editor=chief, decision="verified")
-    citation_decide(citation=citation, editor=chief, decision="rejected", note="Misquoted.")
-    assert RoleChange.objects.get(pk=citation.role_change_id).is_public
-    citation_decide(citation=second, editor=chief, decision="disputed", note="Says CIO, not CTO.")
-    move = RoleChange.objects.get(pk=citation.role_change_id)
-    assert not move.is_public
-    assert not Tenure.objects.public().filter(person_id=move.person_id).exists()
-
-
-def test_every_decision_is_kept_with_who_when_from_and_to():
-    chief = editor()
-    citation = pending_citation(created_by=journalist())
-    citation_decide(citation=citation, editor=chief, decision="disputed", note="Wrong title.")
-    citation_decide(citation=citation, editor=chief, decision="verified", note="Checked again.")
-    history = list(
-        CitationDecision.objects.filter(citation=citation).values_list(
-            "from_state", "to_state", "note", "actor"
-        )
-    )
-    assert history == [
-        ("", "pending", "Recorded; waiting for an editor's check.", citation.created_by_id),
-        ("pending", "disputed", "Wrong title.", chief.pk),
-        ("disputed", "verified", "Checked again.", chief.pk),
-    ]
-    assert all(entry.at for entry in CitationDecision.objects.filter(citation=citation))
-
-
-@pytest.mark.parametrize("decision", ["disputed", "rejected"])
-def test_disputing_or_rejecting_needs_a_note(decision):
-    citation = pending_citation()
-    with pytest.raises(ValidationError) as refused:
-        citation_decide(citation=citation, editor=editor(), decision=decision, note="  ")
-    assert "note" in refused.value.message_dict
-    citation.refresh_from_db()
-    assert citation.state == CitationState.PENDING
-    assert citation.decisions.count() == 1
-
-
-def test_only_editors_decide():
-    citation = pending_citation()
-    with pytest.raises(PermissionDenied):
-        citation_decide(citation=citation, editor=journalist(), decision="verified")
-    citation.refresh_from_db()
-    assert citation.state == CitationState.PENDING
-
-
-def test_a_decision_made_meanwhile_is_not_overwritten():
-    first, second = editor(username="first"), editor(username="second")
-    citation = pending_citation()
-    citation_decide(citation=citation, editor=first, decision="verified", expected_state="pending")
-    with pytest.raises(CitationConflict) as clash:
-        citation_decide(
-            citation=citation,
-            editor=second,
-            decision="rejected",
-            note="Not in the source.",
-            expected_state="pending",
-        )
-    assert "first already marked this citation verified" in str(clash.value)
-    citation.refresh_from_db()
-    assert (citation.state, citation.decided_by_id) == ("verified", first.pk)
-    assert citation.decisions.count() == 2
 
 
 # Rule 5: verification is never silently undone --------------------------------------------
