@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from newsroom.dates import PartialDate, Precision
 from people.models import RoleChangeKind
+from people.tenures import ReplayedPosts
 
 REFERENCE_DAY = datetime.date(2026, 10, 31)
 
@@ -29,7 +30,7 @@ class SimulatedPost:
 
 
 @dataclass(eq=False, slots=True)
-class Move:
+class Move(ReplayedPosts):
     """A role change as the tenure replay (people.tenures) reads one, without a model."""
 
     pk: int
@@ -45,14 +46,6 @@ class Move:
     is_public: bool = False
     person: str = ""  # names, for the replay's messages
     organization: str = ""
-
-    @property
-    def post_id(self) -> int:
-        return self.post.pk
-
-    @property
-    def previous_post_id(self) -> int | None:
-        return self.previous_post.pk if self.previous_post else None
 
 
 def coarse(day: datetime.date, rng: random.Random) -> PartialDate:

@@ -45,7 +45,7 @@ from people.models import (
     Tenure,
 )
 from people.models.moves import same_move_key
-from people.tenures import TenureConflict, tenure_drafts
+from people.tenures import ReplayedPosts, TenureConflict, tenure_drafts
 from stories.models import Citation, CitationDecision, Source, Statement
 from stories.services import public_role_changes
 
@@ -212,7 +212,7 @@ def _name_errors(parsed: ParsedFile) -> list[RowError]:
 
 
 @dataclass(eq=False, slots=True)
-class _NewMove:
+class _NewMove(ReplayedPosts):
     """A role change this import creates, as the tenure replay reads one.
 
     The replay (people.tenures) reads these attributes of a RoleChange; a model instance
@@ -240,14 +240,6 @@ class _NewMove:
     @property
     def organization_id(self) -> int:
         return self.organization.pk
-
-    @property
-    def post_id(self) -> int:
-        return self.post.pk
-
-    @property
-    def previous_post_id(self) -> int | None:
-        return self.previous_post.pk if self.previous_post else None
 
     @property
     def kind_enum(self) -> RoleChangeKind:

@@ -34,6 +34,21 @@ from newsroom.dates import PartialDate, partial_date_columns
 from people.models import RoleChange, RoleChangeKind, Tenure, TenureScope
 
 
+class ReplayedPosts:
+    """For a role change written without a model instance (the bulk import's, the synthetic
+    desk's), which holds its posts: the ids the replay reads, as a RoleChange has them."""
+
+    __slots__ = ()
+
+    @property
+    def post_id(self) -> int:
+        return self.post.pk
+
+    @property
+    def previous_post_id(self) -> int | None:
+        return self.previous_post.pk if self.previous_post else None
+
+
 class TenureConflict(Exception):
     """A role change that the rules of rule 2 refuse, with a message naming what and when."""
 

@@ -233,17 +233,7 @@ def statement_update(
             if copies.exists():
                 raise _already_recorded(statement, field) from None
             raise
-        audit_record(
-            action=AuditAction.STATEMENT_EDITED,
-            obj=statement,
-            detail=f"Changed: {', '.join(changed)}.",
-            actor=editor,
-        )
-        citations_reopen(
-            citations=Citation.objects.filter(statement=statement),
-            editor=editor,
-            note=f"Quote edited ({', '.join(changed)}): back to pending for a new check.",
-        )
+        _edited(statement, AuditAction.STATEMENT_EDITED, "Quote", changed, editor)
     return statement
 
 
@@ -280,18 +270,20 @@ def source_update(*, source: Source, editor: AbstractBaseUser, **changes: object
             return source
         source.full_clean(exclude=["created_by"])
         source.save()
-        audit_record(
-            action=AuditAction.SOURCE_EDITED,
-            obj=source,
-            detail=f"Changed: {', '.join(changed)}.",
-            actor=editor,
-        )
-        citations_reopen(
-            citations=Citation.objects.filter(source=source),
-            editor=editor,
-            note=f"Source edited ({', '.join(changed)}): back to pending for a new check.",
-        )
+        _edited(source, AuditAction.SOURCE_EDITED, "Source", changed, editor)
     return source
+
+
+def _edited(material: Source | Statement, action, what: str, changed: list[str], editor) -> None:
+    """After an edit to cited material: the audit log, and its citations reopened (rule 5)."""
+    audit_record(
+        action=action, obj=material, detail=f"Changed: {', '.join(changed)}.", actor=editor
+    )
+    citations_reopen(
+        citations=material.citations.all(),
+        editor=editor,
+        note=f"{what} edited ({', '.join(changed)}): back to pending for a new check.",
+    )
 
 
 # Citations ------------------------------------------------------------------------------------

@@ -3,49 +3,34 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandError
 
-from exchange.imports import ImportNotAllowed, import_verifier
+from exchange.management.importing import ImportCommand
 from exchange.popolo import popolo_import
-from newsroom.management.pools import PoolClosingCommand
 
 
-class Command(PoolClosingCommand):
+class Command(ImportCommand):
     help = (
         "Import persons, organizations, posts and memberships from a Popolo JSON document. "
         "Everything is checked first; on any error, each is listed and nothing is imported."
     )
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="The Popolo JSON file.")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Check everything, write nothing."
-        )
-        parser.add_argument(
-            "--verified-by",
-            metavar="USERNAME",
-            help="An editor who vouches for the document's sources: citations are recorded "
-            "as verified by them. Without it, everything imported is pending.",
-        )
+    file_help = "The Popolo JSON file."
+    dry_run_help = "Check everything, write nothing."
+    verified_by_help = (
+        "An editor who vouches for the document's sources: citations are recorded as verified "
+        "by them. Without it, everything imported is pending."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        verifier = None
-        if options["verified_by"]:
-            try:
-                verifier = import_verifier(options["verified_by"])
-            except ImportNotAllowed as refused:
-                raise CommandError(f"{refused} Nothing was imported.") from None
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        verifier = self.verifier(options)
+        data = self.read(path)
         result = popolo_import(
             data=data,
             filename=path.name,
             verified_by=verifier,
             dry_run=options["dry_run"],
-            stream=self.stderr._out,
+            stream=self.progress_stream,
         )
         if result.errors:
             for error in result.errors:
