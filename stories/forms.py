@@ -1,4 +1,5 @@
-"""Desk forms: record a move with its citation, add a citation, decide a citation."""
+"""Desk forms: record a move with its citation, add a citation, decide a citation or an edit
+of verified material."""
 
 from __future__ import annotations
 
