@@ -601,8 +601,9 @@ def test_the_demo_cites_barret_zophs_post_by_its_canonical_url(client):
     assert "?s=46" not in profile
 
 
-def test_the_desk_query_count_does_not_grow(client):
-    author = journalist()
+@pytest.mark.parametrize("role", ["journalist", "editor"])
+def test_the_desk_query_count_does_not_grow(client, role):
+    author = journalist() if role == "journalist" else editor()
     client.force_login(author)
     publisher = editor()
 
@@ -634,3 +635,12 @@ def test_a_journalists_desk_lists_their_published_stories_and_no_one_elses(clien
     assert "My mistake" in section and "badge-withdrawn" in section
     assert "Their scoop" not in section
     assert reverse("stories:story-edit", args=[mine.pk]) in section
+    assert "Verification queue (" not in page and "Review (" not in page  # editors' screens
+
+
+def test_an_editors_desk_counts_the_review_queue_flags_and_pending_citations(client):
+    pending_citation()
+    pending_citation()
+    client.force_login(editor())
+    page = html(client.get(reverse("stories:desk-home")))
+    assert "Verification queue (2)" in page and "Review (0)" in page
