@@ -578,6 +578,7 @@ def test_article_and_sidebar_cost_the_same_queries_at_3_and_50_citations(
         "sidebar": reverse("stories:story-sidebar", args=[story.slug]),
     }[page]
     few = count_queries(client, url)
+    assert few <= 10
     # An editor's edit cites 47 more moves in the published story.
     more = cite_moves(publisher, 47)
     story.refresh_from_db()
@@ -881,3 +882,35 @@ def test_the_open_articles_poll_brings_the_marked_sources_along(client, author, 
     assert "Mira is leaving." not in oob
     assert "hx-swap-oob" not in html(client.get(url))  # only the poll swaps it
     assert "hx-swap-oob" not in html(client.get(story.get_absolute_url()))
+
+
+def test_an_article_with_sources_under_review_costs_the_same_queries_at_3_and_50(
+    client, author, publisher, django_assert_num_queries
+):
+    first = cite_moves(publisher, 3)
+    story = publish(write(author, citations=first), author, publisher)
+    for citation in first:
+        citation_decide(citation=citation, editor=publisher, decision="rejected", note="No.")
+    few = count_queries(client, story.get_absolute_url())
+    more = cite_moves(publisher, 47)
+    story.refresh_from_db()
+    story_attach(story=story, user=publisher, citations=more)
+    story_save(
+        story=story,
+        editor=publisher,
+        base_version=story.version,
+        title=story.title,
+        dek=story.dek,
+        body=story.body + " " + " ".join(citation.marker for citation in more),
+        language=story.language,
+        change="update",
+    )
+    for citation in more:
+        citation_decide(citation=citation, editor=publisher, decision="disputed", note="Hm.")
+    cache.clear()
+
+    with django_assert_num_queries(few):
+        page = html(client.get(story.get_absolute_url()))
+
+    assert few <= 10
+    assert page.count("The editors are re-checking this source</strong>") == 50
