@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
 from newsroom.models import AuditAction
@@ -211,8 +212,10 @@ def _check_text(
     if locked.is_public:
         if change not in PublishedChange.values:
             errors["change"] = [
-                "This story is published: say whether your edit is an update (the article "
-                "says when it was updated) or a correction (readers see its text)."
+                _(
+                    "This story is published: say whether your edit is an update (the "
+                    "article says when it was updated) or a correction (readers see its text)."
+                )
             ]
         elif change == PublishedChange.CORRECTION:
             try:
