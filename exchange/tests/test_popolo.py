@@ -130,14 +130,14 @@ def small_document():
             "is not a change",
         ),
         (
-            lambda d: d["persons"][0].update(id="Mira Murati"),
-            "persons[0].id",
-            "is not an id of the form person/<slug>",
+            lambda d: d["persons"].append(dict(d["persons"][0], name="Mira Murati II")),
+            "persons[1].id",
+            "“person/mira-murati” is already the id of persons[0]: an id names one entry.",
         ),
         (
-            lambda d: d["memberships"][0].pop("start"),
+            lambda d: d["memberships"][0].pop("start_date"),
             "memberships[0].start",
-            "give both start_date and start",
+            "give start_date with it",
         ),
         (
             lambda d: d["memberships"][0]["start"].update(change="held"),
@@ -228,7 +228,7 @@ def test_a_tenure_conflict_refuses_the_whole_document():
 def test_broken_json_is_reported_at_its_line():
     result = run('{\n  "persons": [\n    {"id": }\n  ]\n}')
     assert [str(error) for error in result.errors] == [
-        "popolo.json:3: not valid JSON: Expecting value."
+        "popolo.json:3: not valid JSON: Expecting value (column 12)."
     ]
 
 
