@@ -51,6 +51,8 @@ class DocumentResult(ImportResult):
         parts = []
         for kind, counter in self.counts.items():
             total = sum(counter.values())
+            if not total:
+                continue
             detail = ", ".join(f"{number:,} {what}" for what, number in counter.items() if number)
             parts.append(f"{kind}: {total:,}" + (f" ({detail})" if detail else ""))
         return "; ".join(parts)

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from exchange.documents import DocumentReader
 from exchange.names import name_key, names_matching
@@ -102,8 +102,11 @@ def identities_resolve(
         if first is not entry:
             reader.refuse(
                 entry.path,
-                _("is %(name)s on the desk, and so is %(other)s: one entry per person or "
-                  "organization, please.") % {"name": found.name, "other": first.path},
+                _(
+                    "is %(name)s on the desk, and so is %(other)s: one entry per person or "
+                    "organization, please."
+                )
+                % {"name": found.name, "other": first.path},
             )
             continue
         entry.record = found
@@ -163,8 +166,11 @@ class _Finder:
             listed = ", ".join(f"{self.records[pk].name} ({how})" for pk, how in strong.items())
             reader.refuse(
                 entry.path,
-                _("its ids name different entries on the desk: %(listed)s. Merge them on the "
-                  "desk, or correct the file.") % {"listed": listed},
+                _(
+                    "its ids name different entries on the desk: %(listed)s. Merge them on the "
+                    "desk, or correct the file."
+                )
+                % {"listed": listed},
             )
             return None
         if strong:
@@ -179,8 +185,10 @@ class _Finder:
             listed = ", ".join(self.records[pk].name for pk in matches)
             reader.refuse(
                 f"{entry.path}.name",
-                _("“%(name)s” could be any of several on the desk (%(listed)s); give an id "
-                  "that tells them apart, or rename one on the desk.")
+                _(
+                    "“%(name)s” could be any of several on the desk (%(listed)s); give an id "
+                    "that tells them apart, or rename one on the desk."
+                )
                 % {"name": entry.name, "listed": listed},
             )
             return None
@@ -197,10 +205,12 @@ class _Finder:
             if name_key(entry.name) not in self.names[owner]:
                 reader.refuse(
                     f"{entry.path}.id",
-                    _("“%(id)s” already names %(name)s on the desk (imported under the id "
-                      "scheme “%(scheme)s”), not %(other)s. If this file comes from another "
-                      "publisher, import it with --id-scheme and a name of its own; if it is "
-                      "the same entry renamed, rename it on the desk first.")
+                    _(
+                        "“%(id)s” already names %(name)s on the desk (imported under the id "
+                        "scheme “%(scheme)s”), not %(other)s. If this file comes from another "
+                        "publisher, import it with --id-scheme and a name of its own; if it is "
+                        "the same entry renamed, rename it on the desk first."
+                    )
                     % {
                         "id": entry.document_id,
                         "name": self.records[owner].name,
@@ -219,15 +229,18 @@ class _Finder:
                 listed = ", ".join(self.records[pk].name for pk in holders)
                 reader.refuse(
                     entry.path,
-                    _("Wikidata %(qid)s is on several entries of the desk (%(listed)s); merge "
-                      "them first.") % {"qid": entry.wikidata_id, "listed": listed},
+                    _(
+                        "Wikidata %(qid)s is on several entries of the desk (%(listed)s); merge "
+                        "them first."
+                    )
+                    % {"qid": entry.wikidata_id, "listed": listed},
                 )
                 return None
             if holders:
                 strong.setdefault(holders[0], "wikidata")
-        if entry.slug and (owner := self.by_slug.get(entry.slug)):
-            if name_key(self.records[owner].name) == name_key(entry.name):
-                strong.setdefault(owner, "slug")
+        owner = self.by_slug.get(entry.slug) if entry.slug else None
+        if owner and name_key(self.records[owner].name) == name_key(entry.name):
+            strong.setdefault(owner, "slug")
         for pk in strong:
             record = self.records[pk]
             if entry.wikidata_id and record.wikidata_id not in ("", entry.wikidata_id):
@@ -293,9 +306,9 @@ def _add_other_names(named: list[Named], kind: Kind) -> dict[Named, int]:
     known: dict[int, set[str]] = defaultdict(set)
     owners = [entry.record.pk for entry in named]
     for chunk in chunks(owners):
-        for owner, name in kind.name_model.objects.filter(
-            **{f"{kind.fk}__in": chunk}
-        ).values_list(f"{kind.fk}_id", "name"):
+        for owner, name in kind.name_model.objects.filter(**{f"{kind.fk}__in": chunk}).values_list(
+            f"{kind.fk}_id", "name"
+        ):
             known[owner].add(name_key(name))
     new, added = [], defaultdict(int)
     for entry in named:
@@ -368,9 +381,13 @@ def _map(entry: Named, kind: Kind, reader: DocumentReader, names: int, ids: int)
             "how": _(HOW[entry.how]),
         }
     if names:
-        text += "; " + _("%(count)s other names added") % {"count": names}
+        text += "; " + ngettext(
+            "%(count)s other name added", "%(count)s other names added", names
+        ) % {"count": names}
     if ids:
-        text += "; " + _("%(count)s identifiers kept") % {"count": ids}
+        text += "; " + ngettext("%(count)s identifier kept", "%(count)s identifiers kept", ids) % {
+            "count": ids
+        }
     if entry.wikidata_id:
         text += "; Wikidata " + entry.wikidata_id
     reader.map(entry.path, text)

@@ -24,29 +24,27 @@ from people.models.identifiers import IDENTIFIER_MAX_LENGTH, SCHEME_MAX_LENGTH
 QID = re.compile(r"^Q[1-9][0-9]*$")
 OUR_ID = re.compile(r"^(person|organization)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
 
+GOVERNMENT_WORDS = (
+    "legislature",
+    "parliament",
+    "chamber",
+    "council",
+    "committee",
+    "executive",
+    "ministry",
+    "cabinet",
+    "assembly",
+    "senate",
+    "municipality",
+)
 # Others' classifications, and the kind the desk sorts them under (the text itself is kept
 # and shown). Anything else is kept as written, under "other".
 KIND_OF_CLASSIFICATION = {
-    **{word: OrganizationKind.COMPANY for word in ("corporation", "business", "firm", "board")},
-    **{word: OrganizationKind.NONPROFIT for word in ("non-profit", "charity", "ngo")},
-    **{word: OrganizationKind.RESEARCH_LAB for word in ("laboratory", "research institute")},
+    **dict.fromkeys(("corporation", "business", "firm", "board"), OrganizationKind.COMPANY),
+    **dict.fromkeys(("non-profit", "charity", "ngo"), OrganizationKind.NONPROFIT),
+    **dict.fromkeys(("laboratory", "research institute"), OrganizationKind.RESEARCH_LAB),
     "college": OrganizationKind.UNIVERSITY,
-    **{
-        word: OrganizationKind.GOVERNMENT
-        for word in (
-            "legislature",
-            "parliament",
-            "chamber",
-            "council",
-            "committee",
-            "executive",
-            "ministry",
-            "cabinet",
-            "assembly",
-            "senate",
-            "municipality",
-        )
-    },
+    **dict.fromkeys(GOVERNMENT_WORDS, OrganizationKind.GOVERNMENT),
 }
 
 
@@ -162,9 +160,8 @@ def _other_names(reader: DocumentReader, item: dict, path: str) -> list[tuple[st
 def _identifiers(reader: DocumentReader, item: dict, path: str, entry: Named, prefix: str):
     """The entry's ``identifiers`` (a ``wikidata`` one is its QID), and the slug our own
     export's ids carry (``person/<slug>``)."""
-    if match := OUR_ID.match(entry.document_id):
-        if match[1] == prefix:
-            entry.slug = match[2]
+    if (match := OUR_ID.match(entry.document_id)) and match[1] == prefix:
+        entry.slug = match[2]
     for where, identifier in reader.items(item, "identifiers", path):
         value = reader.text(identifier, where, "identifier", limit=IDENTIFIER_MAX_LENGTH)
         scheme = reader.text(identifier, where, "scheme", limit=SCHEME_MAX_LENGTH)

@@ -4,6 +4,8 @@ the same checks, and all or nothing."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,7 @@ from exchange.popolo.memberships import (
     memberships_rows,
     spans_join,
 )
+from newsroom.dates import PartialDate
 from newsroom.models import AuditAction
 from newsroom.progress import Stream
 from stories.canonical import canonical_url
@@ -33,6 +36,7 @@ def popolo_import(
     stream: Stream | None = None,
     id_scheme: str = DEFAULT_ID_SCHEME,
     source_url: str = "",
+    held_on: PartialDate | None = None,
 ) -> DocumentResult:
     """Import a Popolo document, all or nothing, with the checks of the CSV import.
 
@@ -42,10 +46,12 @@ def popolo_import(
     (exchange/popolo/memberships.py), with their sources as citations: verified by
     ``verified_by`` (an editor, see exchange.imports.import_verifier), else pending.
     ``source_url`` (the address the document was published at) cites every membership
-    that names no source of its own. The result lists what each entry became and every
-    membership skipped, with its reason.
+    that names no source of its own; ``held_on`` (the date the document describes) puts
+    each undated membership on record on that date, instead of skipping it. The result
+    lists what each entry became and every membership skipped, with its reason.
     """
-    return PopoloImport(filename, id_scheme=id_scheme, source_url=source_url).run(
+    importer = PopoloImport(filename, id_scheme=id_scheme, source_url=source_url, held_on=held_on)
+    return importer.run(
         data=data,
         verified_by=verified_by,
         recorded_by=recorded_by,
@@ -57,28 +63,32 @@ def popolo_import(
 class PopoloImport(DocumentImport):
     audit_action = AuditAction.POPOLO_IMPORTED
 
-    def __init__(self, filename: str, *, id_scheme: str, source_url: str) -> None:
+    def __init__(
+        self, filename: str, *, id_scheme: str, source_url: str, held_on: PartialDate | None
+    ) -> None:
         super().__init__(filename)
         self.id_scheme = id_scheme
+        self.held_on = held_on
         # Checked by the command (and by the tests' callers) before it gets here.
         self.default_sources = [(source_url, canonical_url(source_url))] if source_url else []
 
     def read(self, document) -> None:
         reader = self.reader
+        for kind in (_("people"), _("organizations"), _("posts"), _("memberships")):
+            reader.counts[kind] = Counter()
+        reader.count(_("memberships"), _("imported"), 0)
         if not isinstance(document, dict):
             reader.refuse("$", _("a Popolo document is a JSON object."))
             return
         people = entities.persons(document, reader)
         organizations = entities.organizations(document, reader)
         posts = entities.posts(document, reader, organizations)
-        context = Context(reader, people, organizations, posts, self.default_sources)
+        context = Context(reader, people, organizations, posts, self.default_sources, self.held_on)
         spans = memberships_read(context, entities.listed(document, reader, "memberships"))
         named_people = list(people.by_id.values())
         named_organizations = list(organizations.by_id.values())
         identities_resolve(named_people, PEOPLE, scheme=self.id_scheme, reader=reader)
-        identities_resolve(
-            named_organizations, ORGANIZATIONS, scheme=self.id_scheme, reader=reader
-        )
+        identities_resolve(named_organizations, ORGANIZATIONS, scheme=self.id_scheme, reader=reader)
         if reader.errors:
             return
         self.created["people"] = identities_create(

@@ -9,7 +9,10 @@
   and ``end`` name the change at each end, and ``held_on`` the dates the person is on
   record in the post (a "held" record each).
 - A membership with none of these is skipped, and the skip is reported with its reason: the
-  desk records dated facts, and nothing says when that post was held.
+  desk records dated facts, and nothing says when that post was held. Unless the import is
+  told the date the document describes (``--held-on``: a list of current councillors
+  published in November 2016 says who held each seat then): each undated membership is then
+  a "held" record on that date, at its precision.
 - Memberships others write for the same person, organization and post (a term each): one
   that starts while an earlier one is still open (no ``end_date``) is recorded as "held" on
   its start date, which the open tenure already covers; one that starts on the day the
@@ -79,6 +82,7 @@ class Context:
     organizations: Entries
     posts: Entries
     default_sources: list[tuple[str, str]]
+    held_on: PartialDate | None = None  # the date an undated membership is on record
 
 
 def memberships_read(context: Context, listed: list[tuple[str, dict, dict]]) -> list[Span]:
@@ -97,12 +101,20 @@ def memberships_read(context: Context, listed: list[tuple[str, dict, dict]]) -> 
         span.held = _held(context, span, item)
         if len(reader.errors) > before:
             continue
+        if span.start is None and span.end is None and not span.held and context.held_on:
+            span.held = [Boundary(path, context.held_on, RoleChangeKind.HELD, membership_sources)]
+            span.notes.append(
+                _("no date of its own: on record on %(date)s, the date the document describes")
+                % {"date": context.held_on}
+            )
         if span.start is None and span.end is None and not span.held:
             reader.skip(
                 path,
-                _("skipped: no start_date, end_date or held_on, so nothing says when "
-                  "%(person)s was %(title)s at %(organization)s; the desk records dated "
-                  "facts only.")
+                _(
+                    "skipped: no start_date, end_date or held_on, so nothing says when "
+                    "%(person)s was %(title)s at %(organization)s; the desk records dated "
+                    "facts only."
+                )
                 % {
                     "person": span.person.name,
                     "title": span.post.label if span.post else span.role,
@@ -163,9 +175,7 @@ def _span(context: Context, path: str, item: dict, defaults: dict) -> Span | Non
     return Span(path, person, organization, post, role)
 
 
-def _boundary(
-    context: Context, span: Span, item: dict, end: str, sources: list
-) -> Boundary | None:
+def _boundary(context: Context, span: Span, item: dict, end: str, sources: list) -> Boundary | None:
     """The role change at one end (``start`` or ``end``) of a membership, if it has one."""
     reader = context.reader
     path = span.path
@@ -205,8 +215,11 @@ def _extension(context: Context, span: Span, change: dict, end: str, date: Parti
     if kind == RoleChangeKind.HELD:
         reader.refuse(
             f"{where}.change",
-            _("“held” neither starts nor ends a tenure: list its date under held_on, and "
-              "leave %(end)s_date and %(end)s out.") % {"end": end},
+            _(
+                "“held” neither starts nor ends a tenure: list its date under held_on, and "
+                "leave %(end)s_date and %(end)s out."
+            )
+            % {"end": end},
         )
         return None
     if end == "start" and not kind.opens_tenure:
@@ -230,8 +243,7 @@ def _extension(context: Context, span: Span, change: dict, end: str, date: Parti
     elif boundary.post is not span.post and not boundary.leaves:
         reader.refuse(
             where,
-            _("a departure from another post ends this one only when it leaves the "
-              "organization."),
+            _("a departure from another post ends this one only when it leaves the organization."),
         )
         return None
     return boundary
@@ -256,9 +268,7 @@ def _held(context: Context, span: Span, item: dict) -> list[Boundary]:
         date = reader.date(record, where, "date")
         if date is not None:
             sources = reader.urls(record, where)
-            found.append(
-                Boundary(where, date, RoleChangeKind.HELD, sources, extension=True)
-            )
+            found.append(Boundary(where, date, RoleChangeKind.HELD, sources, extension=True))
     return found
 
 
@@ -275,8 +285,11 @@ def spans_join(spans: list[Span]) -> None:
         for span in group:
             if open_span is not None and open_span.end is None:
                 span.notes.append(
-                    _("starts while %(earlier)s is still open (it has no end_date): recorded "
-                      "as held on %(date)s") % {"earlier": open_span.path, "date": span.start.date}
+                    _(
+                        "starts while %(earlier)s is still open (it has no end_date): recorded "
+                        "as held on %(date)s"
+                    )
+                    % {"earlier": open_span.path, "date": span.start.date}
                 )
                 span.start.kind = RoleChangeKind.HELD
             elif open_span is not None and open_span.end.date == span.start.date:
@@ -314,10 +327,16 @@ def memberships_rows(spans: list[Span], reader: DocumentReader) -> None:
                     previous_title=previous_title,
                     leaves_organization=boundary.leaves,
                 )
-            done.append(
-                _("%(change)s %(date)s") % {"change": boundary.kind.label, "date": boundary.date}
-                + ("" if boundary.sources else " " + _("(no source: stays pending)"))
-            )
+            if boundary.kind == RoleChangeKind.HELD:
+                move = _("held on %(date)s") % {"date": boundary.date}
+            else:
+                move = _("%(change)s %(date)s") % {
+                    "change": boundary.kind.label,
+                    "date": boundary.date,
+                }
+            if not boundary.sources:
+                move += " " + _("(no source: stays pending)")
+            done.append(move)
         reader.count(_("memberships"), _("imported"))
         text = _("%(person)s, %(title)s at %(organization)s: %(moves)s") % {
             "person": person.name,
