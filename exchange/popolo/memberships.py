@@ -113,7 +113,7 @@ def memberships_read(context: Context, listed: list[tuple[str, dict, dict]]) -> 
                 _(
                     "skipped: no start_date, end_date or held_on, so nothing says when "
                     "%(person)s was %(title)s at %(organization)s; the desk records dated "
-                    "facts only."
+                    "facts only (--held-on gives the date the document describes)."
                 )
                 % {
                     "person": span.person.name,
