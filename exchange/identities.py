@@ -390,4 +390,8 @@ def _map(entry: Named, kind: Kind, reader: DocumentReader, names: int, ids: int)
         }
     if entry.wikidata_id:
         text += "; Wikidata " + entry.wikidata_id
+    if entry.founded and record.founded == entry.founded:
+        text += "; " + _("founded %(date)s") % {"date": entry.founded}
+    elif entry.founded:
+        text += "; " + _("the desk's founding date (%(date)s) is kept") % {"date": record.founded}
     reader.map(entry.path, text)
