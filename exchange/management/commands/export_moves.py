@@ -1,0 +1,50 @@
+"""export_moves: every move with its citations as CSV, in the import's columns."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from exchange.csv_export import ExportCounts, moves_csv_lines
+from newsroom.management.pools import PoolClosingCommand
+
+
+class Command(PoolClosingCommand):
+    help = (
+        "Write the desk's moves as CSV in the columns import_moves reads (one row per move "
+        "and citation; rejected citations left out), safe to open in a spreadsheet. The file "
+        "imports back unchanged into an empty desk, and exports again byte for byte."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="The CSV file to write ('-' for standard output).")
+        parser.add_argument(
+            "--verified-only",
+            action="store_true",
+            help="Only verified citations: the public record.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        counts = ExportCounts()
+        lines = moves_csv_lines(verified_only=options["verified_only"], counts=counts)
+        if options["file"] == "-":
+            for line in lines:
+                self.stdout.write(line, ending="")
+        else:
+            path = Path(options["file"])
+            try:
+                with path.open("w", encoding="utf-8", newline="") as output:
+                    output.writelines(lines)
+            except OSError as error:
+                raise CommandError(f"Cannot write {path}: {error.strerror}.") from None
+        message = (
+            f"{options['file']}: {counts.rows:,} rows, {counts.moves:,} moves."
+            if options["file"] != "-"
+            else f"{counts.rows:,} rows, {counts.moves:,} moves."
+        )
+        if counts.moves_left_out:
+            message += (
+                f" {counts.moves_left_out:,} moves are not in the file: they have no citation "
+                "to write, and the import needs a source for each row."
+            )
+        self.stderr.write(message)
