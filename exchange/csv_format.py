@@ -282,20 +282,25 @@ def _check_row(line: int, cells: list[str], columns: list[str]) -> MoveRow:
     if row.speaker and not row.quote:
         errors.append("speaker: a speaker goes with a quote; give the quote, or no speaker.")
     row.announced = date("announced", required=False)
-    leaves = values.get("leaves_organization", "").casefold()
-    if leaves == YES:
+    errors.extend(_leaves_errors(row, values.get("leaves_organization", "")))
+    return row
+
+
+def _leaves_errors(row: MoveRow, text: str) -> list[str]:
+    """``yes``: a departure that leaves the organization (every title ends that day)."""
+    if text.casefold() == YES:
         row.leaves_organization = True
         if row.kind not in (None, RoleChangeKind.LEFT):
-            errors.append(
+            return [
                 "leaves_organization: only a departure (left) leaves the organization; "
                 "leave it empty."
-            )
-    elif leaves:
-        errors.append(
+            ]
+    elif text:
+        return [
             f"leaves_organization: write “{YES}” when the person leaves the organization "
             "(every title they hold there ends that day), or leave it empty."
-        )
-    return row
+        ]
+    return []
 
 
 def _previous_title_errors(row: MoveRow) -> list[str]:
