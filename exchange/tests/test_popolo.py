@@ -9,22 +9,11 @@ from django.core.management.base import CommandError
 
 from exchange.popolo import popolo_export, popolo_import, popolo_json
 from exchange.tests.test_api import cite
-from people.demo import load_people
 from people.models import Organization, Person, Post, RoleChange, Tenure
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, record
-from stories.demo import ensure_accounts, load_citations
 from stories.models import Citation, CitationDecision, Source, Statement
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    accounts = ensure_accounts("demo-password-for-tests")
-    load_citations(
-        load_people(confirm=False), journalist=accounts.journalist, editor=accounts.editor
-    )
-    return accounts.editor
 
 
 def empty_the_desk():
