@@ -21,6 +21,7 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -65,6 +66,16 @@ def endpoint_paths(rng: random.Random) -> dict[str, list[str]]:
         ).values_list("slug", flat=True)
     )
     days = _days(rng, SPREAD)
+    largest = list(
+        Organization.objects.filter(
+            pk__in=Tenure.objects.public()
+            .filter(post__is_leadership=True)
+            .values("organization_id")
+            .annotate(tenures=Count("pk"))
+            .order_by("-tenures")
+            .values("organization_id")[:SPREAD]
+        ).values_list("slug", flat=True)
+    )
     story_pages = max(1, Story.objects.published().count() // 20)
     # Searches as readers type them: part of a family name, a given name, a name in another
     # script (from other names), a whole display name.
@@ -105,6 +116,10 @@ def endpoint_paths(rng: random.Random) -> dict[str, list[str]]:
             for slug, day in zip(organizations, reversed(days), strict=False)
         ],
         "moves feed": [f"/feeds/organizations/{slug}/moves/" for slug in organizations],
+        # The organizations with the longest leadership history: the page with its timeline
+        # and turnover drawn over decades, and the timeline alone as SVG.
+        "organization timeline (largest)": [f"/organizations/{slug}/" for slug in largest],
+        "timeline SVG (largest)": [f"/organizations/{slug}/timeline.svg" for slug in largest],
     }
 
 

@@ -52,6 +52,8 @@ ENDPOINTS = [
     "people search",
     "leadership API",
     "moves feed",
+    "organization timeline (largest)",
+    "timeline SVG (largest)",
 ]
 
 

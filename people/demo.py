@@ -59,6 +59,7 @@ PEOPLE: dict[str, list[OtherName]] = {
     "Greg Brockman": [OtherName("グレッグ", "ja", "given name")],
     "Dario Amodei": [OtherName("アモデイ", "ja", "family name")],
     "Daniela Amodei": [OtherName("アモデイ", "ja", "family name")],
+    "Emmett Shear": [OtherName("エメット・シアー", "ja")],
 }
 
 # (title, rank, counts as leadership) for every post the moves below name.
@@ -105,6 +106,7 @@ class Move:
     previous_title: str = ""
     leaves_organization: bool = False
     announced: str = ""
+    interim: bool = False
     key: str = field(default="", compare=False)
 
 
@@ -194,6 +196,60 @@ MOVES = [
         "2024-05",
         previous_title="Research lead",
         key="pachocki-chief-scientist",
+    ),
+    # November 2023, known from other public reporting: three CEOs in six days. The board
+    # removed Sam Altman on November 17 and named Mira Murati, the CTO, interim CEO (she
+    # stayed CTO); Emmett Shear took over as interim CEO on November 20; on November 22
+    # OpenAI announced Altman's return as CEO, and Shear's interim tenure ended.
+    Move(
+        "Sam Altman",
+        "OpenAI",
+        "left",
+        "CEO",
+        "2023-11-17",
+        leaves_organization=True,
+        announced="2023-11-17",
+        key="altman-removed",
+    ),
+    Move(
+        "Mira Murati",
+        "OpenAI",
+        "appointed",
+        "CEO",
+        "2023-11-17",
+        announced="2023-11-17",
+        interim=True,
+        key="murati-interim-ceo",
+    ),
+    Move("Mira Murati", "OpenAI", "left", "CEO", "2023-11-20", key="murati-interim-ends"),
+    Move(
+        "Emmett Shear",
+        "OpenAI",
+        "joined",
+        "CEO",
+        "2023-11-20",
+        announced="2023-11-20",
+        interim=True,
+        key="shear-interim-ceo",
+    ),
+    Move(
+        "Emmett Shear",
+        "OpenAI",
+        "left",
+        "CEO",
+        "2023-11-22",
+        leaves_organization=True,
+        announced="2023-11-22",
+        key="shear-leaves",
+    ),
+    Move(
+        "Sam Altman",
+        "OpenAI",
+        "joined",
+        "CEO",
+        "2023-11-22",
+        announced="2023-11-22",
+        key="altman-returns",
     ),
     Move("Kevin Weil", "OpenAI", "joined", "Chief Product Officer", "2024-06", key="weil-joins"),
     Move(
@@ -348,5 +404,6 @@ def _record(move: Move, demo: DemoPeople, *, confirm: bool) -> RoleChange:
         announced=PartialDate.parse(move.announced) if move.announced else None,
         previous_title=move.previous_title,
         leaves_organization=move.leaves_organization,
+        is_interim=move.interim,
         is_public=confirm,
     )

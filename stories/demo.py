@@ -3,7 +3,9 @@
 Most moves rest on the Japanese article the product was conceived from (618ZXW, a
 translation of a QuantumBit piece), quoted in short passages with an English translation;
 Barret Zoph's departure also rests on his own post on X, the one usable link the article
-prints. The four facts "known from other public reporting" rest on Wikipedia articles.
+prints. The facts "known from other public reporting" rest on Wikipedia articles, the
+November 2023 week of three CEOs (Sam Altman removed, Mira Murati and then Emmett Shear
+interim, Altman back) on Wikipedia's account of it and the people's own pages.
 
 Left pending for the editor, from the reference sheet's traps:
 - Matt Knight named "Chief Information Officer": a translation slip for CISO;
@@ -40,6 +42,7 @@ from stories.services import (
 )
 
 ARTICLE = "https://618zxw.cn/w/1303.html"
+NOVEMBER_2023 = "https://en.wikipedia.org/wiki/Removal_of_Sam_Altman_from_OpenAI"
 ZOPH_POST = "https://x.com/barret_zoph/status/1839095143397515452?s=46&t=iTysI4vQLQqCNJjSmBODPw"
 
 SOURCES = {
@@ -77,6 +80,18 @@ SOURCES = {
     },
     "https://en.wikipedia.org/wiki/Greg_Brockman": {
         "title": "Greg Brockman",
+        "publisher": "Wikipedia",
+        "kind": SourceKind.ARTICLE,
+        "language": "en",
+    },
+    "https://en.wikipedia.org/wiki/Removal_of_Sam_Altman_from_OpenAI": {
+        "title": "Removal of Sam Altman from OpenAI",
+        "publisher": "Wikipedia",
+        "kind": SourceKind.ARTICLE,
+        "language": "en",
+    },
+    "https://en.wikipedia.org/wiki/Emmett_Shear": {
+        "title": "Emmett Shear",
         "publisher": "Wikipedia",
         "kind": SourceKind.ARTICLE,
         "language": "en",
@@ -152,6 +167,16 @@ CITATIONS = [
         "the departure of the Amodei siblings, who led many GPT-3 researchers to found Anthropic",
     ),
     Cite("dario-founds", "https://en.wikipedia.org/wiki/Anthropic"),
+    Cite("altman-removed", NOVEMBER_2023),
+    Cite("altman-removed", "https://en.wikipedia.org/wiki/Sam_Altman"),
+    Cite("murati-interim-ceo", NOVEMBER_2023),
+    Cite("murati-interim-ceo", "https://en.wikipedia.org/wiki/Mira_Murati"),
+    Cite("murati-interim-ends", NOVEMBER_2023),
+    Cite("shear-interim-ceo", NOVEMBER_2023),
+    Cite("shear-interim-ceo", "https://en.wikipedia.org/wiki/Emmett_Shear"),
+    Cite("shear-leaves", NOVEMBER_2023),
+    Cite("altman-returns", NOVEMBER_2023),
+    Cite("altman-returns", "https://en.wikipedia.org/wiki/Sam_Altman"),
     Cite("daniela-founds", "https://en.wikipedia.org/wiki/Anthropic"),
     _article(
         "zoph-joins",
@@ -406,6 +431,10 @@ serves as chief information security officer.{knight-ciso}
 
 The three exits follow those of Ilya Sutskever and Jan Leike in May{leike-leaves} and of
 co-founder John Schulman, who moved to Anthropic in August.{schulman-leaves}
+
+## Who has led OpenAI
+
+[timeline:openai]
 """,
     "markers": {
         "murati-leaves": ("murati-leaves", ARTICLE),

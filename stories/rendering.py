@@ -9,12 +9,16 @@ the body holds.
 
 from __future__ import annotations
 
+import datetime
+import html
 import re
 from dataclasses import dataclass, field
 
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+
+from newsroom.dates import InvalidPartialDate, parse_iso_day
 
 MARKER = re.compile(r"\[\^c([0-9]{1,12})\]")
 # What looks like an attempt at a marker but is not one: a capital C, a space, a missing or
@@ -34,6 +38,29 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# A timeline of an organization's leadership (people/embeds.py), on a line of its own:
+# "[timeline:openai]" or "[timeline:openai 2023-11-06..2023-12-04]". Matched in the rendered
+# HTML, where it is a paragraph of its own (never inside `code`).
+TIMELINE_MARKER = re.compile(
+    r"<p>\[timeline:[ \t]*(?P<slug>[^\s\]<]*)"
+    r"(?:[ \t]+(?P<first>[^\s.\]<]*)\.\.(?P<last>[^\s\]<]*))?[ \t]*\]</p>"
+)
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TIMELINE_PLACEHOLDER = re.compile(
+    r'<div class="story-timeline-marker" data-organization="(?P<slug>[a-z0-9-]+)" '
+    r'data-from="(?P<first>[0-9-]*)" data-to="(?P<last>[0-9-]*)"></div>'
+)
+
+
+@dataclass(frozen=True)
+class TimelineMarker:
+    """``[timeline:slug first..last]``: the organization's slug and the range, if any."""
+
+    text: str
+    slug: str
+    first: datetime.date | None = None
+    last: datetime.date | None = None
+
 
 @dataclass
 class RenderedBody:
@@ -42,6 +69,11 @@ class RenderedBody:
     """Cited ids in order of first appearance: footnote n cites ``citation_ids[n - 1]``."""
     malformed_markers: list[str] = field(default_factory=list)
     """Text that tries to be a marker and is not one (``[^C12]``), in order, each once."""
+    timelines: list[TimelineMarker] = field(default_factory=list)
+    """Timeline markers, in order; each is a placeholder in ``html`` (see
+    :func:`timeline_placeholders`)."""
+    malformed_timelines: list[tuple[str, str]] = field(default_factory=list)
+    """Timeline markers that cannot be drawn, each with what is wrong with it."""
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -100,11 +132,61 @@ def render_body(body: str) -> RenderedBody:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    return RenderedBody(
+    rendered = RenderedBody(
         html=clean,
         citation_ids=list(env.get("citation_ids", [])),
         malformed_markers=list(env.get("malformed_markers", [])),
     )
+    rendered.html = TIMELINE_MARKER.sub(lambda match: _timeline(match, rendered), clean)
+    return rendered
+
+
+def _timeline(match: re.Match, rendered: RenderedBody) -> str:
+    """The placeholder for one timeline marker (kept as text, and reported, when wrong)."""
+    text = html.unescape(match.group(0)[3:-4])
+    slug = match["slug"]
+    problem = ""
+    if not SLUG.match(slug):
+        problem = "name the organization by the end of its page's address, like [timeline:openai]"
+    days = []
+    for raw in (match["first"], match["last"]):
+        if raw is None or problem:
+            days.append(None)
+            continue
+        try:
+            days.append(parse_iso_day(raw, what="date in the timeline's range"))
+        except InvalidPartialDate as invalid:
+            problem = str(invalid)
+    if not problem and days[0] and days[1] and days[1] < days[0]:
+        problem = "its range ends before it starts: write the earlier day first"
+    if problem:
+        rendered.malformed_timelines.append((text, problem))
+        return match.group(0)
+    rendered.timelines.append(TimelineMarker(text, slug, days[0], days[1]))
+    return (
+        f'<div class="story-timeline-marker" data-organization="{slug}" '
+        f'data-from="{days[0].isoformat() if days[0] else ""}" '
+        f'data-to="{days[1].isoformat() if days[1] else ""}"></div>'
+    )
+
+
+def timeline_placeholders(body_html: str) -> list[TimelineMarker]:
+    """The timelines a stored body asks for, in order (see :func:`render_body`)."""
+    return [
+        TimelineMarker(
+            match.group(0),
+            match["slug"],
+            datetime.date.fromisoformat(match["first"]) if match["first"] else None,
+            datetime.date.fromisoformat(match["last"]) if match["last"] else None,
+        )
+        for match in TIMELINE_PLACEHOLDER.finditer(body_html)
+    ]
+
+
+def replace_timelines(body_html: str, figures: list[str]) -> str:
+    """``body_html`` with its timeline placeholders replaced, in order, by ``figures``."""
+    figures = iter(figures)
+    return TIMELINE_PLACEHOLDER.sub(lambda match: next(figures, ""), body_html)
 
 
 def cited_ids(body: str) -> list[int]:

@@ -145,10 +145,18 @@ def test_a_profile_says_who_succeeded_a_tenure(client, demo):
 
 
 def test_a_profile_shows_no_succession_where_none_is_recorded(client, demo):
-    """Murati's CTO tenure ended on September 25, 2024 and nobody was recorded after her."""
-    html = text_of(client.get("/people/mira-murati/"))
-    assert "tenure-succession" not in html
-    assert "succeeded" not in html
+    """Murati's CTO tenure ended on September 25, 2024 and nobody was recorded after her;
+    only her days as interim CEO in November 2023 have a succession."""
+    response = client.get("/people/mira-murati/")
+    assert succession_html(response) == ["succeeded Sam Altman ; succeeded by Emmett Shear"]
+    career = text_of(response)
+    career = career[career.index('id="career"') :]
+    cto = re.search(
+        r'<li class="tenure">\s*<span class="tenure-title">Chief Technology Officer</span>.*?</li>',
+        career,
+        re.S,
+    )
+    assert cto and "succeeded" not in cto.group(0)
 
 
 def test_succession_is_on_the_career_timeline_only(client):
@@ -239,7 +247,8 @@ def test_leadership_says_whom_each_holder_succeeded(client, demo):
 def test_uncertain_holders_are_visibly_marked(client, demo):
     """On 2024-05-15 the Chief Scientist post is uncertain between Sutskever (left "May
     2024") and Pachocki (appointed "May 2024"); Leike, whose start nobody recorded, left in
-    May 2024 too. Each shows its dates at their precision and the badge; Altman does not."""
+    May 2024 too. Each shows its dates at their precision and the badge; Altman, back as CEO
+    since November 22, 2023, does not."""
     shown = leaders(client.get("/organizations/openai/", {"as_of": "2024-05-15"}))
     uncertain = {
         ("/people/ilya-sutskever/", "Chief Scientist"): "December 2015 – May 2024",
@@ -250,7 +259,7 @@ def test_uncertain_holders_are_visibly_marked(client, demo):
         assert shown[holder] == {"certainty": "uncertain", "span": span, "badge": True}, holder
     assert shown[("/people/sam-altman/", "CEO")] == {
         "certainty": "certain",
-        "span": "since 2019",
+        "span": "since November 22, 2023",
         "badge": False,
     }
     # The badge goes with the uncertain class, and only with it.
@@ -291,9 +300,11 @@ def test_an_invalid_as_of_is_a_400_with_a_clear_message(client, demo, as_of):
 
 def test_departures_before_a_date_are_counted(client, demo):
     html = text_of(client.get("/organizations/openai/", {"as_of": "2024-10-01"}))
-    # Murati, McGrew, Zoph (September), Schulman (August), Sutskever and Leike (May).
+    # Murati, McGrew, Zoph (September), Schulman (August), Sutskever and Leike (May); a year
+    # back also November 2023's three CEOs leaving the post (Altman, then Murati and Shear
+    # from it as interim).
     assert "<strong>6</strong> in the 6 months before" in html
-    assert "<strong>6</strong> in the 12 months before" in html
+    assert "<strong>9</strong> in the 12 months before" in html
 
 
 def test_an_unknown_organization_is_404(client):

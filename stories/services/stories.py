@@ -110,6 +110,24 @@ def marker_errors(body: str, attached_ids: Iterable[int]) -> list[str]:
             f"{text} is not a citation marker: write [^c and the citation's number, "
             "with a lowercase c and no space, like [^c12] (the citation picker inserts it)."
         )
+    return errors + timeline_marker_errors(rendered)
+
+
+def timeline_marker_errors(rendered) -> list[str]:
+    """Messages for timeline markers (``[timeline:openai]``, people/embeds.py) that name no
+    organization or cannot be read."""
+    errors = [
+        f"{text} cannot be drawn: {problem}." for text, problem in rendered.malformed_timelines
+    ]
+    slugs = {marker.slug for marker in rendered.timelines}
+    if slugs:
+        known = set(Organization.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        errors += [
+            f"{marker.text} names no organization: use the end of the organization page's "
+            f"address (/organizations/openai/ is [timeline:openai])."
+            for marker in rendered.timelines
+            if marker.slug not in known
+        ]
     return errors
 
 

@@ -247,7 +247,7 @@ def test_two_editors_rejecting_a_moves_last_two_verified_citations_at_once_uncon
     committed when both recompute the move's public flag. Each alone still sees the other's
     citation verified; the second must count again after the first commits, or the move
     stays public with no verified citation behind it."""
-    from stories.services import citations as citation_services
+    from stories.services import verification as citation_services
 
     chief, deputy = editor(username="chief"), editor(username="deputy")
     first = pending_citation()

@@ -17,9 +17,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from newsroom.cache import CACHE_SECONDS, cached, data_version, versioned_cache
 from newsroom.permissions import is_desk_member
+from people.embeds import TimelineRequest, story_timelines
 from people.models import Organization
 from people.queries import leadership_sidebar
 from stories.models import Story
+from stories.rendering import replace_timelines, timeline_placeholders
 from stories.structured_data import SITE_NAME, news_article
 
 PAGE_SIZE = 20
@@ -103,6 +105,7 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
     ]
     context = {
         "story": story,
+        "body_html": _with_timelines(request, story),
         "sources": sources,
         "authors": list(story.authors.all()),
         "corrections": list(story.corrections.all()),
@@ -130,12 +133,45 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
     )
 
 
+def _with_timelines(request: HttpRequest, story: Story) -> str:
+    """The stored body with each timeline marker drawn as of the publication date
+    (people/embeds.py); today's date for a draft previewed on the desk."""
+    markers = timeline_placeholders(story.body_html)
+    if not markers:
+        return story.body_html
+    today = timezone.localdate()
+    published_on = (
+        timezone.localdate(story.first_published_at) if story.first_published_at else today
+    )
+    embedded = story_timelines(
+        [TimelineRequest(marker.slug, marker.first, marker.last) for marker in markers],
+        published_on=published_on,
+        today=today,
+    )
+    figures = [
+        render_to_string(
+            "people/_timeline_embed.html",
+            {
+                "embedded": one,
+                "figure_id": f"story-timeline-{index}",
+                "published_on": published_on,
+                "page_url": request.build_absolute_uri(one.organization_url)
+                if one.organization_url
+                else "",
+            },
+        )
+        for index, one in enumerate(embedded, start=1)
+    ]
+    return replace_timelines(story.body_html, figures)
+
+
 def _article(request: HttpRequest, slug: str, *, version: int) -> Article:
     """The article for this reader, from the cache when the data has not changed since."""
     desk = is_desk_member(request.user)
+    # Today's date too: a timeline in the body lists the moves since publication up to today.
     key = (
         f"article:{slug}:{'desk' if desk else 'public'}:{get_language()}:"
-        f"{request.scheme}://{request.get_host()}:{version}"
+        f"{request.scheme}://{request.get_host()}:{timezone.localdate()}:{version}"
     )
     article = cached(key, lambda: _build_article(request, slug, desk=desk))
     if article is None:
