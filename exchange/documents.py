@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from exchange.csv_format import MoveRow, ParsedFile, RowError
@@ -285,6 +285,19 @@ class DocumentImport:
                     raise Invalid
         except Invalid:
             result.errors = reader.errors
+        except IntegrityError:
+            # Only a write racing this import (the same new person or source saved on the
+            # desk at this very moment) gets here; the transaction is rolled back whole.
+            result.errors = [
+                RowError(
+                    1,
+                    _(
+                        "someone saved the same data while this file was being imported, so "
+                        "nothing was imported; import the file again."
+                    ),
+                    self.filename,
+                )
+            ]
         result.dry_run = dry_run
         result.mapped, result.skipped, result.counts = reader.mapped, reader.skipped, reader.counts
         if result.errors:

@@ -92,6 +92,7 @@ def identities_resolve(
 ) -> None:
     """Find each one on the desk (``record`` and ``how`` set) or leave it new; every
     conflict is refused where it is."""
+    _refuse_shared_ids(named, reader)
     finder = _Finder(named, kind, scheme)
     taken: dict[int, Named] = {}
     for entry in named:
@@ -110,6 +111,27 @@ def identities_resolve(
             )
             continue
         entry.record = found
+
+
+def _refuse_shared_ids(named: list[Named], reader: DocumentReader) -> None:
+    """An identifier or a QID names one entry of the document: two sharing one would be
+    the same person twice, or two people under one id."""
+    seen: dict[tuple[str, str], Named] = {}
+    for entry in named:
+        pairs = set(entry.identifiers)
+        if entry.wikidata_id:
+            pairs.add((WIKIDATA_SCHEME, entry.wikidata_id))
+        for pair in sorted(pairs):
+            first = seen.setdefault(pair, entry)
+            if first is not entry:
+                reader.refuse(
+                    entry.path,
+                    _(
+                        "%(scheme)s %(identifier)s is also the identifier of %(other)s: an "
+                        "identifier names one entry."
+                    )
+                    % {"scheme": pair[0], "identifier": pair[1], "other": first.path},
+                )
 
 
 class _Finder:

@@ -325,6 +325,13 @@ def with_change(change):
             id="repeated organization id",
         ),
         pytest.param(
+            lambda d: d["persons"][1].update(
+                identifiers=[{"scheme": "GB-COH-OFFICER", "identifier": "AbC123xYz"}]
+            ),
+            [("persons[3]", "GB-COH-OFFICER AbC123xYz is also the identifier of persons[1]")],
+            id="an identifier shared by two persons",
+        ),
+        pytest.param(
             lambda d: d["persons"][0].update(name=""),
             [("persons[0].name", "is missing or empty.")],
             id="a person refused once, not again in each membership naming them",

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import ngettext
 
 from exchange.csv_export import ExportCounts, moves_csv_lines
 from newsroom.management.pools import PoolClosingCommand
@@ -43,8 +44,11 @@ class Command(PoolClosingCommand):
             else f"{counts.rows:,} rows, {counts.moves:,} moves."
         )
         if counts.moves_left_out:
-            message += (
-                f" {counts.moves_left_out:,} moves are not in the file: they have no citation "
-                "to write, and the import needs a source for each row."
-            )
+            message += " " + ngettext(
+                "%(count)s move is not in the file: it has no citation to write, and the "
+                "import needs a source for each row.",
+                "%(count)s moves are not in the file: they have no citation to write, and the "
+                "import needs a source for each row.",
+                counts.moves_left_out,
+            ) % {"count": f"{counts.moves_left_out:,}"}
         self.stderr.write(message)
