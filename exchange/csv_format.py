@@ -15,6 +15,8 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from newsroom.dates import InvalidPartialDate, PartialDate
 from newsroom.progress import Stream, progress
 from people.models import Organization, Person, RoleChangeKind
@@ -292,13 +294,18 @@ def _leaves_errors(row: MoveRow, text: str) -> list[str]:
         row.leaves_organization = True
         if row.kind not in (None, RoleChangeKind.LEFT):
             return [
-                "leaves_organization: only a departure (left) leaves the organization; "
-                "leave it empty."
+                _(
+                    "leaves_organization: only a departure (left) leaves the organization; "
+                    "leave it empty."
+                )
             ]
     elif text:
         return [
-            f"leaves_organization: write “{YES}” when the person leaves the organization "
-            "(every title they hold there ends that day), or leave it empty."
+            _(
+                "leaves_organization: write “%(yes)s” when the person leaves the organization "
+                "(every title they hold there ends that day), or leave it empty."
+            )
+            % {"yes": YES}
         ]
     return []
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from exchange.csv_export import ExportCounts, moves_csv_lines
@@ -37,12 +38,16 @@ class Command(PoolClosingCommand):
                 with path.open("w", encoding="utf-8", newline="") as output:
                     output.writelines(lines)
             except OSError as error:
-                raise CommandError(f"Cannot write {path}: {error.strerror}.") from None
-        message = (
-            f"{options['file']}: {counts.rows:,} rows, {counts.moves:,} moves."
-            if options["file"] != "-"
-            else f"{counts.rows:,} rows, {counts.moves:,} moves."
-        )
+                raise CommandError(
+                    _("Cannot write %(path)s: %(reason)s.")
+                    % {"path": path, "reason": error.strerror}
+                ) from None
+        message = _("%(rows)s rows, %(moves)s moves.") % {
+            "rows": f"{counts.rows:,}",
+            "moves": f"{counts.moves:,}",
+        }
+        if options["file"] != "-":
+            message = f"{options['file']}: {message}"
         if counts.moves_left_out:
             message += " " + ngettext(
                 "%(count)s move is not in the file: it has no citation to write, and the "

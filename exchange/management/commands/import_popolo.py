@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from exchange.management.importing import ImportCommand
 from exchange.popolo import popolo_import
@@ -61,20 +62,24 @@ class Command(ImportCommand):
         scheme = " ".join(options["id_scheme"].split())
         if not scheme or len(scheme) > SCHEME_MAX_LENGTH:
             raise CommandError(
-                f"--id-scheme takes a name of 1 to {SCHEME_MAX_LENGTH} characters. "
-                "Nothing was imported."
+                _("--id-scheme takes a name of 1 to %(limit)s characters. Nothing was imported.")
+                % {"limit": SCHEME_MAX_LENGTH}
             )
         if options["source"]:
             try:
                 canonical_url(options["source"])
             except InvalidSourceURL as invalid:
-                raise CommandError(f"--source: {invalid.message} Nothing was imported.") from None
+                raise CommandError(
+                    _("--source: %(reason)s Nothing was imported.") % {"reason": invalid.message}
+                ) from None
         held_on = None
         if options["held_on"]:
             try:
                 held_on = PartialDate.parse(options["held_on"])
             except InvalidPartialDate as invalid:
-                raise CommandError(f"--held-on: {invalid} Nothing was imported.") from None
+                raise CommandError(
+                    _("--held-on: %(reason)s Nothing was imported.") % {"reason": invalid}
+                ) from None
         verifier = self.verifier(options)
         data = self.read(path)
         result = popolo_import(
