@@ -131,11 +131,25 @@ class DocumentReader:
     def count(self, kind: str, what: str, number: int = 1) -> None:
         self.counts.setdefault(kind, Counter())[what] += number
 
-    def add_row(self, where: str, **move: Any) -> None:
-        """A move for the CSV import's writer, remembered as coming from ``where``."""
-        line = len(self.rows) + 1
-        self.where[line] = where
-        self.rows.append(MoveRow(line=line, cells={}, **move))
+    def add_move(self, where: str, *, person, organization, sources, **move: Any) -> None:
+        """A move for the CSV import's writer, one row per source (one row without a
+        source when it has none), remembered as coming from ``where``."""
+        for url, canonical in sources or [("", "")]:
+            line = len(self.rows) + 1
+            self.where[line] = where
+            self.rows.append(
+                MoveRow(
+                    line=line,
+                    cells={},
+                    person=person.name,
+                    organization=organization.name,
+                    person_ref=person,
+                    organization_ref=organization,
+                    source_url=url,
+                    canonical_url=canonical,
+                    **move,
+                )
+            )
 
     # Values ------------------------------------------------------------------------------
 

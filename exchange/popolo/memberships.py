@@ -312,21 +312,17 @@ def memberships_rows(spans: list[Span], reader: DocumentReader) -> None:
                 continue
             title = boundary.post.record.title if boundary.post else span.title
             previous_title = span.title if boundary.ends_previous else ""
-            for url, canonical in boundary.sources or [("", "")]:
-                reader.add_row(
-                    boundary.where,
-                    person=person.name,
-                    organization=organization.name,
-                    person_ref=person,
-                    organization_ref=organization,
-                    source_url=url,
-                    canonical_url=canonical,
-                    effective=boundary.date,
-                    kind=boundary.kind,
-                    title=title,
-                    previous_title=previous_title,
-                    leaves_organization=boundary.leaves,
-                )
+            reader.add_move(
+                boundary.where,
+                person=person,
+                organization=organization,
+                sources=boundary.sources,
+                effective=boundary.date,
+                kind=boundary.kind,
+                title=title,
+                previous_title=previous_title,
+                leaves_organization=boundary.leaves,
+            )
             if boundary.kind == RoleChangeKind.HELD:
                 move = _("held on %(date)s") % {"date": boundary.date}
             else:

@@ -253,19 +253,15 @@ def _rows(fact: Fact, reader: DocumentReader) -> None:
         moves.append((fact.point, RoleChangeKind.HELD))
     shown = []
     for date, kind in moves:
-        for url, canonical in fact.sources:
-            reader.add_row(
-                fact.where,
-                person=person.name,
-                organization=organization.name,
-                person_ref=person,
-                organization_ref=organization,
-                source_url=url,
-                canonical_url=canonical,
-                effective=date,
-                kind=kind,
-                title=fact.title,
-            )
+        reader.add_move(
+            fact.where,
+            person=person,
+            organization=organization,
+            sources=fact.sources,
+            effective=date,
+            kind=kind,
+            title=fact.title,
+        )
         if kind == RoleChangeKind.HELD:
             shown.append(_("held on %(date)s") % {"date": date})
         else:

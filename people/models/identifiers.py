@@ -16,10 +16,7 @@ SCHEME_MAX_LENGTH = 100
 IDENTIFIER_MAX_LENGTH = 200
 
 
-class PersonIdentifier(models.Model):
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="identifiers"
-    )
+class Identifier(models.Model):
     scheme = models.CharField(
         max_length=SCHEME_MAX_LENGTH,
         help_text="Whose identifier it is: the import's id scheme, or a scheme the file names "
@@ -28,31 +25,34 @@ class PersonIdentifier(models.Model):
     identifier = models.CharField(max_length=IDENTIFIER_MAX_LENGTH)
 
     class Meta:
+        abstract = True
         ordering = ["scheme", "identifier"]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}: {self.identifier}"
+
+
+class PersonIdentifier(Identifier):
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="identifiers"
+    )
+
+    class Meta(Identifier.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["scheme", "identifier"], name="person_identifier_unique_per_scheme"
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.scheme}: {self.identifier}"
 
-
-class OrganizationIdentifier(models.Model):
+class OrganizationIdentifier(Identifier):
     organization = models.ForeignKey(
         "people.Organization", on_delete=models.CASCADE, related_name="identifiers"
     )
-    scheme = models.CharField(max_length=SCHEME_MAX_LENGTH)
-    identifier = models.CharField(max_length=IDENTIFIER_MAX_LENGTH)
 
-    class Meta:
-        ordering = ["scheme", "identifier"]
+    class Meta(Identifier.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["scheme", "identifier"], name="organization_identifier_unique_per_scheme"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.scheme}: {self.identifier}"
