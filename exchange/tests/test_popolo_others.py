@@ -3,6 +3,7 @@ list and a company board (exchange/tests/fixtures/), and every way such files go
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.management.base import CommandError
 from exchange.popolo import popolo_export, popolo_import, popolo_json
 from exchange.tests.test_popolo import empty_the_desk
 from newsroom.dates import PartialDate
+from newsroom.models import AuditAction, AuditEntry
 from people.models import (
     Organization,
     OrganizationIdentifier,
@@ -278,8 +280,6 @@ def test_the_export_keeps_the_shapes_popolo_spec_asks_for():
     assert run(fixture("company-board.json"), verified_by=editor()).ok
     document = popolo_export()
     date = r"^[0-9]{4}(-[0-9]{2}){0,2}$"
-    import re
-
     for entry in document["persons"] + document["organizations"]:
         assert isinstance(entry["id"], str) and isinstance(entry["name"], str)
         for identifier in entry.get("identifiers", []):
@@ -488,3 +488,10 @@ def test_organizations_on_the_desk_are_matched_by_name_and_keep_their_kind():
     assert desk.kind == OrganizationKind.NONPROFIT
     assert desk.founded == PartialDate.parse("2016-03-14")  # it had none: added
     assert Organization.objects.filter(name="Helio Robotics Ltd").count() == 1
+
+
+def test_an_import_that_adds_no_move_is_in_the_audit_log_too():
+    assert run(fixture("council.json"), filename="council.json").ok
+    [entry] = AuditEntry.objects.filter(action=AuditAction.POPOLO_IMPORTED)
+    assert entry.detail.startswith("council.json: 0 new moves")
+    assert "created 5 people, 5 organizations" in entry.detail

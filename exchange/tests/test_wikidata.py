@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from exchange.tests.test_popolo_others import counts, moves
 from exchange.wikidata import wikidata_import
 from newsroom.dates import PartialDate
+from newsroom.models import AuditAction, AuditEntry
 from people.models import Organization, OrganizationKind, Person, RoleChange
 from people.tests.factories import PersonFactory, editor
 from stories.models import Citation, CitationState
@@ -345,3 +346,9 @@ def test_the_command_imports_and_refuses_with_exit_1(tmp_path, founders):
         call_command("import_wikidata", str(bad), stderr=err)
     assert failed.value.returncode == 1
     assert "bad.json:entities.Q1.claims.P169[0]: must be an object." in err.getvalue()
+
+
+def test_the_import_is_in_the_audit_log(founders):
+    assert run(fixture(ORGANIZATION_FILE), filename=ORGANIZATION_FILE).ok
+    [entry] = AuditEntry.objects.filter(action=AuditAction.WIKIDATA_IMPORTED)
+    assert entry.detail.startswith(f"{ORGANIZATION_FILE}: 5 new moves")
