@@ -51,9 +51,11 @@ class Command(PoolClosingCommand):
         if counts.moves_left_out:
             message += " " + ngettext(
                 "%(count)s move is not in the file: it has no citation to write, and the "
-                "import needs a source for each row.",
+                "import needs a source for each row. Importing the file elsewhere can refuse a "
+                "departure whose start is that move: cite it on the desk first.",
                 "%(count)s moves are not in the file: they have no citation to write, and the "
-                "import needs a source for each row.",
+                "import needs a source for each row. Importing the file elsewhere can refuse a "
+                "departure whose start is one of them: cite them on the desk first.",
                 counts.moves_left_out,
             ) % {"count": f"{counts.moves_left_out:,}"}
         self.stderr.write(message)
