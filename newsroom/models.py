@@ -20,6 +20,7 @@ class AuditAction(models.TextChoices):
     ROLE_CHANGE_DELETED = "role_change.deleted", "Role change deleted"
     MOVES_IMPORTED = "import.moves", "Moves imported (CSV)"
     POPOLO_IMPORTED = "import.popolo", "Popolo imported"
+    WIKIDATA_IMPORTED = "import.wikidata", "Wikidata imported"
 
 
 class AuditEntry(models.Model):
