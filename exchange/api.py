@@ -18,7 +18,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from newsroom.cache import data_version, versioned_cache
 from newsroom.dates import InvalidPartialDate, PartialDate, parse_iso_day
@@ -40,7 +40,36 @@ MAX_AGE = 60  # seconds a client or proxy may reuse an answer without asking aga
 CACHE_SECONDS = 60 * 60
 SEARCH_LIMIT = 50
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,220}")
-A_DAY = {"format": "date"}  # parsed by newsroom.dates, which gives the error messages
+
+# The OpenAPI document declares exactly what the API accepts, so that every request it
+# allows is answered (a property-based test holds it, exchange/tests/test_api.py).
+# A day of the years 1 to 9999, written YYYY-MM-DD: the months' lengths and leap years in
+# the pattern itself, so that a value the pattern allows is a day Python can hold.
+_YEAR = "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+_LEAP_YEAR = "([0-9]{2}(0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26]|0[48])00)"
+_MONTH_DAY = (
+    "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+    "|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+    "|02-(0[1-9]|1[0-9]|2[0-8]))"
+)
+DAY_PATTERN = f"^({_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)$"
+Day = Annotated[str, WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN})]
+# Searchable text: at least one character that is neither white space nor a control
+# character (nor a byte-order mark), which the search ignores (see _search_text).
+_IGNORED = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+IGNORED_IN_SEARCH = re.compile(f"[{_IGNORED}]")
+SEARCH_MAX_LENGTH = 200
+SearchText = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": SEARCH_MAX_LENGTH,
+            "pattern": f"[^{_IGNORED}]",
+        }
+    ),
+]
 
 api = NinjaAPI(
     title="Newsroom public API",
@@ -134,6 +163,25 @@ class Error(Schema):
 ERRORS = {400: Error, 404: Error}
 
 
+# Parameters ---------------------------------------------------------------------------------
+
+AS_OF = Query(None, description="A day, YYYY-MM-DD; today by default.")
+FROM = Query(
+    None,
+    alias="from",
+    description="First day, YYYY-MM-DD; a year before `to` by default. A first day after the "
+    "last one leaves no day in the range: no changes.",
+)
+TO = Query(None, description="Last day, YYYY-MM-DD; today by default.")
+Q = Query(
+    ...,
+    description="Part of a name or other name, in any script (ミラ finds Mira Murati); white "
+    "space and control characters are ignored.",
+    min_length=1,
+    max_length=SEARCH_MAX_LENGTH,
+)
+
+
 # Answers ------------------------------------------------------------------------------------
 
 
@@ -188,6 +236,18 @@ def _day(text: str | None, parameter: str, default: datetime.date) -> datetime.d
         raise BadParameter(str(invalid)) from None  # "The as_of parameter “…” is not…"
 
 
+def _search_text(q: str) -> str:
+    """``q`` as searched: runs of white space as one space, control characters (which no
+    name holds, and PostgreSQL refuses NUL in text) and byte-order marks dropped. Empty
+    exactly when ``q`` has no character outside IGNORED_IN_SEARCH, as the document says."""
+    kept = (
+        " " if char.isspace() else char
+        for char in q
+        if char.isspace() or not IGNORED_IN_SEARCH.match(char)
+    )
+    return " ".join("".join(kept).split())
+
+
 def _slug(slug: str) -> str:
     if not SLUG_RE.fullmatch(slug):
         raise Http404(f"Nothing is published under “{slug[:60]}”.")
@@ -220,7 +280,7 @@ def _ref(instance: Person | Organization) -> Ref:
 def organization_leadership(
     request: HttpRequest,
     slug: str,
-    as_of: str | None = Query(None, description="A day, YYYY-MM-DD; today by default.", **A_DAY),
+    as_of: Day = AS_OF,
 ):
     """Its leadership on ``as_of``: seniority order, then by name; each leader certain or
     uncertain (a partial date can leave the day open), with the sources of the tenure."""
@@ -268,13 +328,8 @@ def _leadership(slug: str, as_of: str | None) -> Leadership:
 def organization_changes(
     request: HttpRequest,
     slug: str,
-    from_: str | None = Query(
-        None,
-        alias="from",
-        description="First day, YYYY-MM-DD; a year before `to` by default. Not after `to` (400).",
-        **A_DAY,
-    ),
-    to: str | None = Query(None, description="Last day, YYYY-MM-DD; today by default.", **A_DAY),
+    from_: Day = FROM,
+    to: Day = TO,
 ):
     """Moves that may have taken effect between ``from`` and ``to`` (both included), in
     date order. A move known only to the month or year is listed when any day it can
@@ -282,12 +337,9 @@ def organization_changes(
     organization = _public_organization(slug)
     last_day = _day(to, "to", timezone.localdate())
     first_day = _day(from_, "from", months_before(last_day, 12))
-    if first_day > last_day:
-        raise BadParameter(
-            f"from: the first day ({first_day.isoformat()}) is after the last day "
-            f"({last_day.isoformat()}); swap them."
-        )
-    changes = changes_between(organization, first_day, last_day, staff=False)
+    changes = []
+    if first_day <= last_day:
+        changes = changes_between(organization, first_day, last_day, staff=False)
     sources = Citation.objects.verified().source_urls_by_move(change.pk for change in changes)
     data = Changes(
         changes=[
@@ -307,20 +359,12 @@ def organization_changes(
 @api.get("/people", response={200: SearchResults, **ERRORS}, summary="Find people by name")
 def people_search(
     request: HttpRequest,
-    q: str = Query(
-        ...,
-        description="Part of a name or other name, in any script (ミラ finds Mira Murati).",
-        min_length=1,
-        max_length=200,
-        pattern=r"\S",
-    ),
+    q: SearchText = Q,
 ):
     """People whose name or any other name contains ``q`` (ignoring case), at most 50."""
-    text = " ".join(q.split())
+    text = _search_text(q)
     if not text:
         raise BadParameter("q: give part of a name to search for, e.g. ?q=Murati.")
-    # Control characters cannot be in a name (and PostgreSQL refuses NUL in text).
-    text = "".join(char for char in text if char.isprintable())
     people = (
         Person.objects.public()
         .matching(text)

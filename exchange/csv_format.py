@@ -15,6 +15,8 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from newsroom.dates import InvalidPartialDate, PartialDate
 from newsroom.progress import Stream, progress
 from people.models import Organization, Person, RoleChangeKind
@@ -32,11 +34,40 @@ COLUMNS = (
     "quote",
     "speaker",
     "announced",
+    "leaves_organization",
 )
 REQUIRED = ("date", "person", "organization", "change", "title", "source_url")
 NAME_MAX_LENGTH = 200
 
 KINDS = ", ".join(kind.value for kind in RoleChangeKind)
+YES = "yes"
+
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV
+# injection"); the full-width forms too, in some locales. The export writes such a cell
+# with a leading apostrophe (which the spreadsheet shows as text) and the import takes it
+# off again: see :func:`cell_safe` and :func:`cell_text`.
+FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
+
+
+def _needs_apostrophe(text: str) -> bool:
+    """Whether a cell holding ``text`` gets an apostrophe: it starts a formula, or it
+    already starts with an apostrophe that the import would otherwise take off."""
+    while text[:1] == "'":
+        text = text[1:]
+    return text[:1] in FORMULA_STARTS
+
+
+def cell_safe(text: str) -> str:
+    """``text`` as a cell no spreadsheet runs: ``=SUM(A1)`` is written ``'=SUM(A1)``."""
+    return "'" + text if text and _needs_apostrophe(text) else text
+
+
+def cell_text(cell: str) -> str:
+    """The text :func:`cell_safe` wrote: ``'=SUM(A1)`` reads as ``=SUM(A1)``, and any
+    other cell as it is."""
+    return cell[1:] if cell[:1] == "'" and _needs_apostrophe(cell[1:]) else cell
+
+
 KIND_VALUES = frozenset(RoleChangeKind.values)  # the property builds a new list each time
 
 
@@ -193,7 +224,7 @@ def _check_row(line: int, cells: list[str], columns: list[str]) -> MoveRow:
             "double quotes)."
         )
         return row
-    values = {name: cell.strip() for name, cell in zip(columns, cells, strict=True)}
+    values = {name: cell_text(cell.strip()) for name, cell in zip(columns, cells, strict=True)}
     row = MoveRow(line=line, cells=values)
     errors = row.errors
     for column, text in values.items():
@@ -259,7 +290,30 @@ def _check_row(line: int, cells: list[str], columns: list[str]) -> MoveRow:
     if row.speaker and not row.quote:
         errors.append("speaker: a speaker goes with a quote; give the quote, or no speaker.")
     row.announced = date("announced", required=False)
+    errors.extend(_leaves_errors(row, values.get("leaves_organization", "")))
     return row
+
+
+def _leaves_errors(row: MoveRow, text: str) -> list[str]:
+    """``yes``: a departure that leaves the organization (every title ends that day)."""
+    if text.casefold() == YES:
+        row.leaves_organization = True
+        if row.kind not in (None, RoleChangeKind.LEFT):
+            return [
+                _(
+                    "leaves_organization: only a departure (left) leaves the organization; "
+                    "leave it empty."
+                )
+            ]
+    elif text:
+        return [
+            _(
+                "leaves_organization: write “%(yes)s” when the person leaves the organization "
+                "(every title they hold there ends that day), or leave it empty."
+            )
+            % {"yes": YES}
+        ]
+    return []
 
 
 def _previous_title_errors(row: MoveRow) -> list[str]:

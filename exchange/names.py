@@ -42,6 +42,39 @@ def _lowered_spellings(names: Iterable[str]) -> list[str]:
     return sorted(spellings)
 
 
+def names_matching(
+    model: type[models.Model], name_model: type[models.Model], fk: str, names: Iterable[str]
+) -> dict[str, list[int]]:
+    """Map each distinct name (casefolded) to the ids of the rows it names: by display
+    name, else by other names (a display name wins); an empty list when nothing matches.
+
+    Exactly, ignoring case, in any script, a thousand names a query.
+    """
+    names = list(names)
+    keys = {name_key(name) for name in names}
+    # LOWER() on PostgreSQL, whose name indexes are built on it; SQLite's LOWER() folds
+    # ASCII letters only ("ИВАН" stays "ИВАН"), so there the names are casefolded.
+    fold = Folded if connection.vendor == "sqlite" else Lower
+    by_display: dict[str, set[int]] = defaultdict(set)
+    by_other: dict[str, set[int]] = defaultdict(set)
+    for chunk in chunks(_lowered_spellings(keys | set(names))):
+        for pk, name in (
+            model._default_manager.annotate(lowered=fold("name"))
+            .filter(lowered__in=chunk)
+            .values_list("pk", "name")
+        ):
+            if name_key(name) in keys:
+                by_display[name_key(name)].add(pk)
+        for pk, name in (
+            name_model._default_manager.annotate(lowered=fold("name"))
+            .filter(lowered__in=chunk)
+            .values_list(f"{fk}_id", "name")
+        ):
+            if name_key(name) in keys:
+                by_other[name_key(name)].add(pk)
+    return {key: sorted(by_display.get(key) or by_other.get(key) or ()) for key in keys}
+
+
 class FileNames:
     """The names of ``rows``: :meth:`resolve` looks them up (ambiguous ones are reported to
     ``refuse(line, message)``), :meth:`create` adds the new ones; then :meth:`person_of` and
@@ -107,28 +140,7 @@ class FileNames:
         names and other names in any script; a display name wins over other names, and a
         name that matches several rows is ambiguous and refused on every line that uses it.
         """
-        keys = {name_key(name) for name in names}
-        # LOWER() on PostgreSQL, whose name indexes are built on it; SQLite's LOWER() folds
-        # ASCII letters only ("ИВАН" stays "ИВАН"), so there the names are casefolded.
-        fold = Folded if connection.vendor == "sqlite" else Lower
-        by_display: dict[str, set[int]] = defaultdict(set)
-        by_other: dict[str, set[int]] = defaultdict(set)
-        for chunk in chunks(_lowered_spellings(keys | set(names))):
-            for pk, name in (
-                model._default_manager.annotate(lowered=fold("name"))
-                .filter(lowered__in=chunk)
-                .values_list("pk", "name")
-            ):
-                if name_key(name) in keys:
-                    by_display[name_key(name)].add(pk)
-            for pk, name in (
-                name_model._default_manager.annotate(lowered=fold("name"))
-                .filter(lowered__in=chunk)
-                .values_list(f"{fk}_id", "name")
-            ):
-                if name_key(name) in keys:
-                    by_other[name_key(name)].add(pk)
-        resolved = {key: sorted(by_display.get(key) or by_other.get(key) or ()) for key in keys}
+        resolved = names_matching(model, name_model, fk, names)
         ambiguous = {key for key, ids in resolved.items() if len(ids) > 1}
         if ambiguous:
             self.report_ambiguous(model, fk, ambiguous, resolved, noun)

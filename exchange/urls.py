@@ -1,4 +1,5 @@
-"""Data exchange on the desk: the CSV import of moves (the public API is in exchange/api.py)."""
+"""Data exchange on the desk: the CSV import and export of moves (the public API is in
+exchange/api.py)."""
 
 from django.urls import path
 
@@ -9,4 +10,5 @@ app_name = "data"
 urlpatterns = [
     path("desk/import/", views.moves_import_upload, name="moves-import"),
     path("desk/import/confirm/", views.moves_import_confirm, name="moves-import-confirm"),
+    path("desk/export/moves.csv", views.moves_export, name="moves-export"),
 ]

@@ -1,4 +1,5 @@
-"""The desk's CSV import for editors: upload, preview every row with its errors, confirm.
+"""The desk's CSV import and export for editors: upload, preview every row with its
+errors, confirm; and the moves as CSV, in the import's columns.
 
 The file is checked in full on upload (a dry run: every rule, tenure conflicts included)
 and shown row by row. Only a file without errors can be confirmed; its content waits in the
@@ -13,10 +14,12 @@ import secrets
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from exchange.csv_export import moves_csv_lines
 from exchange.csv_format import COLUMNS, ParsedFile, moves_parse
 from exchange.imports import ImportNotAllowed, ImportResult, import_verifier, moves_import
 from stories.views.access import editor_required
@@ -153,3 +156,19 @@ def moves_import_confirm(request: HttpRequest) -> HttpResponse:
         request, f"{result.filename}: {result.rows:,} rows imported: {result.summary()}"
     )
     return redirect("data:moves-import")
+
+
+@require_GET
+@editor_required
+def moves_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Every move with its citations as CSV, in the import's columns (rejected citations
+    left out; ``?verified=1``: verified ones only), streamed as it is read."""
+    verified_only = request.GET.get("verified") == "1"
+    day = timezone.localdate().isoformat()
+    name = f"moves-{'verified-' if verified_only else ''}{day}.csv"
+    response = StreamingHttpResponse(
+        moves_csv_lines(verified_only=verified_only), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -29,6 +29,7 @@ class AuditAction(models.TextChoices):
     EDIT_REJECTED = "edit.rejected", "Edit of verified material rejected"
     MOVES_IMPORTED = "import.moves", "Moves imported (CSV)"
     POPOLO_IMPORTED = "import.popolo", "Popolo imported"
+    WIKIDATA_IMPORTED = "import.wikidata", "Wikidata imported"
 
 
 class AuditEntry(models.Model):

@@ -12,8 +12,10 @@ from people import services
 from people.forms import OrganizationForm, PersonForm, RoleChangeForm
 from people.models import (
     Organization,
+    OrganizationIdentifier,
     OrganizationName,
     Person,
+    PersonIdentifier,
     PersonName,
     Post,
     RoleChange,
@@ -34,6 +36,13 @@ class ImageUploadAdmin(admin.ModelAdmin):
 class PersonNameInline(admin.TabularInline):
     model = PersonName
     extra = 1
+
+
+class PersonIdentifierInline(admin.TabularInline):
+    """Ids other publishers give the person: importing their data again finds them by these."""
+
+    model = PersonIdentifier
+    extra = 0
 
 
 class ReadOnlyRoleChangeInline(admin.TabularInline):
@@ -64,7 +73,7 @@ class PersonAdmin(ImageUploadAdmin):
     list_display = ["name", "slug", "wikidata_id", "x_handle", "updated_at"]
     search_fields = ["name", "sort_name", "other_names__name", "slug"]
     readonly_fields = ["slug", "photo_preview"]
-    inlines = [PersonNameInline, ReadOnlyRoleChangeInline]
+    inlines = [PersonNameInline, PersonIdentifierInline, ReadOnlyRoleChangeInline]
 
     @admin.display(description="current photo")
     def photo_preview(self, person: Person) -> str:
@@ -78,6 +87,11 @@ class OrganizationNameInline(admin.TabularInline):
     extra = 1
 
 
+class OrganizationIdentifierInline(admin.TabularInline):
+    model = OrganizationIdentifier
+    extra = 0
+
+
 class PostInline(admin.TabularInline):
     model = Post
     extra = 0
@@ -87,13 +101,13 @@ class PostInline(admin.TabularInline):
 @admin.register(Organization)
 class OrganizationAdmin(ImageUploadAdmin):
     form = OrganizationForm
-    list_display = ["name", "kind", "slug", "parent"]
+    list_display = ["name", "kind", "classification", "slug", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
     search_fields = ["name", "other_names__name", "slug"]
     readonly_fields = ["slug"]
     autocomplete_fields = ["parent"]
-    inlines = [OrganizationNameInline, PostInline]
+    inlines = [OrganizationNameInline, OrganizationIdentifierInline, PostInline]
 
 
 @admin.register(Post)

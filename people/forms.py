@@ -152,7 +152,15 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "kind", "description", "homepage", "parent"]
+        fields = [
+            "name",
+            "kind",
+            "classification",
+            "description",
+            "homepage",
+            "parent",
+            "wikidata_id",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -18,9 +18,12 @@ from people.succession import with_succession
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` earlier, clamped to the month's end (March 31 → February 28)."""
+    """The same day ``months`` earlier, clamped to the month's end (March 31 → February 28),
+    and to the first day a date can hold (a year before 0001-06-01 is 0001-01-01)."""
     month_index = day.year * 12 + (day.month - 1) - months
     year, month = divmod(month_index, 12)
+    if year < datetime.MINYEAR:
+        return datetime.date.min
     last = calendar.monthrange(year, month + 1)[1]
     return datetime.date(year, month + 1, min(day.day, last))
 

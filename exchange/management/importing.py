@@ -6,7 +6,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from exchange.documents import DocumentResult
 from exchange.imports import ImportNotAllowed, import_verifier
 from newsroom.management.pools import PoolClosingCommand
 
@@ -43,3 +46,36 @@ class ImportCommand(PoolClosingCommand):
     def progress_stream(self):
         # The raw stream: OutputWrapper.write would end every redraw with a newline.
         return self.stderr._out
+
+    def report_document(self, path: Path, result: DocumentResult) -> None:
+        """A JSON document's import: its errors (then the command fails), or what it maps to
+        (a dry run), counts per kind, every entry skipped with its reason, and the summary."""
+        if result.errors:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            count = len(result.errors)
+            raise CommandError(
+                ngettext(
+                    "%(file)s: %(count)s error; nothing was imported.",
+                    "%(file)s: %(count)s errors; nothing was imported.",
+                    count,
+                )
+                % {"file": path.name, "count": count}
+            )
+        if result.dry_run:
+            self.stdout.write(_("%(file)s: dry run, nothing written.") % {"file": path.name})
+            for line in result.mapped:
+                self.stdout.write(f"  {line}")
+        if result.counts:
+            self.stdout.write(result.counts_summary())
+        if result.skipped:
+            self.stdout.write(_("Skipped (%(count)s):") % {"count": len(result.skipped)})
+            for skipped in result.skipped:
+                self.stdout.write(f"  {skipped}")
+        if result.dry_run:
+            self.stdout.write(_("Importing would add: %(summary)s") % {"summary": result.summary()})
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(_("%(file)s imported: ") % {"file": path.name})
+                + result.summary()
+            )

@@ -1,11 +1,13 @@
-"""Popolo JSON: export the public (verified) data, and import it back.
+"""Popolo JSON: export the public (verified) data, and import it back, or import files
+others write.
 
-The document (https://www.popoloproject.com/specs/) has four lists:
+The export (export.py) has four lists:
 
 - ``persons``: ``id`` (``person/<slug>``), ``name``, ``sort_name``, ``other_names`` (each
-  ``name``, ``lang``, ``note``);
-- ``organizations``: ``id`` (``organization/<slug>``), ``name``, ``classification``,
-  ``other_names`` (``name``, ``lang``);
+  ``name``, ``lang``, ``note``), ``identifiers`` (other publishers' ids and the Wikidata QID);
+- ``organizations``: ``id`` (``organization/<slug>``), ``name``, ``classification`` (a
+  source's own, else the kind), ``founding_date``, ``other_names`` (``name``, ``lang``),
+  ``identifiers``;
 - ``posts``: ``id``, ``label``, ``organization_id``, and two extensions, ``seniority`` (the
   rank that orders leadership) and ``leadership``;
 - ``memberships``: one per public tenure: ``person_id``, ``organization_id``, ``post_id``,
@@ -19,8 +21,10 @@ The document (https://www.popoloproject.com/specs/) has four lists:
   same role changes, and from them the same tenures.
 
 The export is deterministic (sorted, ids from slugs), so export → import into an empty
-database → export gives the same document. The import goes through the CSV import's bulk
-path (exchange/imports.py): the same checks, and all or nothing.
+database → export gives the same document. The import (imports.py) also reads documents as
+others write them: any id scheme, memberships with or without posts and with dates alone
+(entities.py, memberships.py). It goes through the CSV import's bulk path
+(exchange/documents.py): the same checks, and all or nothing.
 """
 
 from exchange.popolo.export import popolo_export, popolo_json

@@ -1,179 +1,241 @@
-"""The people, organizations and posts a Popolo document names: found by id (slug) or
-created with it, with their other names."""
+"""The persons, organizations and posts of a Popolo document, as others write them.
+
+Any id scheme: a UUID, ``person/42``, ``1`` or our own ``person/<slug>``; a number is read as
+its digits. Each entry is found on the desk or created (exchange/identities.py), and its id
+kept as an identifier so that importing the file again finds the same rows. An id used twice
+in one list is refused where it repeats. An entry refused for one reason is remembered as
+refused, so that the memberships naming it are not refused a second time for it.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
 
 from exchange.csv_format import NAME_MAX_LENGTH
-from exchange.popolo.reader import Reader
-from people.models import (
-    Organization,
-    OrganizationKind,
-    OrganizationName,
-    Person,
-    PersonName,
-    Post,
-    Rank,
+from exchange.documents import DocumentReader
+from exchange.identities import WIKIDATA_SCHEME, Named
+from people.models import OrganizationKind, Post, Rank
+from people.models.identifiers import IDENTIFIER_MAX_LENGTH, SCHEME_MAX_LENGTH
+
+QID = re.compile(r"^Q[1-9][0-9]*$")
+OUR_ID = re.compile(r"^(person|organization)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+GOVERNMENT_WORDS = (
+    "legislature",
+    "parliament",
+    "chamber",
+    "council",
+    "committee",
+    "executive",
+    "ministry",
+    "cabinet",
+    "assembly",
+    "senate",
+    "municipality",
 )
-from people.models.people import default_sort_name
+# Others' classifications, and the kind the desk sorts them under (the text itself is kept
+# and shown). Anything else is kept as written, under "other".
+KIND_OF_CLASSIFICATION = {
+    **dict.fromkeys(("corporation", "business", "firm", "board"), OrganizationKind.COMPANY),
+    **dict.fromkeys(("non-profit", "charity", "ngo"), OrganizationKind.NONPROFIT),
+    **dict.fromkeys(("laboratory", "research institute"), OrganizationKind.RESEARCH_LAB),
+    "college": OrganizationKind.UNIVERSITY,
+    **dict.fromkeys(GOVERNMENT_WORDS, OrganizationKind.GOVERNMENT),
+}
 
 
-def people(document: dict, reader: Reader) -> dict[str, Person]:
-    found: dict[str, Person] = {}
-    wanted = []
-    for path, item in reader.items(document, "persons"):
-        slug = reader.slug(item, path, "person")
-        name = reader.text(item, path, "name", limit=NAME_MAX_LENGTH)
-        sort_name = reader.text(item, path, "sort_name", required=False, limit=NAME_MAX_LENGTH)
-        names = _other_names(reader, item, path, with_note=True)
-        if slug and name:
-            wanted.append((path, slug, name, sort_name, names))
-    existing = {
-        person.slug: person
-        for person in Person.objects.filter(slug__in=[w[1] for w in wanted]).only(
-            "pk", "slug", "name"
-        )
-    }
-    created = []
-    for path, slug, name, sort_name, _names in wanted:
-        person = existing.get(slug)
-        if person is not None and person.name.casefold() != name.casefold():
+@dataclass
+class Entries:
+    """One kind of entry, by the document's id; and the ids of entries refused."""
+
+    by_id: dict[str, Any] = field(default_factory=dict)
+    refused: set[str] = field(default_factory=set)
+
+    def add(self, reader: DocumentReader, path: str, entry_id: str, entry, errors_before: int):
+        if entry_id in self.by_id or entry_id in self.refused:
+            first = self.by_id.get(entry_id)
+            where = first.path if first is not None else _("an earlier entry")
             reader.refuse(
                 f"{path}.id",
-                f"person/{slug} is {person.name} here, not {name}; rename one of them first.",
+                _("“%(id)s” is already the id of %(where)s: an id names one entry.")
+                % {"id": entry_id, "where": where},
             )
+            return
+        if entry is None or len(reader.errors) > errors_before:
+            if entry_id:
+                self.refused.add(entry_id)
+            return
+        self.by_id[entry_id] = entry
+
+
+@dataclass(eq=False)
+class PostEntry:
+    path: str
+    label: str
+    organization: Named
+    rank: int
+    leadership: bool
+    record: Post | None = None
+
+
+def listed(document: dict, reader: DocumentReader, key: str, parent: str = ""):
+    """``(path, item, defaults)`` for each entry of ``key``: the top-level list, and the
+    lists Popolo allows nested in persons and organizations (``organizations[2].posts``),
+    whose entries take their parent's id by default."""
+    found = [(path, item, {}) for path, item in reader.items(document, key)]
+    for owner, default in (("persons", "person_id"), ("organizations", "organization_id")):
+        if key in ("persons", "organizations") or (key == "posts" and owner == "persons"):
             continue
-        if person is None:
-            person = Person(name=name, slug=slug, sort_name=sort_name or default_sort_name(name))
-            created.append(person)
-        found[f"person/{slug}"] = person
-    if reader.errors:
-        return found
-    Person.objects.bulk_create(created)
-    reader.created["people"] = len(created)
-    _add_other_names(
-        PersonName, "person", {f"person/{w[1]}": w[4] for w in wanted}, found, with_note=True
-    )
+        for path, item in reader.items(document, owner):
+            parent_id = item.get("id")
+            for nested_path, nested in reader.items(item, key, path):
+                found.append((nested_path, nested, {default: parent_id}))
     return found
 
 
-def organizations(document: dict, reader: Reader) -> dict[str, Organization]:
-    found: dict[str, Organization] = {}
-    wanted = []
-    for path, item in reader.items(document, "organizations"):
-        slug = reader.slug(item, path, "organization")
-        name = reader.text(item, path, "name", limit=NAME_MAX_LENGTH)
-        kind = item.get("classification") or OrganizationKind.COMPANY
-        if kind not in OrganizationKind.values:
-            reader.refuse(
-                f"{path}.classification",
-                f"{kind!r} is not a kind of organization; use "
-                f"{', '.join(OrganizationKind.values)}.",
-            )
-        names = _other_names(reader, item, path, with_note=False)
-        if slug and name:
-            wanted.append((path, slug, name, kind, names))
-    existing = {
-        organization.slug: organization
-        for organization in Organization.objects.filter(slug__in=[w[1] for w in wanted]).only(
-            "pk", "slug", "name"
+def persons(document: dict, reader: DocumentReader) -> Entries:
+    entries = Entries()
+    for path, item, _defaults in listed(document, reader, "persons"):
+        before = len(reader.errors)
+        entry_id = reader.text(item, path, "id", limit=IDENTIFIER_MAX_LENGTH)
+        name = reader.text(item, path, "name", required=False, limit=NAME_MAX_LENGTH)
+        if not name and not item.get("name"):
+            given = reader.text(item, path, "given_name", required=False)
+            family = reader.text(item, path, "family_name", required=False)
+            name = " ".join(part for part in (given, family) if part)[:NAME_MAX_LENGTH]
+            if not name:
+                reader.refuse(f"{path}.name", _("is missing or empty."))
+        entry = Named(
+            path=path,
+            name=name,
+            document_id=entry_id,
+            sort_name=reader.text(item, path, "sort_name", required=False, limit=NAME_MAX_LENGTH),
+            other_names=_other_names(reader, item, path),
         )
-    }
-    created = []
-    for path, slug, name, kind, _names in wanted:
-        organization = existing.get(slug)
-        if organization is not None and organization.name.casefold() != name.casefold():
-            reader.refuse(
-                f"{path}.id",
-                f"organization/{slug} is {organization.name} here, not {name}.",
-            )
-            continue
-        if organization is None:
-            organization = Organization(name=name, slug=slug, kind=kind)
-            created.append(organization)
-        found[f"organization/{slug}"] = organization
-    if reader.errors:
-        return found
-    Organization.objects.bulk_create(created)
-    reader.created["organizations"] = len(created)
-    _add_other_names(
-        OrganizationName, "organization", {f"organization/{w[1]}": w[4] for w in wanted}, found
-    )
-    return found
+        _identifiers(reader, item, path, entry, "person")
+        entries.add(reader, path, entry_id, entry, before)
+    return entries
 
 
-def _other_names(reader: Reader, item: dict, path: str, *, with_note: bool) -> list[tuple]:
+def organizations(document: dict, reader: DocumentReader) -> Entries:
+    entries = Entries()
+    for path, item, _defaults in listed(document, reader, "organizations"):
+        before = len(reader.errors)
+        entry_id = reader.text(item, path, "id", limit=IDENTIFIER_MAX_LENGTH)
+        classification = reader.text(item, path, "classification", required=False, limit=100)
+        kind = OrganizationKind.COMPANY
+        if classification.casefold() in OrganizationKind.values:
+            kind, classification = OrganizationKind(classification.casefold()), ""
+        elif classification:
+            kind = KIND_OF_CLASSIFICATION.get(classification.casefold(), OrganizationKind.OTHER)
+        entry = Named(
+            path=path,
+            name=reader.text(item, path, "name", limit=NAME_MAX_LENGTH),
+            document_id=entry_id,
+            other_names=_other_names(reader, item, path),
+            kind=kind,
+            classification=classification,
+            founded=reader.date(item, path, "founding_date"),
+        )
+        _identifiers(reader, item, path, entry, "organization")
+        entries.add(reader, path, entry_id, entry, before)
+    return entries
+
+
+def _other_names(reader: DocumentReader, item: dict, path: str) -> list[tuple[str, str, str]]:
     names = []
-    value = item.get("other_names", [])
-    if not isinstance(value, list):
-        reader.refuse(f"{path}.other_names", "must be a list.")
-        return names
-    for index, other in enumerate(value):
-        where = f"{path}.other_names[{index}]"
-        if not isinstance(other, dict):
-            reader.refuse(where, "must be an object.")
-            continue
+    for where, other in reader.items(item, "other_names", path):
         name = reader.text(other, where, "name", limit=NAME_MAX_LENGTH)
         language = reader.text(other, where, "lang", required=False, limit=35)
-        note = reader.text(other, where, "note", required=False) if with_note else ""
+        note = reader.text(other, where, "note", required=False)
         if name:
             names.append((name, language, note))
     return names
 
 
-def _add_other_names(model, fk: str, wanted: dict[str, list], found: dict, *, with_note=False):
-    owners = {key: owner for key, owner in found.items() if key in wanted}
-    known = defaultdict(set)
-    for owner_id, name in model.objects.filter(
-        **{f"{fk}__in": [owner.pk for owner in owners.values()]}
-    ).values_list(f"{fk}_id", "name"):
-        known[owner_id].add(name.casefold())
-    new = []
-    for key, owner in owners.items():
-        taken = known[owner.pk] | {owner.name.casefold()}
-        for name, language, note in wanted[key]:
-            if name.casefold() in taken:
-                continue
-            taken.add(name.casefold())
-            fields = {fk: owner, "name": name, "language": language}
-            if with_note:
-                fields["note"] = note
-            new.append(model(**fields))
-    model.objects.bulk_create(new)
-
-
-def posts(document: dict, reader: Reader, organizations: dict) -> dict[str, Post]:
-    found: dict[str, Post] = {}
-    wanted = []
-    for path, item in reader.items(document, "posts"):
-        post_id = reader.text(item, path, "id")
-        label = reader.text(item, path, "label", limit=NAME_MAX_LENGTH)
-        organization = organizations.get(str(item.get("organization_id")))
-        if organization is None:
-            reader.refuse(f"{path}.organization_id", "names no organization in this document.")
+def _identifiers(reader: DocumentReader, item: dict, path: str, entry: Named, prefix: str):
+    """The entry's ``identifiers`` (a ``wikidata`` one is its QID), and the slug our own
+    export's ids carry (``person/<slug>``)."""
+    if (match := OUR_ID.match(entry.document_id)) and match[1] == prefix:
+        entry.slug = match[2]
+    for where, identifier in reader.items(item, "identifiers", path):
+        value = reader.text(identifier, where, "identifier", limit=IDENTIFIER_MAX_LENGTH)
+        scheme = reader.text(identifier, where, "scheme", limit=SCHEME_MAX_LENGTH)
+        if not (value and scheme):
             continue
+        if scheme.casefold() != WIKIDATA_SCHEME:
+            entry.identifiers.append((scheme, value))
+        elif not QID.match(value):
+            reader.refuse(
+                f"{where}.identifier",
+                _("“%(value)s” is not a Wikidata QID (Q42).") % {"value": value},
+            )
+        elif entry.wikidata_id and entry.wikidata_id != value:
+            reader.refuse(where, _("a second Wikidata QID; an entry has one."))
+        else:
+            entry.wikidata_id = value
+
+
+def posts(document: dict, reader: DocumentReader, organizations: Entries) -> Entries:
+    entries = Entries()
+    for path, item, defaults in listed(document, reader, "posts"):
+        before = len(reader.errors)
+        entry_id = reader.text(item, path, "id", limit=IDENTIFIER_MAX_LENGTH)
+        label = reader.text(item, path, "label", limit=NAME_MAX_LENGTH)
+        organization_id = item.get("organization_id", defaults.get("organization_id"))
+        organization_id = "" if organization_id is None else str(organization_id)
+        organization = organizations.by_id.get(organization_id)
+        if organization is None and organization_id not in organizations.refused:
+            reader.refuse(
+                f"{path}.organization_id",
+                _("names no organization in this document: %(id)r.") % {"id": organization_id},
+            )
         rank = item.get("seniority", Rank.guess(label))
         if rank not in Rank.values:
-            reader.refuse(f"{path}.seniority", f"{rank!r} is not a rank.")
+            reader.refuse(f"{path}.seniority", _("%(rank)r is not a rank.") % {"rank": rank})
+        entry = None
+        if organization is not None and len(reader.errors) == before:
+            leadership = bool(item.get("leadership", rank != Rank.OTHER))
+            entry = PostEntry(path, label, organization, rank, leadership)
+        elif organization_id in organizations.refused:
+            entries.refused.add(entry_id)
             continue
-        leadership = item.get("leadership", rank != Rank.OTHER)
-        if post_id and label:
-            wanted.append((post_id, label, organization, rank, bool(leadership)))
-    if reader.errors:
-        return found
+        entries.add(reader, path, entry_id, entry, before)
+    return entries
+
+
+def posts_create(entries: Entries, reader: DocumentReader) -> int:
+    """Find each post at its organization by title (ignoring case), or create it."""
+    wanted = list(entries.by_id.values())
+    organization_ids = {entry.organization.record.pk for entry in wanted}
     existing = {
         (post.organization_id, post.title.lower()): post
-        for post in Post.objects.filter(organization__in=[w[2].pk for w in wanted]).order_by("-pk")
+        for post in Post.objects.filter(organization__in=organization_ids).order_by("-pk")
     }
     created = []
-    for post_id, label, organization, rank, leadership in wanted:
-        post = existing.get((organization.pk, label.lower()))
+    for entry in wanted:
+        key = (entry.organization.record.pk, entry.label.lower())
+        post = existing.get(key)
         if post is None:
-            post = Post(organization=organization, title=label, rank=rank, is_leadership=leadership)
-            existing[(organization.pk, label.lower())] = post
+            post = Post(
+                organization=entry.organization.record,
+                title=entry.label,
+                rank=entry.rank,
+                is_leadership=entry.leadership,
+            )
+            existing[key] = post
             created.append(post)
-        found[post_id] = post
+            reader.count(_("posts"), _("new"))
+            text = _("“%(label)s” → new post at %(organization)s")
+        else:
+            reader.count(_("posts"), _("on the desk"))
+            text = _("“%(label)s” → %(organization)s's post on the desk")
+        organization = entry.organization.record.name
+        reader.map(entry.path, text % {"label": entry.label, "organization": organization})
+        entry.record = post
     Post.objects.bulk_create(created)
-    reader.created["posts"] = len(created)
-    return found
+    return len(created)

@@ -31,13 +31,13 @@ def popolo_export() -> dict[str, Any]:
     people = {
         person.pk: person
         for person in Person.objects.filter(pk__in={t.person_id for t in tenures})
-        .prefetch_related("other_names")
+        .prefetch_related("other_names", "identifiers")
         .order_by("slug")
     }
     organizations = {
         organization.pk: organization
         for organization in Organization.objects.filter(pk__in={t.organization_id for t in tenures})
-        .prefetch_related("other_names")
+        .prefetch_related("other_names", "identifiers")
         .order_by("slug")
     }
     posts = {tenure.post.pk: tenure.post for tenure in tenures}
@@ -66,7 +66,7 @@ def popolo_export() -> dict[str, Any]:
 
 
 def _person(person: Person) -> dict[str, Any]:
-    return {
+    document = {
         "id": f"person/{person.slug}",
         "name": person.name,
         "sort_name": person.sort_name,
@@ -77,17 +77,36 @@ def _person(person: Person) -> dict[str, Any]:
             )
         ],
     }
+    return document | _identifiers(person)
 
 
 def _organization(organization: Organization) -> dict[str, Any]:
-    return {
+    document = {
         "id": f"organization/{organization.slug}",
         "name": organization.name,
-        "classification": organization.kind,
+        # A source's own classification (party, legislature) when it gave one, else the kind.
+        "classification": organization.classification or organization.kind,
         "other_names": [
             {"name": other.name, "lang": other.language}
             for other in sorted(organization.other_names.all(), key=lambda o: (o.language, o.name))
         ],
+    }
+    if organization.founded:
+        document["founding_date"] = organization.founded.isoformat()
+    return document | _identifiers(organization)
+
+
+def _identifiers(record: Person | Organization) -> dict[str, Any]:
+    """Popolo ``identifiers``: those other publishers gave it, and its Wikidata QID."""
+    found = [(other.scheme, other.identifier) for other in record.identifiers.all()]
+    if record.wikidata_id:
+        found.append(("wikidata", record.wikidata_id))
+    if not found:
+        return {}
+    return {
+        "identifiers": [
+            {"identifier": identifier, "scheme": scheme} for scheme, identifier in sorted(found)
+        ]
     }
 
 

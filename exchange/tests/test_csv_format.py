@@ -3,7 +3,7 @@ numbers as the file counts them."""
 
 import pytest
 
-from bench.csvs import moves_csv
+from bench.csvs import HEADER, moves_csv
 from exchange.tests.support import ZOPH, errors, row, run, written
 from people.models import Person, RoleChange
 
@@ -149,3 +149,39 @@ def test_line_numbers_count_lines_of_the_file_not_records():
 def test_blank_lines_are_skipped():
     text = moves_csv([row()]) + "\n,,,,,,,,,\n"
     assert run(text).ok
+
+
+# Cells a spreadsheet would run, and leaving the organization --------------------------------
+
+
+def test_a_cell_written_safe_for_a_spreadsheet_reads_as_its_text():
+    """The export writes ``=…``, ``+…``, ``-…`` and ``@…`` with an apostrophe first, so that a
+    spreadsheet shows them as text; the import takes it off again."""
+    text = moves_csv(
+        [row(person="'@Barret Zoph", title="'-VP, Research", quote="'=1+2", speaker="'+Barret")]
+    )
+    assert run(text).ok
+    change = RoleChange.objects.select_related("person", "post").get()
+    assert (change.person.name, change.post.title) == ("@Barret Zoph", "-VP, Research")
+    assert Person.objects.filter(name="+Barret").exists()
+
+
+def test_an_apostrophe_before_anything_else_is_kept():
+    assert run(moves_csv([row(person="'Quoted Name")])).ok
+    assert Person.objects.filter(name="'Quoted Name").exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ({"leaves_organization": "maybe"}, "leaves_organization: write “yes”"),
+        (
+            {"change": "joined", "leaves_organization": "yes"},
+            "leaves_organization: only a departure (left) leaves the organization",
+        ),
+    ],
+)
+def test_leaves_organization_is_yes_on_a_departure_or_empty(cells, message):
+    columns = [*HEADER, "leaves_organization"]
+    [error] = errors(moves_csv([row(**cells)], columns=columns))
+    assert error.startswith("moves.csv:2: ") and message in error

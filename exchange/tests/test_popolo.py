@@ -9,22 +9,11 @@ from django.core.management.base import CommandError
 
 from exchange.popolo import popolo_export, popolo_import, popolo_json
 from exchange.tests.test_api import cite
-from people.demo import load_people
 from people.models import Organization, Person, Post, RoleChange, Tenure
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, record
-from stories.demo import ensure_accounts, load_citations
 from stories.models import Citation, CitationDecision, Source, Statement
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    accounts = ensure_accounts("demo-password-for-tests")
-    load_citations(
-        load_people(confirm=False), journalist=accounts.journalist, editor=accounts.editor
-    )
-    return accounts.editor
 
 
 def empty_the_desk():
@@ -130,14 +119,14 @@ def small_document():
             "is not a change",
         ),
         (
-            lambda d: d["persons"][0].update(id="Mira Murati"),
-            "persons[0].id",
-            "is not an id of the form person/<slug>",
+            lambda d: d["persons"].append(dict(d["persons"][0], name="Mira Murati II")),
+            "persons[1].id",
+            "“person/mira-murati” is already the id of persons[0]: an id names one entry.",
         ),
         (
-            lambda d: d["memberships"][0].pop("start"),
+            lambda d: d["memberships"][0].pop("start_date"),
             "memberships[0].start",
-            "give both start_date and start",
+            "give start_date with it",
         ),
         (
             lambda d: d["memberships"][0]["start"].update(change="held"),
@@ -228,7 +217,7 @@ def test_a_tenure_conflict_refuses_the_whole_document():
 def test_broken_json_is_reported_at_its_line():
     result = run('{\n  "persons": [\n    {"id": }\n  ]\n}')
     assert [str(error) for error in result.errors] == [
-        "popolo.json:3: not valid JSON: Expecting value."
+        "popolo.json:3: not valid JSON: Expecting value (column 12)."
     ]
 
 

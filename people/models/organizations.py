@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
@@ -58,6 +59,20 @@ class Organization(models.Model):
     kind = models.CharField(
         max_length=20, choices=OrganizationKind, default=OrganizationKind.COMPANY
     )
+    # Data from others classifies organizations in its own words (party, legislature,
+    # committee, board): kept as written and shown, beside the kind the desk sorts by.
+    classification = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="How the source that listed it classifies it (party, legislature, "
+        "committee), when that is not one of the kinds.",
+    )
+    wikidata_id = models.CharField(
+        "Wikidata QID",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9]\d*$", "A Wikidata QID looks like Q42.")],
+    )
     description = models.TextField(blank=True)
     homepage = models.URLField(blank=True)
     logo = models.ImageField(upload_to="organizations/logos/", blank=True)
@@ -107,6 +122,11 @@ class Organization(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("people:organization-detail", args=[self.slug])
+
+    @property
+    def classification_shown(self) -> str:
+        """The source's own classification when it has one, else the kind."""
+        return self.classification or self.get_kind_display()
 
 
 class OrganizationName(models.Model):

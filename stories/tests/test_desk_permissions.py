@@ -91,6 +91,7 @@ VISITS = [
     Visit("data:moves-import", "get", FORBIDDEN, 200),
     Visit("data:moves-import", "post", FORBIDDEN, 200),  # no file: the form again
     Visit("data:moves-import-confirm", "post", FORBIDDEN, 302),  # nothing to confirm
+    Visit("data:moves-export", "get", FORBIDDEN, 200),
 ]
 
 
