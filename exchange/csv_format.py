@@ -21,6 +21,7 @@ from newsroom.dates import InvalidPartialDate, PartialDate
 from newsroom.progress import Stream, progress
 from people.models import Organization, Person, RoleChangeKind
 from stories.canonical import InvalidSourceURL, canonical_url
+from stories.models import QUOTE_MAX_LENGTH
 
 COLUMNS = (
     "date",
@@ -280,6 +281,11 @@ def _check_row(line: int, cells: list[str], columns: list[str]) -> MoveRow:
         except InvalidSourceURL as invalid:
             errors.append(f"source_url: {invalid.message}")
     row.quote = values.get("quote", "")
+    if len(row.quote) > QUOTE_MAX_LENGTH:
+        errors.append(
+            f"quote: {len(row.quote)} characters long; a quote is at most {QUOTE_MAX_LENGTH}. "
+            "Quote only the sentences that support the claim: the source holds the rest."
+        )
     row.speaker = name("speaker", required=False, what="")
     if row.speaker and not row.quote:
         errors.append("speaker: a speaker goes with a quote; give the quote, or no speaker.")

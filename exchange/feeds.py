@@ -21,10 +21,12 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from newsroom.cache import data_version, versioned_cache
 from people.models import Organization, Person, RoleChange
-from stories.models import Story
+from stories.models import PUBLIC_STATUSES, Correction, Story, StoryStatus
+from stories.public_record import RecordEntry, record_entries
 
 FEED_SIZE = 50
 FEED_CACHE_SECONDS = 60 * 60  # keyed on the data version: never stale, this bounds memory
@@ -95,6 +97,9 @@ class AtomFeed(Feed):
 
 
 class StoriesFeed(AtomFeed):
+    """Published stories, newest first. A withdrawn story keeps its entry, updated at its
+    withdrawal: "Withdrawn: …" with the editors' notice, so a reader who has it learns why."""
+
     title = f"{SITE_NAME}: stories"
     subtitle = "Stories about personnel moves in tech, every claim resting on a checked source."
 
@@ -105,19 +110,26 @@ class StoriesFeed(AtomFeed):
         return feed_id("stories")
 
     def items(self) -> QuerySet[Story]:
-        return Story.objects.published().newest_first().prefetch_related("authors")[:FEED_SIZE]
+        shown = Story.objects.filter(status__in=[*PUBLIC_STATUSES, StoryStatus.WITHDRAWN])
+        return shown.newest_first().prefetch_related("authors")[:FEED_SIZE]
 
     def item_title(self, story: Story) -> str:
+        if story.is_withdrawn:
+            return _("Withdrawn: %(title)s") % {"title": story.title}
         return story.title
 
     def item_description(self, story: Story) -> str | None:
-        # Atom's <summary type="html">: the dek is text, so it is escaped once here.
+        # Atom's <summary type="html">: the dek and the notice are text, escaped once here.
+        if story.is_withdrawn:
+            return escape(story.withdrawal_note)
         return escape(story.dek) if story.dek else None
 
     def item_pubdate(self, story: Story) -> datetime.datetime | None:
         return story.first_published_at
 
     def item_updateddate(self, story: Story) -> datetime.datetime | None:
+        if story.is_withdrawn and story.withdrawn_at:
+            return story.withdrawn_at
         return story.last_updated_at or story.first_published_at
 
     def item_extra_kwargs(self, story: Story) -> dict:
@@ -235,3 +247,39 @@ class PersonMovesFeed(MovesFeed):
 
     def moves_of(self, person: Person) -> QuerySet[RoleChange]:
         return self.moves().filter(person=person)
+
+
+class CorrectionsFeed(AtomFeed):
+    """Every correction and withdrawal, newest first: what /corrections/ lists."""
+
+    title = f"{SITE_NAME}: corrections and withdrawals"
+    subtitle = "Every correction the editors published and every story they withdrew."
+
+    def link(self) -> str:
+        return reverse("stories:correction-list")
+
+    def feed_guid(self) -> str:
+        return feed_id("corrections")
+
+    def items(self) -> list[RecordEntry]:
+        return record_entries(Correction.objects.public_record()[:FEED_SIZE])
+
+    def item_title(self, entry: RecordEntry) -> str:
+        if entry.kind == "correction":
+            return _("Correction: %(title)s") % {"title": entry.story.title}
+        return _("Withdrawn: %(title)s") % {"title": entry.story.title}
+
+    def item_description(self, entry: RecordEntry) -> str:
+        return escape(entry.text)
+
+    def item_link(self, entry: RecordEntry) -> str:
+        return entry.url
+
+    def item_guid(self, entry: RecordEntry) -> str:
+        return f"urn:uuid:{uuid.uuid5(FEED_ID_NAMESPACE, f'{entry.kind}/{entry.entry_id}')}"
+
+    def item_pubdate(self, entry: RecordEntry) -> datetime.datetime:
+        return entry.at
+
+    def item_updateddate(self, entry: RecordEntry) -> datetime.datetime:
+        return entry.at

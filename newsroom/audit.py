@@ -42,8 +42,10 @@ def audit_record(
     obj: models.Model | None = None,
     detail: str = "",
     actor: AbstractBaseUser | None = None,
+    diff: str = "",
 ) -> AuditEntry:
-    """Add one entry: ``action`` on ``obj`` by ``actor`` (default: the signed-in user)."""
+    """Add one entry: ``action`` on ``obj`` by ``actor`` (default: the signed-in user);
+    ``diff`` is what changed in full, for a change to published text."""
     request = _current_request.get()
     if actor is None and request is not None:
         user = getattr(request, "user", None)
@@ -57,6 +59,7 @@ def audit_record(
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=_short(str(obj), 200) if obj is not None else "",
         detail=_short(detail, 500),
+        diff=diff,
         ip_address=_address(request),
     )
 

@@ -1,8 +1,13 @@
-"""The audit log of editorial actions. Written only by ``newsroom.audit.audit_record``."""
+"""The audit log of editorial actions (written only by ``newsroom.audit.audit_record``), and
+edits to verified material waiting for an editor (``newsroom.proposed_edits``)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
@@ -18,6 +23,10 @@ class AuditAction(models.TextChoices):
     ROLE_CHANGE_RECORDED = "role_change.recorded", "Role change recorded"
     ROLE_CHANGE_EDITED = "role_change.edited", "Role change edited"
     ROLE_CHANGE_DELETED = "role_change.deleted", "Role change deleted"
+    STORY_UPDATED = "story.updated", "Published story updated"
+    EDIT_PROPOSED = "edit.proposed", "Edit of verified material proposed"
+    EDIT_VERIFIED = "edit.verified", "Edit of verified material verified"
+    EDIT_REJECTED = "edit.rejected", "Edit of verified material rejected"
     MOVES_IMPORTED = "import.moves", "Moves imported (CSV)"
     POPOLO_IMPORTED = "import.popolo", "Popolo imported"
     WIKIDATA_IMPORTED = "import.wikidata", "Wikidata imported"
@@ -44,6 +53,9 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=40, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
     detail = models.CharField(max_length=500, blank=True)
+    diff = models.TextField(
+        blank=True, help_text="What changed, line by line (a change to published text)."
+    )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
@@ -53,3 +65,73 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action}"
+
+
+class ProposedEditState(models.TextChoices):
+    PENDING = "pending", _("waiting for an editor")
+    VERIFIED = "verified", _("verified")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn: edited back to the verified version")
+
+
+class ProposedEditQuerySet(models.QuerySet["ProposedEdit"]):
+    def pending(self) -> "ProposedEditQuerySet":
+        return self.filter(state=ProposedEditState.PENDING)
+
+    def of(self, target: models.Model) -> "ProposedEditQuerySet":
+        """The edits of one quote, source or move."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(target), object_id=target.pk
+        )
+
+
+class ProposedEdit(models.Model):
+    """An edit of verified material (a quote, a source, a move) that waits for an editor.
+
+    Rule 5: readers keep the row as an editor verified it; the edit is written to it only
+    when an editor verifies the edit. ``changes`` lists each edited field with its verified
+    and its proposed value (``newsroom.proposed_edits.encode``), in the order of the form.
+    A later edit of the same object replaces the pending one (``version`` counts them, so an
+    editor never verifies an edit other than the one they read).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    changes = models.JSONField(default=list)
+    version = models.PositiveIntegerField(default=1)
+    state = models.CharField(
+        max_length=10, choices=ProposedEditState, default=ProposedEditState.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = ProposedEditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="proposed_edit_target"),
+            models.Index(fields=["state", "proposed_at"], name="proposed_edit_queue"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(state="pending"),
+                name="one_pending_edit_per_object",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Edit {self.pk} of {self.content_type_id}:{self.object_id} ({self.state})"
+
+    @property
+    def fields(self) -> list[str]:
+        return [change["field"] for change in self.changes]

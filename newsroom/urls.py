@@ -19,6 +19,7 @@ urlpatterns = [
     path("feeds/", include("exchange.urls_feeds")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Sign-in, sign-out and the password change only: there is no self-service password
     # reset (it would need outgoing mail); an editor or administrator resets a password.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,10 +1,11 @@
 """The admin for the people desk, usable by editors. Moves are saved through people.services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from newsroom.images import files_removed_unless_saved
 from people import services
@@ -177,6 +178,15 @@ class RoleChangeAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         form.save(recorded_by=request.user)
+        if change and obj.proposed_edits.filter(state="pending").exists():
+            self.message_user(
+                request,
+                _(
+                    "This move is confirmed: your edit waits for an editor in the verification "
+                    "queue, and readers see the confirmed version until it is verified."
+                ),
+                messages.WARNING,
+            )
 
     def delete_model(self, request, obj) -> None:
         services.role_change_delete(role_change=obj)

@@ -12,24 +12,6 @@ from people import services
 from people.models import KIND_FORM_CHOICES, Organization, Person, RoleChange, RoleChangeKind
 
 
-class _Rollback(Exception):
-    pass
-
-
-def check_in_rollback(action) -> None:
-    """Run a service call and undo it, so a form can show the service's refusals as errors.
-
-    The service is the one place the rules live; the form asks it rather than repeating
-    them. ValidationError comes back to the caller; the write itself never sticks.
-    """
-    try:
-        with transaction.atomic():
-            action()
-            raise _Rollback
-    except _Rollback:
-        pass
-
-
 class RoleChangeForm(forms.ModelForm):
     """A role change as the admin edits it. Saving goes through people.services."""
 
@@ -64,11 +46,14 @@ class RoleChangeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial.setdefault("title", self.instance.post.title)
-            if self.instance.previous_post_id:
-                self.initial.setdefault("previous_title", self.instance.previous_post.title)
-            self.initial.setdefault("effective", self.instance.effective)
-            self.initial.setdefault("announced", self.instance.announced)
+            # An edit waiting for an editor (rule 5) is what the form continues from.
+            values = services.role_change_values(self.instance)
+            for field in ("title", "previous_title", "effective", "announced"):
+                self.initial.setdefault(field, values[field])
+            for field in ("kind", "leaves_organization", "is_interim", "reason"):
+                self.initial[field] = values[field]
+            self.initial["person"] = values["person"].pk
+            self.initial["organization"] = values["organization"].pk
 
     def _post_clean(self) -> None:
         # The service validates and saves; ModelForm's own instance validation would check
@@ -80,7 +65,8 @@ class RoleChangeForm(forms.ModelForm):
         if self.errors:
             return cleaned
         try:
-            check_in_rollback(self._write)
+            # The service is the one place the rules live: the form asks it, and undoes it.
+            services.dry_run(self._write)
         except ValidationError as refused:
             self._add_service_errors(refused)
         return cleaned
@@ -114,7 +100,9 @@ class RoleChangeForm(forms.ModelForm):
             stored = RoleChange.objects.select_related("post", "organization", "person").get(
                 pk=self.instance.pk
             )
-            return services.role_change_update(role_change=stored, **arguments)
+            return services.role_change_update(
+                role_change=stored, proposed_by=recorded_by, **arguments
+            )
         return services.role_change_record(**arguments, recorded_by=recorded_by)
 
     def save(self, commit: bool = True, *, recorded_by=None) -> RoleChange:

@@ -142,9 +142,17 @@ class SidebarEntry:
 
 
 def leadership_sidebar(
-    organizations: list[Organization], *, as_of: datetime.date, changes_since: datetime.date
+    organizations: list[Organization],
+    *,
+    as_of: datetime.date,
+    changes_since: datetime.date,
+    reported=(),
 ) -> list[SidebarEntry]:
-    """For each organization: who leads it on ``as_of`` and the moves since a date.
+    """For each organization: who leads it on ``as_of``, and every confirmed arrival,
+    departure and promotion dated on or after ``changes_since`` (a story's publication day:
+    certainly then or later, so a month or a year that starts before it is left out), newest
+    first, whether it has taken effect yet or not, except the moves in ``reported`` (ids, or
+    a queryset of them: what the story itself reports).
 
     Confirmed facts only, whoever is reading (the sidebar sits on public articles). Two
     queries however many organizations a story covers.
@@ -165,8 +173,8 @@ def leadership_sidebar(
     moves = (
         RoleChange.objects.public()
         .moves()
-        .filter(organization__in=list(entries))
-        .between(changes_since, max(as_of, changes_since))
+        .filter(organization__in=list(entries), effective_date__gte=changes_since)
+        .exclude(pk__in=reported)
         .select_related("person", "post")
         .newest_first()
     )

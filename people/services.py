@@ -2,7 +2,8 @@
 
 Every view, admin action, management command and import records a move through
 :func:`role_change_record` (and edits it through :func:`role_change_update`), so rule 2
-(tenures) and rule 3 (public confirmation) are enforced in one place.
+(tenures), rule 3 (public confirmation) and rule 5 (an edit of a confirmed move waits for an
+editor) are enforced in one place.
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from newsroom.audit import audit_record
 from newsroom.dates import PartialDate
 from newsroom.models import AuditAction
+from newsroom.proposed_edits import (
+    proposed_edit_hold,
+    proposed_edit_pending,
+    proposed_edit_values,
+)
 from people.models import (
     Organization,
     OrganizationName,
@@ -238,8 +244,101 @@ def role_change_record(
     return change
 
 
-def role_change_update(*, role_change: RoleChange, **changes: object) -> RoleChange:
-    """Edit a recorded role change; tenures are rebuilt for every person/organization touched.
+def role_change_update(
+    *, role_change: RoleChange, proposed_by: AbstractBaseUser | None = None, **changes: object
+) -> RoleChange:
+    """Edit a recorded role change (the admin's form).
+
+    Rule 5: the edit of a confirmed move (or of one whose earlier edit still waits) is
+    checked now, as :func:`role_change_apply` would write it, and then held for an editor
+    (newsroom.proposed_edits): readers keep the confirmed version, tenures included, until an
+    editor verifies the edit, which writes it with :func:`role_change_apply`. ``is_public``
+    is an editor's confirmation rather than an edit, and is set at once. An unconfirmed move
+    is edited at once. Refused edits raise ``ValidationError`` and change nothing.
+    """
+    if not role_change.is_public and proposed_edit_pending(role_change) is None:
+        return role_change_apply(role_change=role_change, **changes)
+    is_public = changes.pop("is_public", None)
+    unknown = set(changes) - set(_current_values(role_change))
+    if unknown:
+        raise TypeError(f"role_change_update() cannot change {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        differences = _differences(role_change, changes)
+        if differences:
+            stored = RoleChange.objects.select_related(
+                "person", "organization", "post", "previous_post"
+            ).get(pk=role_change.pk)
+            dry_run(lambda: role_change_apply(role_change=stored, **changes))
+        proposed_edit_hold(target=role_change, changes=differences, proposed_by=proposed_by)
+        if is_public is not None:
+            role_change_set_public(role_change=role_change, is_public=bool(is_public))
+    return role_change
+
+
+def _current_values(role_change: RoleChange) -> dict[str, object]:
+    """The move's editable values as :func:`role_change_update` takes them."""
+    return {
+        "person": role_change.person,
+        "organization": role_change.organization,
+        "title": role_change.post.title,
+        "previous_title": role_change.previous_post.title if role_change.previous_post else "",
+        "kind": role_change.kind,
+        "effective": role_change.effective,
+        "announced": role_change.announced,
+        "leaves_organization": role_change.leaves_organization,
+        "is_interim": role_change.is_interim,
+        "reason": role_change.reason,
+    }
+
+
+def role_change_values(role_change: RoleChange) -> dict[str, object]:
+    """What a form editing the move starts from: the edit waiting for an editor, or the
+    move as confirmed."""
+    values = _current_values(role_change)
+    pending = proposed_edit_pending(role_change)
+    if pending is not None:
+        values.update(proposed_edit_values(pending))
+    return values
+
+
+def _same(field: str, current: object, proposed: object) -> bool:
+    if isinstance(current, models.Model) or isinstance(proposed, models.Model):
+        return getattr(current, "pk", current) == getattr(proposed, "pk", proposed)
+    if field in ("title", "previous_title", "reason"):
+        # Posts are found by title ignoring case and spacing (post_get_or_create).
+        fold = " ".join(str(proposed or "").split()).casefold()
+        return " ".join(str(current or "").split()).casefold() == fold
+    return str(current) == str(proposed) if field == "kind" else current == proposed
+
+
+def _differences(role_change: RoleChange, changes: dict) -> dict[str, tuple[object, object]]:
+    current = _current_values(role_change)
+    return {
+        field: (current[field], value)
+        for field, value in changes.items()
+        if not _same(field, current[field], value)
+    }
+
+
+class _Rollback(Exception):
+    pass
+
+
+def dry_run(action) -> None:
+    """Run a write and undo it: what the write would refuse comes back as ValidationError,
+    and nothing it wrote sticks (the forms ask the services this way, and an edit held for
+    an editor is checked this way before it is kept)."""
+    try:
+        with transaction.atomic():
+            action()
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def role_change_apply(*, role_change: RoleChange, **changes: object) -> RoleChange:
+    """Write an edit of a role change: an unconfirmed move's, or one an editor verified.
+    Tenures are rebuilt for every person/organization touched.
 
     Accepts the keyword arguments of :func:`role_change_record` (``title`` and
     ``previous_title`` name posts). Refused edits raise ``ValidationError`` and change nothing.
@@ -266,7 +365,7 @@ def role_change_update(*, role_change: RoleChange, **changes: object) -> RoleCha
             )
         for field, value in changes.items():
             if field not in _EDITABLE:
-                raise TypeError(f"role_change_update() cannot change {field!r}")
+                raise TypeError(f"role_change_apply() cannot change {field!r}")
             setattr(role_change, field, value)
         if "kind" in changes:
             role_change.kind = RoleChangeKind(role_change.kind)

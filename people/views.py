@@ -51,7 +51,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
                 "tenures",
                 queryset=Tenure.objects.for_audience(staff=staff)
                 .current()
-                .select_related("post", "organization")
+                # The move behind each role: staff see which are still pending.
+                .select_related("post", "organization", "started_by")
                 .by_seniority(),
                 to_attr="current_tenures",
             ),

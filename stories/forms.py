@@ -1,16 +1,19 @@
-"""Desk forms: record a move with its citation, add a citation, decide a citation."""
+"""Desk forms: record a move with its citation, add a citation, decide a citation or an edit
+of verified material."""
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.forms import PartialDateField
+from newsroom.models import ProposedEditState
 from people.models import KIND_FORM_CHOICES, Organization, Person, RoleChange
 from people.services import NewName
 from stories.canonical import InvalidSourceURL, canonical_url
-from stories.models import Citation, CitationState, Source, SourceKind
+from stories.models import Citation, CitationState, Source, SourceKind, Statement
 from stories.services import MoveWithCitation, citation_record, move_record_with_citation
 
 NEW = "new"
@@ -95,6 +98,9 @@ class CitationFields(forms.Form):
     quote = forms.CharField(
         label="Quote",
         required=False,
+        # The model's limit, with its message; no maxlength attribute, which would cut a
+        # pasted quote short without a word.
+        validators=Statement._meta.get_field("quote").validators,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The exact words, as the source has them. Leave empty to cite the source alone.",
     )
@@ -109,7 +115,10 @@ class CitationFields(forms.Form):
         label="Quote language", max_length=35, required=False, help_text=LANGUAGE_HELP
     )
     translation = forms.CharField(
-        label="Translation", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Translation",
+        required=False,
+        validators=Statement._meta.get_field("translation").validators,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def clean_source_url(self) -> str:
@@ -301,4 +310,32 @@ class DecisionForm(forms.Form):
             self.add_error(
                 "note", f"Say why you {'dispute' if decision == 'disputed' else 'reject'} it."
             )
+        return cleaned
+
+
+class EditDecisionForm(forms.Form):
+    """An editor's decision on an edit of verified material. ``version`` is the version of
+    the edit the editor read (a replaced edit is not decided blind)."""
+
+    decision = forms.ChoiceField(
+        choices=[
+            (ProposedEditState.VERIFIED, _("Verify the edit")),
+            (ProposedEditState.REJECTED, _("Reject the edit")),
+        ]
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to reject: whoever proposed the edit reads it."),
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            cleaned.get("decision") == ProposedEditState.REJECTED
+            and not cleaned.get("note", "").strip()
+        ):
+            self.add_error("note", _("Say why you reject the edit."))
         return cleaned

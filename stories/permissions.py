@@ -12,8 +12,8 @@ def can_edit_cited_material(user: User | AnonymousUser, material: Source | State
     """Who may correct a source or a quote (statement).
 
     Editors may correct any. A journalist may correct only one they recorded, and only while
-    none of its citations is verified: what an editor checked is the editors' to change (an
-    edit puts its citations back to pending, rule 5).
+    none of its citations is verified: what an editor checked is the editors' to change (and
+    the edit then waits for an editor beside the verified version, rule 5).
     """
     if is_editor(user):
         return True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stories.views import articles, audit, desk, story_desk, verification
+from stories.views import articles, audit, corrections, desk, edits, story_desk, verification
 
 app_name = "stories"
 
@@ -29,6 +29,8 @@ urlpatterns = [
     path("desk/audit/", audit.audit_log, name="audit-log"),
     path("desk/citations/<int:pk>/", verification.citation_detail, name="citation-detail"),
     path("desk/citations/<int:pk>/decide/", verification.decide, name="citation-decide"),
+    path("desk/edits/<int:pk>/decide/", edits.decide, name="edit-decide"),
+    path("corrections/", corrections.correction_list, name="correction-list"),
     path("stories/", articles.story_list, name="story-list"),
     path("stories/<slug:slug>/", articles.story_detail, name="story-detail"),
     path("stories/<slug:slug>/sidebar/", articles.story_sidebar, name="story-sidebar"),

@@ -16,7 +16,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.generation.modes import GenerationMode
 
+from newsroom.dates import PartialDate
+from newsroom.models import ProposedEdit
 from people.models import Person, RoleChange
+from people.services import role_change_update
 from people.tests.factories import (
     OrganizationFactory,
     PersonFactory,
@@ -24,7 +27,12 @@ from people.tests.factories import (
     editor,
     record,
 )
-from stories.services import citation_add, citation_decide, source_get_or_create
+from stories.services import (
+    citation_add,
+    citation_decide,
+    proposed_edit_decide,
+    source_get_or_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -277,6 +285,24 @@ def test_a_person_with_names_and_public_tenures(client, desk):
             }
         ],
     }
+
+
+def test_an_edit_of_a_verified_move_reaches_the_api_only_once_an_editor_verifies_it(client, desk):
+    """Rule 5: the API never answers with an unverified version of a move."""
+    departure = RoleChange.objects.for_display().get(person=desk["mira"], kind="left")
+    chief = editor()
+    role_change_update(
+        role_change=departure, proposed_by=chief, effective=PartialDate.parse("2024-10")
+    )
+
+    def end():
+        return get(client, "/api/people/mira-murati").json()["tenures"][0]["end"]
+
+    assert end() == "2024-09-25"
+    proposed_edit_decide(
+        edit=ProposedEdit.objects.pending().get(), editor=chief, decision="verified"
+    )
+    assert end() == "2024-10"
 
 
 def test_a_post_held_on_a_date_gives_that_date_and_no_start(client, desk):

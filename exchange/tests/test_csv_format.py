@@ -84,6 +84,7 @@ def test_a_file_that_is_not_utf8_is_refused_at_the_line_of_the_bad_byte():
         ({"organization": ""}, "organization: empty; give the organization's name."),
         ({"title": ""}, "title: empty; give the title"),
         ({"person": "x" * 201}, "person: 201 characters long; at most 200 fit."),
+        ({"quote": "x" * 2001}, "quote: 2001 characters long; a quote is at most 2000."),
         ({"change": "hired"}, "change: “hired” is not a change this import knows; write joined,"),
         ({"change": ""}, "change: empty; write joined, appointed, promoted, left, held."),
         ({"source_url": ""}, "source_url: empty; give the full address of the source"),

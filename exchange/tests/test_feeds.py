@@ -27,7 +27,8 @@ from people.tests.factories import (
     journalist,
     record,
 )
-from stories.services import story_create, story_publish, story_submit, story_withdraw
+from stories.services import story_add_correction, story_create, story_submit, story_withdraw
+from stories.tests.factories import published_story as publish_story
 
 pytestmark = pytest.mark.django_db
 
@@ -124,9 +125,7 @@ def desk():
 
 def published_story(desk, title: str, **kwargs):
     author, publisher = desk
-    story = story_create(author=author, title=title, **kwargs)
-    story_submit(story=story, user=author)
-    return story_publish(story=story, editor=publisher)
+    return publish_story(author=author, publisher=publisher, title=title, **kwargs)
 
 
 def test_stories_feed_lists_published_stories_newest_first_with_dates_and_authors(client, desk):
@@ -149,18 +148,25 @@ def test_stories_feed_lists_published_stories_newest_first_with_dates_and_author
     assert newest.language == "ja"
 
 
-def test_stories_feed_leaves_out_drafts_reviews_and_withdrawn_stories(client, desk):
+def test_stories_feed_leaves_out_drafts_and_reviews_and_carries_a_withdrawal(client, desk):
+    """A withdrawn story keeps its entry, updated at the withdrawal with the notice: a
+    reader who has the entry learns it was withdrawn, and why."""
     author, publisher = desk
     published_story(desk, "Out in the open")
     story_create(author=author, title="A draft")
     in_review = story_create(author=author, title="In review")
     story_submit(story=in_review, user=author)
-    withdrawn = published_story(desk, "Withdrawn")
-    story_withdraw(story=withdrawn, editor=publisher, note="Wrong person named.")
+    withdrawn = published_story(desk, "Taken down")
+    withdrawn = story_withdraw(story=withdrawn, editor=publisher, note="Wrong person named.")
 
     feed = parse_atom(client.get(reverse("feeds:stories")))
 
-    assert [entry.title for entry in feed.entries] == ["Out in the open"]
+    assert [entry.title for entry in feed.entries] == ["Withdrawn: Taken down", "Out in the open"]
+    entry = feed.entries[0]
+    assert entry.summary == "Wrong person named."
+    assert entry.updated == withdrawn.withdrawn_at.isoformat()
+    assert entry.published == withdrawn.first_published_at.isoformat()
+    assert entry.link == f"http://testserver{withdrawn.get_absolute_url()}"
 
 
 def test_stories_feed_titles_are_text_not_markup(client, desk):
@@ -307,6 +313,7 @@ def test_a_move_entry_is_updated_when_the_move_was_confirmed_not_when_it_took_ef
     ("name", "args"),
     [
         ("feeds:stories", []),
+        ("feeds:corrections", []),
         ("feeds:moves", []),
         ("feeds:organization-moves", ["openai"]),
         ("feeds:person-moves", ["mira-murati"]),
@@ -442,3 +449,50 @@ def test_both_feeds_parse_and_have_entries_on_the_demo_desk(client):
     ]
     # The trap the editor has not verified stays out.
     assert not any("Chief Information Officer" in entry.title for entry in moves.entries)
+
+
+# Corrections and withdrawals ---------------------------------------------------------------
+
+
+def test_corrections_feed_lists_every_correction_and_withdrawal_newest_first(client, desk):
+    _, publisher = desk
+    corrected = published_story(desk, "Corrected story")
+    correction = story_add_correction(story=corrected, editor=publisher, text="The date <was> off.")
+    withdrawn = story_withdraw(
+        story=published_story(desk, "Withdrawn story"), editor=publisher, note="Fake post."
+    )
+
+    feed = parse_atom(client.get(reverse("feeds:corrections")))
+
+    assert feed.alternate == "http://testserver/corrections/"
+    assert [entry.title for entry in feed.entries] == [
+        "Withdrawn: Withdrawn story",
+        "Correction: Corrected story",
+    ]
+    gone, fixed = feed.entries
+    assert gone.summary == "Fake post."
+    assert gone.link == f"http://testserver{withdrawn.get_absolute_url()}"
+    assert gone.published == withdrawn.withdrawn_at.isoformat()
+    assert fixed.summary == "The date &lt;was&gt; off."
+    assert fixed.link == (
+        f"http://testserver{corrected.get_absolute_url()}#correction-{correction.pk}"
+    )
+    assert fixed.id.startswith("urn:uuid:") and fixed.id != gone.id
+
+
+def test_corrections_feed_costs_the_same_queries_at_3_and_past_its_size(client, desk):
+    _, publisher = desk
+    for number in range(3):
+        story_add_correction(
+            story=published_story(desk, f"Story {number}"), editor=publisher, text="Fix."
+        )
+    few = count_queries(client, reverse("feeds:corrections"))
+    for number in range(3, FEED_SIZE + 5):
+        story_withdraw(
+            story=published_story(desk, f"Story {number}"), editor=publisher, note="Gone."
+        )
+
+    many = count_queries(client, reverse("feeds:corrections"))
+
+    assert many == few
+    assert len(parse_atom(client.get(reverse("feeds:corrections"))).entries) == FEED_SIZE

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist, record
-from stories.services import story_create, story_publish, story_submit
+from stories.services import story_create, story_withdraw
+from stories.tests.factories import published_story
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +29,9 @@ def sitemap_entries(client) -> dict[str, str | None]:
 
 def test_sitemap_lists_published_stories_with_lastmod_people_and_organizations(client):
     author = journalist()
-    published = story_create(author=author, title="Out in the open")
-    story_submit(story=published, user=author)
-    published = story_publish(story=published, editor=editor())
+    published = published_story(author=author, publisher=editor(), title="Out in the open")
+    withdrawn = published_story(author=author, publisher=editor(), title="Taken down")
+    story_withdraw(story=withdrawn, editor=editor(), note="Wrong person named.")
     story_create(author=author, title="Still a draft")
     record(
         PersonFactory(name="Mira Murati"),
@@ -54,6 +55,7 @@ def test_sitemap_lists_published_stories_with_lastmod_people_and_organizations(c
         published.last_updated_at.date().isoformat()
     )
     assert "http://testserver/stories/still-a-draft/" not in entries
+    assert "http://testserver/stories/taken-down/" not in entries  # withdrawn: a tombstone
     assert "http://testserver/people/mira-murati/" in entries
     assert "http://testserver/organizations/openai/" in entries
     # Known only from a pending move: not on the sitemap (nor anywhere readers look).

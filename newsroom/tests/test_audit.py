@@ -9,15 +9,17 @@ from exchange.imports import moves_import
 from exchange.popolo import popolo_import, popolo_json
 from exchange.tests.support import row
 from exchange.tests.test_popolo import small_document
-from newsroom.models import AuditAction, AuditEntry
+from newsroom.models import AuditAction, AuditEntry, ProposedEdit
 from people.models import RoleChange
 from people.services import role_change_delete, role_change_update
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist, record
 from stories.models import Story, StoryStatus
 from stories.services import (
     StoryNotPublishable,
+    proposed_edit_decide,
     story_add_correction,
     story_publish,
+    story_save,
     story_send_back,
     story_submit,
     story_withdraw,
@@ -105,7 +107,13 @@ def test_role_changes_recorded_edited_and_deleted_are_recorded():
     chief = editor(username="chief")
     mira = PersonFactory(name="Mira Murati")
     move = record(
-        mira, OrganizationFactory(name="OpenAI"), "appointed", "CTO", "2022-05", recorded_by=chief
+        mira,
+        OrganizationFactory(name="OpenAI"),
+        "appointed",
+        "CTO",
+        "2022-05",
+        recorded_by=chief,
+        public=False,  # unconfirmed, so edited at once (a confirmed move's edit waits)
     )
     move_id = str(move.pk)
     role_change_update(role_change=move, reason="Promoted from VP", is_interim=True)
@@ -125,7 +133,9 @@ def test_role_changes_recorded_edited_and_deleted_are_recorded():
     assert edited.detail == "Was: Mira Murati appointed CTO at OpenAI (2022-05)"
 
 
-def test_editing_a_verified_quote_records_the_edit_and_the_reopened_citation(client):
+def test_editing_a_verified_quote_records_the_proposal_then_the_edit_and_its_verification(
+    client,
+):
     citation = verified_citation()
     chief = editor(username="chief")
     client.force_login(chief)
@@ -142,37 +152,73 @@ def test_editing_a_verified_quote_records_the_edit_and_the_reopened_citation(cli
         REMOTE_ADDR="203.0.113.9",
     )
     assert response.status_code == 302
-    [edited] = entries(AuditAction.STATEMENT_EDITED)
-    assert (edited.actor_name, edited.object_id, edited.ip_address) == (
+    [proposed] = entries(AuditAction.EDIT_PROPOSED)
+    assert (proposed.actor_name, proposed.object_id, proposed.ip_address) == (
         "chief",
         str(statement.pk),
         "203.0.113.9",
     )
-    assert edited.detail == "Changed: quote."
-    [reopened] = entries(AuditAction.CITATION_REOPENED)
-    assert (reopened.actor_name, reopened.object_id) == ("chief", str(citation.pk))
-    assert "back to pending" in reopened.detail
+    edit = ProposedEdit.objects.pending().get()
+    assert proposed.detail == f"Edit {edit.pk} waits for an editor: quote."
+    assert not entries(AuditAction.STATEMENT_EDITED)
+    response = client.post(
+        reverse("stories:edit-decide", args=[edit.pk]),
+        {"decision": "verified", "version": edit.version},
+        REMOTE_ADDR="203.0.113.10",
+    )
+    assert response.status_code == 302
+    [edited] = entries(AuditAction.STATEMENT_EDITED)
+    assert (edited.actor_name, edited.detail, edited.ip_address) == (
+        "chief",
+        "Changed: quote.",
+        "203.0.113.10",
+    )
+    [verified] = entries(AuditAction.EDIT_VERIFIED)
+    assert verified.detail == f"Edit {edit.pk} (quote)"
+    assert not entries(AuditAction.CITATION_REOPENED)
 
 
-def test_editing_a_source_records_what_changed_and_each_reopened_citation():
+def test_editing_a_verified_source_records_what_changed_once_an_editor_verifies_it():
     citation = verified_citation()
-    source_update(source=citation.source, editor=editor(username="chief"), title="A new title")
+    chief = editor(username="chief")
+    source_update(source=citation.source, editor=chief, title="A new title")
+    assert not entries(AuditAction.SOURCE_EDITED)
+    proposed_edit_decide(edit=ProposedEdit.objects.get(), editor=chief, decision="verified")
     [edited] = entries(AuditAction.SOURCE_EDITED)
     assert (edited.actor_name, edited.object_id, edited.detail) == (
         "chief",
         str(citation.source_id),
         "Changed: title.",
     )
-    assert [entry.object_id for entry in entries(AuditAction.CITATION_REOPENED)] == [
-        str(citation.pk)
-    ]
+    assert not entries(AuditAction.CITATION_REOPENED)
+
+
+def test_an_edit_of_published_text_is_in_the_log_with_the_difference(client):
+    chief = editor(username="chief")
+    story = published_citing(verified_citation())
+    story = story_save(
+        story=story,
+        editor=chief,
+        base_version=story.version,
+        title=story.title,
+        dek=story.dek,
+        body=story.body + "\n\nA new paragraph.",
+        language=story.language,
+        change="update",
+    )
+    [entry] = entries(AuditAction.STORY_UPDATED)
+    assert (entry.actor_name, entry.object_id) == ("chief", str(story.pk))
+    assert "+A new paragraph." in entry.diff
+    client.force_login(chief)
+    page = client.get(AUDIT, {"action": AuditAction.STORY_UPDATED}).content.decode()
+    assert "What changed" in page and "+A new paragraph." in page
 
 
 def test_saving_a_source_unchanged_records_nothing():
     citation = verified_citation()
     source_update(source=citation.source, editor=editor(), title=citation.source.title)
     assert not entries(AuditAction.SOURCE_EDITED)
-    assert not entries(AuditAction.CITATION_REOPENED)
+    assert not entries(AuditAction.EDIT_PROPOSED)
 
 
 def test_an_import_is_one_entry_naming_the_file_and_a_dry_run_none():
@@ -194,11 +240,15 @@ def test_a_popolo_import_is_recorded_as_such():
     assert not entries(AuditAction.MOVES_IMPORTED)
 
 
-def test_an_edit_in_the_admin_records_the_signed_in_editor_and_address(client):
-    """role_change_update takes no user: who and where come from the request being served."""
+@pytest.mark.parametrize("confirmed", [False, True], ids=["unconfirmed", "confirmed"])
+def test_an_edit_in_the_admin_records_the_signed_in_editor_and_address(client, confirmed):
+    """role_change_update takes no user: who and where come from the request being served.
+    An unconfirmed move is edited at once; a confirmed one's edit waits for an editor."""
     chief = editor(username="chief")
     person, organization = PersonFactory(name="Mira Murati"), OrganizationFactory(name="OpenAI")
-    change = record(person, organization, "appointed", "Chief Technology Officer", "2022-05")
+    change = record(
+        person, organization, "appointed", "Chief Technology Officer", "2022-05", public=confirmed
+    )
     client.force_login(chief)
     response = client.post(
         reverse("admin:people_rolechange_change", args=[change.pk]),
@@ -209,17 +259,22 @@ def test_an_edit_in_the_admin_records_the_signed_in_editor_and_address(client):
             "title": "Chief Technology Officer",
             "effective": "2022-06-01",
             "reason": "",
+            **({"is_public": "on"} if confirmed else {}),
         },
         REMOTE_ADDR="2001:db8::7",
     )
     assert response.status_code == 302
-    [entry] = entries(AuditAction.ROLE_CHANGE_EDITED)
+    [entry] = entries(AuditAction.EDIT_PROPOSED if confirmed else AuditAction.ROLE_CHANGE_EDITED)
     assert (entry.actor_id, entry.ip_address, entry.object_id) == (
         chief.pk,
         "2001:db8::7",
         str(change.pk),
     )
-    assert "(2022-05)" in entry.detail and "2022-06-01" in entry.object_repr
+    if confirmed:
+        assert entry.detail.endswith("waits for an editor: effective.")
+        assert not entries(AuditAction.ROLE_CHANGE_EDITED)
+    else:
+        assert "(2022-05)" in entry.detail and "2022-06-01" in entry.object_repr
 
 
 def test_a_move_added_in_the_admin_is_recorded_once_and_names_the_editor(client):

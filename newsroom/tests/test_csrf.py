@@ -36,6 +36,7 @@ def walk(patterns, prefix="", name_prefix=""):
 ROUTES = sorted(walk(get_resolver().url_patterns), key=lambda route: route[:2])
 WRITES = {
     "stories:citation-decide",
+    "stories:edit-decide",
     "stories:story-workflow",
     "stories:story-new",
     "stories:story-edit",

@@ -78,6 +78,8 @@ def pages(story):
         reverse("people:organization-turnover-svg", args=["openai"]): ["from", "to"],
         reverse("people:person-career-svg", args=["mira-murati"]): [],
         reverse("stories:story-list"): ["page"],
+        reverse("stories:correction-list"): ["page"],
+        reverse("stories:story-new"): ["q", "citation"],
         reverse("stories:verify-queue"): ["organization", "person", "page"],
         reverse("stories:audit-log"): ["action", "user", "page"],
         reverse("stories:lookup", args=["person"]): ["person_name", "person_choice"],

@@ -1,8 +1,10 @@
 """Production serves its own static files (WhiteNoise), under content-hashed names."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.templatetags.static import static
 from django.test import Client
@@ -46,3 +48,20 @@ def test_pages_link_the_hashed_names(collected):
     page = Client().get("/").content.decode()
     assert f'href="{static("css/site.css")}"' in page
     assert static("django_htmx/htmx-2.min.js") in page
+
+
+def test_every_page_has_a_favicon_and_favicon_ico_answers(client):
+    page = client.get("/").content.decode()
+    assert f'<link rel="icon" href="{static("favicon.ico")}" sizes="any">' in page
+    assert f'<link rel="icon" href="{static("favicon.svg")}" type="image/svg+xml">' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == static("favicon.ico")
+    for name, magic in (("favicon.ico", b"\x00\x00\x01\x00"), ("favicon.svg", b"<svg")):
+        found = finders.find(name)
+        assert found, name
+        assert Path(found).read_bytes().startswith(magic)
+
+
+def test_the_collected_favicon_is_served_by_its_hashed_name(collected):
+    assert Client().get("/favicon.ico")["Location"] == static("favicon.ico")
+    assert Client().get(static("favicon.ico")).status_code == 200

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 
@@ -157,6 +158,8 @@ class RoleChange(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Edits of a confirmed move waiting for an editor (rule 5); they go when the move goes.
+    proposed_edits = GenericRelation("newsroom.ProposedEdit")
 
     effective = PartialDateFields("effective")
     announced = PartialDateFields("announced")

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from newsroom.dates import PartialDate
+from newsroom.models import ProposedEdit
 from people.models import Organization, RoleChange, Tenure
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, record
 
@@ -86,24 +87,49 @@ def test_an_invalid_date_is_refused_beside_its_field(editor_client):
     assert not RoleChange.objects.exists()
 
 
-def test_editing_a_move_in_the_admin_rebuilds_tenures(editor_client):
+def admin_edit(client, change, person, organization, **fields):
+    data = {
+        "person": person.pk,
+        "organization": organization.pk,
+        "kind": "appointed",
+        "title": "Chief Technology Officer",
+        "effective": "2022-06-01",
+        "reason": "",
+        **fields,
+    }
+    return client.post(reverse("admin:people_rolechange_change", args=[change.pk]), data)
+
+
+def test_editing_an_unconfirmed_move_in_the_admin_rebuilds_tenures(editor_client):
+    person = PersonFactory(name="Mira Murati")
+    organization = OrganizationFactory(name="OpenAI")
+    change = record(
+        person, organization, "appointed", "Chief Technology Officer", "2022-05", public=False
+    )
+    response = admin_edit(editor_client, change, person, organization)
+    assert response.status_code == 302
+    assert Tenure.objects.desk().get(person=person).start.isoformat() == "2022-06-01"
+
+
+def test_editing_a_confirmed_move_in_the_admin_waits_for_an_editor(editor_client):
+    """Rule 5: readers keep the confirmed move until an editor verifies the edit, and the
+    form continues from the edit waiting."""
     person = PersonFactory(name="Mira Murati")
     organization = OrganizationFactory(name="OpenAI")
     change = record(person, organization, "appointed", "Chief Technology Officer", "2022-05")
-    response = editor_client.post(
-        reverse("admin:people_rolechange_change", args=[change.pk]),
-        {
-            "person": person.pk,
-            "organization": organization.pk,
-            "kind": "appointed",
-            "title": "Chief Technology Officer",
-            "effective": "2022-06-01",
-            "reason": "",
-            "is_public": "on",
-        },
-    )
+
+    response = admin_edit(editor_client, change, person, organization, is_public="on")
+
     assert response.status_code == 302
-    assert Tenure.objects.public().get(person=person).start.isoformat() == "2022-06-01"
+    assert Tenure.objects.public().get(person=person).start.isoformat() == "2022-05"
+    assert Tenure.objects.desk().get(person=person).start.isoformat() == "2022-05"
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "your edit waits for an editor in the verification queue" in page
+    form = editor_client.get(reverse("admin:people_rolechange_change", args=[change.pk]))
+    assert 'value="2022-06-01"' in form.content.decode()
+    [edit] = ProposedEdit.objects.pending()
+    assert [entry["field"] for entry in edit.changes] == ["effective"]
+    assert RoleChange.objects.get(pk=change.pk).is_public
 
 
 def test_deleting_a_move_in_the_admin_rebuilds_tenures(editor_client):

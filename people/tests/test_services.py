@@ -11,6 +11,7 @@ from people.services import (
     OtherName,
     person_create,
     post_get_or_create,
+    role_change_apply,
     role_change_delete,
     role_change_set_public,
     role_change_update,
@@ -205,9 +206,11 @@ def test_deleting_a_move_rebuilds_the_tenures(mira, openai):
 
 
 def test_editing_a_move_rebuilds_the_tenures(mira, openai):
+    """An edit as it is written (an unconfirmed move's, or a verified edit of a confirmed
+    one: stories/tests/services/test_edits.py)."""
     record(mira, openai, "appointed", "Chief Technology Officer", "2022-05")
     departure = record(mira, openai, "left", "Chief Technology Officer", "2024-09-25")
-    role_change_update(role_change=departure, effective=PartialDate.parse("2024-10"))
+    role_change_apply(role_change=departure, effective=PartialDate.parse("2024-10"))
     assert spans(mira) == [("Chief Technology Officer", "2022-05", "2024-10")]
 
 
@@ -215,6 +218,9 @@ def test_a_refused_edit_changes_nothing(mira, openai):
     record(mira, openai, "appointed", "Chief Technology Officer", "2022-05")
     departure = record(mira, openai, "left", "Chief Technology Officer", "2024-09-25")
     with pytest.raises(ValidationError, match="before it starts"):
+        role_change_apply(role_change=departure, effective=PartialDate.parse("2020"))
+    departure = RoleChange.objects.for_display().get(pk=departure.pk)
+    with pytest.raises(ValidationError, match="before it starts"):  # checked when proposed
         role_change_update(role_change=departure, effective=PartialDate.parse("2020"))
     departure.refresh_from_db()
     assert departure.effective == PartialDate.parse("2024-09-25")
@@ -224,7 +230,7 @@ def test_a_refused_edit_changes_nothing(mira, openai):
 def test_moving_a_change_to_another_person_rebuilds_both(mira, openai):
     other = PersonFactory(name="Someone Else")
     appointment = record(mira, openai, "appointed", "Chief Technology Officer", "2022-05")
-    role_change_update(role_change=appointment, person=other)
+    role_change_apply(role_change=appointment, person=other)
     assert spans(mira) == []
     assert spans(other) == [("Chief Technology Officer", "2022-05", None)]
 

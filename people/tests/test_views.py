@@ -433,3 +433,28 @@ def test_profile_query_count_is_the_same_for_3_and_50_tenures_with_successions(
         response = client.get(person.get_absolute_url())
     assert len(succession_html(response)) == count
     assert all(" succeeded by " in f" {line} " for line in succession_html(response))
+
+
+def test_the_desks_people_list_marks_pending_roles_and_readers_never_see_them(client):
+    openai = OrganizationFactory(name="OpenAI")
+    record(PersonFactory(name="Sam Altman"), openai, "appointed", "CEO", "2019")
+    record(PersonFactory(name="Pam Pending"), openai, "appointed", "CFO", "2024-09", public=False)
+    assert "Pam Pending" not in text_of(client.get("/people/"))
+
+    client.force_login(journalist())
+    page = text_of(client.get("/people/"))
+
+    rows = dict(re.findall(r'class="person-name">([^<]+)</a>(.*?)</li>', page, re.S))
+    assert "CFO, OpenAI" in rows["Pam Pending"] and "pending verification" in rows["Pam Pending"]
+    assert "CEO, OpenAI" in rows["Sam Altman"] and "pending" not in rows["Sam Altman"]
+
+
+def test_the_desks_people_list_costs_the_same_queries_at_3_and_50_people(client):
+    client.force_login(journalist())
+    organization = OrganizationFactory()
+    for index in range(3):
+        record(PersonFactory(), organization, "joined", f"Title {index}", "2020", public=False)
+    few = count_queries(client, "/people/")
+    for index in range(3, 50):
+        record(PersonFactory(), organization, "joined", f"Title {index}", "2020", public=False)
+    assert count_queries(client, "/people/") == few <= 10

@@ -25,6 +25,11 @@
       return;
     }
     event.preventDefault();
+    // On the new-story page the marker's citation is ticked too: it is attached with the draft.
+    var checkbox = document.getElementById(button.getAttribute("data-check") || "");
+    if (checkbox) {
+      checkbox.checked = true;
+    }
     insertAtCursor(textarea, button.getAttribute("data-insert-marker"));
   });
 

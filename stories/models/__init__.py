@@ -1,12 +1,20 @@
 """Sources, statements and citations (and, with the stories issue, stories)."""
 
 from stories.models.citations import Citation, CitationDecision, CitationState
-from stories.models.sources import LinkStatus, Source, SourceKind, Statement
+from stories.models.sources import (
+    QUOTE_MAX_LENGTH,
+    TRANSLATION_MAX_LENGTH,
+    LinkStatus,
+    Source,
+    SourceKind,
+    Statement,
+)
 from stories.models.stories import (
     PUBLIC_STATUSES,
     Correction,
     CorrectionFlag,
     FlagResolution,
+    PublishedChange,
     Story,
     StoryLanguage,
     StoryRevision,
@@ -15,6 +23,8 @@ from stories.models.stories import (
 
 __all__ = [
     "PUBLIC_STATUSES",
+    "QUOTE_MAX_LENGTH",
+    "TRANSLATION_MAX_LENGTH",
     "Citation",
     "CitationDecision",
     "CitationState",
@@ -22,6 +32,7 @@ __all__ = [
     "CorrectionFlag",
     "FlagResolution",
     "LinkStatus",
+    "PublishedChange",
     "Source",
     "SourceKind",
     "Statement",

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import MD5, Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.dates import PartialDateFields, Precision
+
+# A quote is the words that support a claim, not the document: a longer one is refused with a
+# message saying so (a 10,000-character quote made the verification queue unreadable).
+QUOTE_MAX_LENGTH = 2000
+TRANSLATION_MAX_LENGTH = 4000
 
 
 class SourceKind(models.TextChoices):
@@ -48,6 +56,8 @@ class Source(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Edits of a source an editor verified, waiting for an editor (rule 5).
+    proposed_edits = GenericRelation("newsroom.ProposedEdit")
 
     published = PartialDateFields("published")
 
@@ -66,7 +76,19 @@ class Statement(models.Model):
     """A quote from a source: the exact words, with a little context to find them again."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
-    quote = models.TextField("exact quoted words")
+    quote = models.TextField(
+        "exact quoted words",
+        validators=[
+            MaxLengthValidator(
+                QUOTE_MAX_LENGTH,
+                message=_(
+                    "A quote is at most %(limit_value)s characters long; this one has "
+                    "%(show_value)s. Quote only the sentences that support the claim: the "
+                    "source holds the rest."
+                ),
+            )
+        ],
+    )
     context_before = models.CharField(max_length=500, blank=True)
     context_after = models.CharField(max_length=500, blank=True)
     # PROTECT: a quote keeps its speaker. Deleting the person would otherwise leave words
@@ -79,12 +101,26 @@ class Statement(models.Model):
         related_name="statements",
     )
     language = models.CharField(max_length=35, blank=True)
-    translation = models.TextField(blank=True, help_text="In English, when the quote is not.")
+    translation = models.TextField(
+        blank=True,
+        help_text="In English, when the quote is not.",
+        validators=[
+            MaxLengthValidator(
+                TRANSLATION_MAX_LENGTH,
+                message=_(
+                    "A translation is at most %(limit_value)s characters long; this one has "
+                    "%(show_value)s. Translate the quoted sentences only."
+                ),
+            )
+        ],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Edits of a quote an editor verified, waiting for an editor (rule 5).
+    proposed_edits = GenericRelation("newsroom.ProposedEdit")
 
     class Meta:
         ordering = ["pk"]

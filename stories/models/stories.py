@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class StoryStatus(models.TextChoices):
@@ -15,6 +16,13 @@ class StoryStatus(models.TextChoices):
 
 
 PUBLIC_STATUSES = (StoryStatus.PUBLISHED, StoryStatus.CORRECTED)
+
+
+class PublishedChange(models.TextChoices):
+    """What an editor's edit of a published story's text is, for readers."""
+
+    UPDATE = "update", _("an update (the article says when it was updated)")
+    CORRECTION = "correction", _("a correction (shown on the article, dated)")
 
 
 class StoryLanguage(models.TextChoices):
@@ -64,6 +72,7 @@ class Story(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     review_note = models.TextField(blank=True, help_text="The editor's note when sent back.")
     withdrawal_note = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     first_published_at = models.DateTimeField(null=True, blank=True)
     last_updated_at = models.DateTimeField(
         null=True, blank=True, help_text="Last change readers can see: an edit or a correction."
@@ -104,6 +113,10 @@ class Story(models.Model):
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == StoryStatus.WITHDRAWN
+
 
 class StoryRevision(models.Model):
     """The text of a story as one save left it. Every save keeps one."""
@@ -113,6 +126,13 @@ class StoryRevision(models.Model):
     title = models.CharField(max_length=300)
     dek = models.CharField(max_length=500, blank=True)
     body = models.TextField(blank=True)
+    language = models.CharField(max_length=5, choices=StoryLanguage, blank=True)
+    change = models.CharField(
+        max_length=10,
+        choices=PublishedChange,
+        blank=True,
+        help_text="A save of published text: an update or a correction.",
+    )
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -128,6 +148,34 @@ class StoryRevision(models.Model):
         return f"{self.story} (revision {self.number})"
 
 
+class CorrectionQuerySet(models.QuerySet["Correction"]):
+    def public_record(self) -> models.QuerySet:
+        """Every correction and every withdrawal, newest first, as rows of ``kind``
+        ("correction" or "withdrawal"), ``at``, ``story_ref``, ``notice`` and ``entry_id`` (the
+        correction's or the withdrawn story's id): what /corrections/ and its feed list."""
+        kind = models.CharField()
+        # Each part without its model's default ordering: a compound query orders once, here.
+        corrections = self.order_by().values(
+            kind=models.Value("correction", output_field=kind),
+            at=models.F("created_at"),
+            story_ref=models.F("story_id"),
+            notice=models.F("text"),
+            entry_id=models.F("pk"),
+        )
+        withdrawals = (
+            Story.objects.filter(status=StoryStatus.WITHDRAWN, withdrawn_at__isnull=False)
+            .order_by()
+            .values(
+                kind=models.Value("withdrawal", output_field=kind),
+                at=models.F("withdrawn_at"),
+                story_ref=models.F("pk"),
+                notice=models.F("withdrawal_note"),
+                entry_id=models.F("pk"),
+            )
+        )
+        return corrections.union(withdrawals, all=True).order_by("-at", "-entry_id")
+
+
 class Correction(models.Model):
     """A dated correction shown on the article. Never edited, never deleted."""
 
@@ -137,6 +185,8 @@ class Correction(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -1,33 +1,43 @@
 """Writes on the stories app, by domain: citations (sources and quotes), verification (rule 3
-and every change of a citation's state) and stories."""
+and every change of a citation's state), edits of verified material (rule 5) and stories."""
 
 from stories.services.citations import (
     MoveWithCitation,
     citation_add,
     citation_record,
+    is_held,
     move_record_with_citation,
+    source_apply,
     source_get_or_create,
     source_update,
+    statement_apply,
     statement_get_or_create,
     statement_update,
 )
-from stories.services.stories import (
-    StoryConflict,
+from stories.services.edits import ProposedEditConflict, proposed_edit_decide
+from stories.services.publishing import (
+    stories_flag_for_correction,
+    story_add_correction,
+    story_publish,
+    story_withdraw,
+)
+from stories.services.rules import (
+    PublicationBlocker,
     StoryNotPublishable,
     can_edit,
     marker_errors,
     publication_blockers,
-    stories_flag_for_correction,
-    story_add_correction,
+)
+from stories.services.stories import (
+    STORY_FIELDS,
+    StoryConflict,
     story_attach,
     story_create,
     story_detach_citation,
     story_detach_role_change,
-    story_publish,
     story_save,
     story_send_back,
     story_submit,
-    story_withdraw,
 )
 from stories.services.verification import (
     NOTE_REQUIRED,
@@ -40,8 +50,11 @@ from stories.services.verification import (
 
 __all__ = [
     "NOTE_REQUIRED",
+    "STORY_FIELDS",
     "CitationConflict",
     "MoveWithCitation",
+    "ProposedEditConflict",
+    "PublicationBlocker",
     "StoryConflict",
     "StoryNotPublishable",
     "can_edit",
@@ -49,13 +62,17 @@ __all__ = [
     "citation_decide",
     "citation_record",
     "citations_set_state",
+    "is_held",
     "marker_errors",
     "move_record_with_citation",
+    "proposed_edit_decide",
     "public_role_changes",
     "publication_blockers",
     "role_change_sync_public",
+    "source_apply",
     "source_get_or_create",
     "source_update",
+    "statement_apply",
     "statement_get_or_create",
     "statement_update",
     "stories_flag_for_correction",

@@ -1,9 +1,11 @@
 """Writes on sources, statements and citations: recording them, and rules 5 and 7 of the design.
 
 - Rule 7: a source is found or created by its canonical URL (stories/canonical.py).
-- Rule 5: editing a quote or a source that an editor verified puts its citations back to
-  pending, with a history entry (stories/services/verification.py, where rule 3 and every
-  change of a citation's state live).
+- Rule 5: an edit never takes a fact down. Editing a quote or a source that an editor
+  verified is checked, then held for an editor (newsroom.proposed_edits): readers keep the
+  verified version, and its citations stay verified, until an editor verifies the edit
+  (stories/services/edits.py), which writes it with :func:`statement_apply` or
+  :func:`source_apply`. Material nobody verified yet is edited at once.
 - The same words from the same speaker in one source are one statement (a unique index holds
   it): :func:`statement_get_or_create` returns the one recorded a moment ago by someone else,
   and :func:`statement_update` refuses an edit that would make a statement a copy of another.
@@ -21,16 +23,18 @@ from django.db import IntegrityError, transaction
 from newsroom.audit import audit_record
 from newsroom.dates import PartialDate
 from newsroom.models import AuditAction
+from newsroom.proposed_edits import proposed_edit_hold, proposed_edit_pending
 from people.models import Organization, Person, Post, RoleChange, RoleChangeKind
 from people.services import (
     NewName,
+    dry_run,
     organization_get_or_create,
     person_get_or_create,
     role_change_record,
 )
 from stories.canonical import InvalidSourceURL, canonical_url
 from stories.models import Citation, CitationDecision, CitationState, Source, SourceKind, Statement
-from stories.services.verification import citation_history_fields, citations_reopen
+from stories.services.verification import citation_history_fields
 
 # Sources and statements ---------------------------------------------------------------------
 
@@ -52,7 +56,7 @@ def source_get_or_create(
     An existing source is reused as it is: details given here only fill fields that are still
     empty, and only while none of its citations is verified, so a source an editor checked is
     never changed behind the editor's back (correcting it goes through :func:`source_update`,
-    which reopens its citations).
+    which holds the edit for an editor).
     """
     try:
         canonical = canonical_url(url)
@@ -196,13 +200,71 @@ SOURCE_FIELDS = {
 }
 
 
+def is_held(material: Source | Statement) -> bool:
+    """Rule 5: an edit of ``material`` waits for an editor once one of its citations is
+    verified, and while an earlier edit of it still waits."""
+    verified = material.citations.filter(state=CitationState.VERIFIED)
+    return verified.exists() or proposed_edit_pending(material) is not None
+
+
+def _update_or_hold(material: Source | Statement, changes: dict, editor, *, apply, current):
+    """Rule 5 for a quote or a source: written at once with ``apply`` while nothing
+    verified rests on ``material``; otherwise checked as ``apply`` would write it (undone at
+    once: an edit the desk refuses is refused now, not when an editor verifies it) and kept
+    for an editor as the difference from the verified version (``current(field)``)."""
+    if not is_held(material):
+        return apply(material)
+    with transaction.atomic():
+        differences = {}
+        for field, value in changes.items():
+            verified = current(field)
+            if not _same(field, verified, value):
+                differences[field] = (verified, value)
+        if differences:
+            dry_run(lambda: apply(type(material).objects.get(pk=material.pk)))
+        proposed_edit_hold(target=material, changes=differences, proposed_by=editor)
+    return material
+
+
+def _same(field: str, current: object, proposed: object) -> bool:
+    if field == "url":
+        return _same_address(str(current), str(proposed))
+    if isinstance(current, Person) or isinstance(proposed, Person):
+        return getattr(current, "pk", current) == getattr(proposed, "pk", proposed)
+    return current == proposed
+
+
+def _same_address(canonical: str, url: str) -> bool:
+    try:
+        return canonical_url(url) == canonical
+    except InvalidSourceURL:
+        return False  # refused when the edit is checked, with the reason
+
+
 def statement_update(
     *, statement: Statement, editor: AbstractBaseUser, **changes: object
 ) -> Statement:
-    """Edit a statement; verified citations resting on it go back to pending (rule 5)."""
+    """Edit a quote: written at once while none of its citations is verified; otherwise
+    checked and held for an editor (rule 5), its verified words staying where readers see
+    them. Refused edits raise ``ValidationError``; either way nothing is reopened or flagged."""
     unknown = set(changes) - STATEMENT_FIELDS
     if unknown:
         raise TypeError(f"statement_update() cannot change {', '.join(sorted(unknown))}")
+    if isinstance(changes.get("quote"), str):
+        changes["quote"] = changes["quote"].strip()
+    return _update_or_hold(
+        statement,
+        changes,
+        editor,
+        apply=lambda target: statement_apply(statement=target, editor=editor, **changes),
+        current=lambda field: getattr(statement, field),
+    )
+
+
+def statement_apply(
+    *, statement: Statement, editor: AbstractBaseUser, **changes: object
+) -> Statement:
+    """Write an edit of a quote: one nobody verified yet, or one an editor verified."""
     if isinstance(changes.get("quote"), str):
         changes["quote"] = changes["quote"].strip()
     with transaction.atomic():
@@ -233,15 +295,28 @@ def statement_update(
             if copies.exists():
                 raise _already_recorded(statement, field) from None
             raise
-        _edited(statement, AuditAction.STATEMENT_EDITED, "Quote", changed, editor)
+        _edited(statement, AuditAction.STATEMENT_EDITED, changed, editor)
     return statement
 
 
 def source_update(*, source: Source, editor: AbstractBaseUser, **changes: object) -> Source:
-    """Edit a source's details; verified citations resting on it go back to pending (rule 5).
+    """Edit a source's details (a new ``url`` is canonicalized, and may not be another
+    source's address): written at once while none of its citations is verified; otherwise
+    checked and held for an editor (rule 5)."""
+    unknown = set(changes) - SOURCE_FIELDS - {"url"}
+    if unknown:
+        raise TypeError(f"source_update() cannot change {', '.join(sorted(unknown))}")
+    return _update_or_hold(
+        source,
+        changes,
+        editor,
+        apply=lambda target: source_apply(source=target, editor=editor, **changes),
+        current=lambda field: source.canonical_url if field == "url" else getattr(source, field),
+    )
 
-    A new ``url`` is canonicalized; it may not be the address of another source.
-    """
+
+def source_apply(*, source: Source, editor: AbstractBaseUser, **changes: object) -> Source:
+    """Write an edit of a source: one nobody verified yet, or one an editor verified."""
     with transaction.atomic():
         changed = []
         if "url" in changes:
@@ -259,9 +334,6 @@ def source_update(*, source: Source, editor: AbstractBaseUser, **changes: object
                 source.canonical_url = canonical
                 source.url_as_entered = url.strip()
                 changed.append("address")
-        unknown = set(changes) - SOURCE_FIELDS
-        if unknown:
-            raise TypeError(f"source_update() cannot change {', '.join(sorted(unknown))}")
         for field, value in changes.items():
             if getattr(source, field) != value:
                 setattr(source, field, value)
@@ -270,19 +342,14 @@ def source_update(*, source: Source, editor: AbstractBaseUser, **changes: object
             return source
         source.full_clean(exclude=["created_by"])
         source.save()
-        _edited(source, AuditAction.SOURCE_EDITED, "Source", changed, editor)
+        _edited(source, AuditAction.SOURCE_EDITED, changed, editor)
     return source
 
 
-def _edited(material: Source | Statement, action, what: str, changed: list[str], editor) -> None:
-    """After an edit to cited material: the audit log, and its citations reopened (rule 5)."""
+def _edited(material: Source | Statement, action, changed: list[str], editor) -> None:
+    """After an edit is written: the audit log. Its citations keep their state (rule 5)."""
     audit_record(
         action=action, obj=material, detail=f"Changed: {', '.join(changed)}.", actor=editor
-    )
-    citations_reopen(
-        citations=material.citations.all(),
-        editor=editor,
-        note=f"{what} edited ({', '.join(changed)}): back to pending for a new check.",
     )
 
 

@@ -1,23 +1,22 @@
-"""Writes on stories: drafting, review, publishing, corrections (rules 4 and 6).
+"""Writes on stories: drafting and review; publishing is stories/services/publishing.py.
 
 - Every save keeps a revision, and a save made from a stale copy raises
-  :class:`StoryConflict` instead of overwriting what someone else saved.
-- Rule 4: :func:`story_publish` refuses while any citation of the story is not verified,
-  naming each one.
-- Rule 6: :func:`stories_flag_for_correction` flags every public story relying on a citation
-  that was disputed or rejected; :func:`story_add_correction` resolves the flags the
-  correction addresses, and only those.
+  :class:`StoryConflict` instead of overwriting what someone else saved; the conflict says
+  which fields each side changed, so nobody's change is put back unnoticed.
+- An editor's edit of published text is either an update (the article says when) or a
+  correction (shown on the article, dated); both keep the revision and go in the audit log
+  with the difference.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
 from newsroom.models import AuditAction
@@ -26,129 +25,76 @@ from people.models import Organization, Person, RoleChange
 from stories.models import (
     Citation,
     CitationState,
-    Correction,
-    CorrectionFlag,
-    FlagResolution,
+    PublishedChange,
     Story,
     StoryLanguage,
     StoryRevision,
     StoryStatus,
 )
 from stories.rendering import render_body
+from stories.revisions import diff_text
+from stories.services.publishing import correction_add, correction_check
+from stories.services.rules import (
+    blocking_message,
+    marker_errors,
+    require,
+    require_edit,
+    unverified,
+)
 
-EDITABLE_BY_AUTHORS = {StoryStatus.DRAFT, StoryStatus.IN_REVIEW}
+STORY_FIELDS = ("title", "dek", "body", "language")
 
 
 class StoryConflict(Exception):
-    """Someone saved the story after the copy being saved was loaded."""
+    """Someone saved the story after the copy being saved was loaded.
 
-    def __init__(self, current: Story, saved_by: str, saved_at) -> None:
+    ``base`` is the revision the writer started from, ``current`` the story as saved now:
+    :meth:`fields` tells, field by field, who changed what since.
+    """
+
+    def __init__(
+        self, current: Story, saved_by: str, saved_at, base: StoryRevision | None = None
+    ) -> None:
         self.current = current
         self.saved_by = saved_by
         self.saved_at = saved_at
+        self.base = base
         super().__init__(
             f"{saved_by} saved this story at {timezone.localtime(saved_at):%Y-%m-%d %H:%M} "
             "while you were editing. Your text is kept below, beside theirs: merge the two "
             "and save again."
         )
 
+    def fields(self, mine: dict[str, str]) -> dict[str, str]:
+        """For each field: "same" (nobody's versions differ), "theirs" (only the other writer
+        changed it since the writer's copy), "mine" (only the writer did) or "both"."""
+        answer = {}
+        for field in STORY_FIELDS:
+            theirs = str(getattr(self.current, field))
+            base = str(getattr(self.base, field)) if self.base is not None else None
+            if field == "language" and not base:
+                base = None  # a revision kept before revisions had their language
+            yours = mine.get(field, theirs)
+            if yours == theirs:
+                answer[field] = "same"
+            elif base is not None and yours == base:
+                answer[field] = "theirs"
+            elif base is not None and theirs == base:
+                answer[field] = "mine"
+            else:
+                answer[field] = "both"
+        return answer
 
-class StoryNotPublishable(ValidationError):
-    """Rule 4 (or a broken marker) stands in the way; ``blocking`` lists the citations."""
-
-    def __init__(self, messages: list[str], blocking: list[Citation]) -> None:
-        super().__init__(messages)
-        self.blocking = blocking
-
-
-def can_edit(story: Story, user: AbstractBaseUser, *, author_ids: Iterable[int]) -> bool:
-    if story.status == StoryStatus.WITHDRAWN:
-        return False
-    if user.has_perm("stories.publish_story"):
-        return True
-    return user.pk in set(author_ids) and story.status in EDITABLE_BY_AUTHORS
-
-
-def _require(user: AbstractBaseUser, permission: str, message: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionDenied(message)
-
-
-def _require_edit(story: Story, user: AbstractBaseUser) -> None:
-    author_ids = story.authors.values_list("pk", flat=True)
-    if not can_edit(story, user, author_ids=author_ids):
-        if story.status == StoryStatus.WITHDRAWN:
-            raise PermissionDenied("A withdrawn story cannot be edited.")
-        if story.status in EDITABLE_BY_AUTHORS:
-            raise PermissionDenied("Only the story's authors and editors can edit it.")
-        raise PermissionDenied(
-            "A published story is changed by an editor, through an edit or a correction."
-        )
-
-
-# Markers ------------------------------------------------------------------------------------
-
-
-def marker_errors(body: str, attached_ids: Iterable[int]) -> list[str]:
-    """Messages for markers naming no citation, or one not attached to the story, and for
-    text that tries to be a marker but is not one (it would be published as plain text)."""
-    rendered = render_body(body)
-    cited = rendered.citation_ids
-    attached = set(attached_ids)
-    existing = set(Citation.objects.filter(pk__in=cited).values_list("pk", flat=True))
-    errors = []
-    for citation_id in cited:
-        if citation_id not in existing:
-            errors.append(f"[^c{citation_id}] names no citation: check the number.")
-        elif citation_id not in attached:
-            errors.append(
-                f"[^c{citation_id}] is not attached to this story: attach citation "
-                f"{citation_id} first, from the citation picker."
-            )
-    for text in rendered.malformed_markers:
-        errors.append(
-            f"{text} is not a citation marker: write [^c and the citation's number, "
-            "with a lowercase c and no space, like [^c12] (the citation picker inserts it)."
-        )
-    return errors + timeline_marker_errors(rendered)
-
-
-def timeline_marker_errors(rendered) -> list[str]:
-    """Messages for timeline markers (``[timeline:openai]``, people/embeds.py) that name no
-    organization or cannot be read."""
-    errors = [
-        f"{text} cannot be drawn: {problem}." for text, problem in rendered.malformed_timelines
-    ]
-    slugs = {marker.slug for marker in rendered.timelines}
-    if slugs:
-        known = set(Organization.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-        errors += [
-            f"{marker.text} names no organization: use the end of the organization page's "
-            f"address (/organizations/openai/ is [timeline:openai])."
-            for marker in rendered.timelines
-            if marker.slug not in known
-        ]
-    return errors
-
-
-def _unverified(citations: Iterable[Citation]) -> list[Citation]:
-    return [citation for citation in citations if citation.state != CitationState.VERIFIED]
-
-
-def _blocking_message(citation: Citation) -> str:
-    claim = ""
-    if citation.role_change_id:
-        move = citation.role_change
-        claim = f" ({move.person.name}, {move.post.title})"
-    return f"Citation {citation.pk}{claim} is {citation.get_state_display()}, not verified."
-
-
-def _story_citations(story: Story) -> list[Citation]:
-    return list(
-        story.citations.select_related(
-            "role_change__person", "role_change__post", "role_change__organization"
-        ).order_by("pk")
-    )
+    def merged(self, mine: dict[str, str]) -> dict[str, str]:
+        """What the writer's form holds next: their own text, except in the fields only the
+        other writer changed, which keep the other writer's change."""
+        fields = self.fields(mine)
+        return {
+            field: str(getattr(self.current, field))
+            if fields[field] == "theirs"
+            else mine.get(field, "")
+            for field in STORY_FIELDS
+        }
 
 
 # Drafting -----------------------------------------------------------------------------------
@@ -161,12 +107,15 @@ def story_create(
     dek: str = "",
     body: str = "",
     language: str = StoryLanguage.ENGLISH,
+    citations: Iterable[Citation] = (),
 ) -> Story:
-    """Start a draft. Markers must name citations attached later, so a new body has none."""
-    _require(author, "stories.add_story", "Only journalists and editors write stories.")
+    """Start a draft with the citations picked for it (the new-story page's picker); its
+    markers must name those. Nothing is written when anything is refused."""
+    require(author, "stories.add_story", "Only journalists and editors write stories.")
     if not title.strip():
         raise ValidationError({"title": ["Give the story a title."]})
-    errors = marker_errors(body, attached_ids=())
+    citations = list(citations)
+    errors = marker_errors(body, attached_ids=[citation.pk for citation in citations])
     if errors:
         raise ValidationError({"body": errors})
     with transaction.atomic():
@@ -182,6 +131,8 @@ def story_create(
         story.full_clean(exclude=["created_by"])
         story.save()
         story.authors.add(author)
+        if citations:
+            story_attach(story=story, user=author, citations=citations)
         _keep_revision(story, author)
     return story
 
@@ -195,42 +146,112 @@ def story_save(
     dek: str,
     body: str,
     language: str,
+    change: PublishedChange | str = "",
+    correction: str = "",
+    resolved_flag_ids: Iterable[int] = (),
 ) -> Story:
-    """Save new text, keeping a revision. A stale ``base_version`` raises StoryConflict."""
+    """Save new text, keeping a revision. A stale ``base_version`` raises StoryConflict.
+
+    Published text changes only as an editor's ``change``: an update (the article says
+    "Updated" with the date) or a correction (``correction`` is the dated text readers see;
+    it resolves the flags named in ``resolved_flag_ids``). Either way the revision is kept
+    and the audit log records the change with the difference.
+    """
     with transaction.atomic():
         locked = Story.objects.select_for_update().get(pk=story.pk)
-        _require_edit(locked, editor)
+        require_edit(locked, editor)
         if locked.version != base_version:
-            latest = locked.revisions.select_related("saved_by").order_by("-number").first()
-            who = latest.saved_by.get_username() if latest and latest.saved_by else "Someone"
-            raise StoryConflict(locked, who, latest.saved_at if latest else locked.updated_at)
-        errors: dict[str, list[str]] = {}
-        if not title.strip():
-            errors["title"] = ["Give the story a title."]
-        attached = list(locked.citations.values_list("pk", flat=True))
-        if body_errors := marker_errors(body, attached):
-            errors["body"] = body_errors
-        if errors:
-            raise ValidationError(errors)
-        if (locked.title, locked.dek, locked.body, locked.language) == (
-            title.strip(),
-            dek.strip(),
-            body,
-            language,
-        ):
+            _conflict(locked, base_version)
+        wanted = {"title": title.strip(), "dek": dek.strip(), "body": body, "language": language}
+        if all(getattr(locked, field) == value for field, value in wanted.items()):
             return locked
-        locked.title = title.strip()
-        locked.dek = dek.strip()
-        locked.body = body
-        locked.language = language
+        _check_text(locked, wanted, change=change, correction=correction, flags=resolved_flag_ids)
+        before = StoryRevision(title=locked.title, dek=locked.dek, body=locked.body)
+        for field, value in wanted.items():
+            setattr(locked, field, value)
         _render(locked)
         locked.version += 1
         if locked.is_public:
             locked.last_updated_at = timezone.now()
         locked.full_clean(exclude=["created_by"])
         locked.save()
-        _keep_revision(locked, editor)
+        revision = _keep_revision(locked, editor, change=change if locked.is_public else "")
+        if locked.is_public:
+            _record_published_change(
+                locked, editor, before, revision, correction=correction, flags=resolved_flag_ids
+            )
     return locked
+
+
+def _conflict(locked: Story, base_version: int) -> None:
+    revisions = {
+        revision.number: revision
+        for revision in locked.revisions.select_related("saved_by").filter(
+            number__in=[base_version, locked.version]
+        )
+    }
+    latest = revisions.get(locked.version)
+    who = latest.saved_by.get_username() if latest and latest.saved_by else "Someone"
+    raise StoryConflict(
+        locked,
+        who,
+        latest.saved_at if latest else locked.updated_at,
+        base=revisions.get(base_version),
+    )
+
+
+def _check_text(
+    locked: Story, wanted: dict[str, str], *, change: str, correction: str, flags
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not wanted["title"]:
+        errors["title"] = ["Give the story a title."]
+    attached = list(locked.citations.values_list("pk", flat=True))
+    if body_errors := marker_errors(wanted["body"], attached):
+        errors["body"] = body_errors
+    if locked.is_public:
+        if change not in PublishedChange.values:
+            errors["change"] = [
+                _(
+                    "This story is published: say whether your edit is an update (the "
+                    "article says when it was updated) or a correction (readers see its text)."
+                )
+            ]
+        elif change == PublishedChange.CORRECTION:
+            try:
+                correction_check(story=locked, text=correction, resolved_flag_ids=flags)
+            except ValidationError as refused:
+                for field, messages in refused.message_dict.items():
+                    key = "correction" if field == "text" else field
+                    errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _record_published_change(
+    story: Story,
+    editor: AbstractBaseUser,
+    before: StoryRevision,
+    revision: StoryRevision,
+    *,
+    correction: str,
+    flags: Iterable[int],
+) -> None:
+    """The audit entry of an edit of published text, with the difference; a correction is
+    also written for readers."""
+    diff = diff_text(before, revision)
+    if revision.change == PublishedChange.CORRECTION:
+        correction_add(
+            story=story, editor=editor, text=correction, resolved_flag_ids=flags, diff=diff
+        )
+    else:
+        audit_record(
+            action=AuditAction.STORY_UPDATED,
+            obj=story,
+            actor=editor,
+            detail=f"Updated (revision {revision.number}).",
+            diff=diff,
+        )
 
 
 def _render(story: Story) -> None:
@@ -240,13 +261,15 @@ def _render(story: Story) -> None:
     story.cited_ids = rendered.citation_ids
 
 
-def _keep_revision(story: Story, user: AbstractBaseUser) -> StoryRevision:
+def _keep_revision(story: Story, user: AbstractBaseUser, *, change: str = "") -> StoryRevision:
     return StoryRevision.objects.create(
         story=story,
         number=story.version,
         title=story.title,
         dek=story.dek,
         body=story.body,
+        language=story.language,
+        change=change,
         saved_by=user,
         saved_at=timezone.now(),
     )
@@ -267,7 +290,7 @@ def story_attach(
     is public) and covers its person and organization; attaching a citation covers the move
     it supports, not the move's other citations.
     """
-    _require_edit(story, user)
+    require_edit(story, user)
     role_changes = list(role_changes)
     citations = list(
         Citation.objects.filter(pk__in=[citation.pk for citation in citations]).select_related(
@@ -279,10 +302,10 @@ def story_attach(
         raise ValidationError(
             {"citations": [f"Citation {c.pk} was rejected by an editor." for c in rejected]}
         )
-    if story.is_public and (unverified := _unverified(citations)):
+    if story.is_public and (not_verified := unverified(citations)):
         # Rule 4 holds after publication too: nothing unverified joins a public story.
         raise ValidationError(
-            {"citations": [_blocking_message(citation) for citation in unverified]}
+            {"citations": [blocking_message(citation) for citation in not_verified]}
         )
     supported = [c.role_change for c in citations if c.role_change_id]
     moves = {move.pk: move for move in [*role_changes, *supported]}
@@ -300,7 +323,7 @@ def story_attach(
 
 def story_detach_citation(*, story: Story, user: AbstractBaseUser, citation: Citation) -> None:
     """Detach a citation the body no longer cites."""
-    _require_edit(story, user)
+    require_edit(story, user)
     if citation.pk in render_body(story.body).citation_ids:
         raise ValidationError(
             {"citations": [f"The body still cites [^c{citation.pk}]: remove the marker first."]}
@@ -312,7 +335,7 @@ def story_detach_role_change(
     *, story: Story, user: AbstractBaseUser, role_change: RoleChange
 ) -> None:
     """Stop covering a move, and detach its citations; refused while the body cites one."""
-    _require_edit(story, user)
+    require_edit(story, user)
     its_citations = list(
         story.citations.filter(role_change=role_change).values_list("pk", flat=True)
     )
@@ -339,7 +362,7 @@ def story_submit(*, story: Story, user: AbstractBaseUser) -> Story:
     """Send a draft to the editors' review queue."""
     with transaction.atomic():
         locked = Story.objects.select_for_update().get(pk=story.pk)
-        _require_edit(locked, user)
+        require_edit(locked, user)
         if locked.status != StoryStatus.DRAFT:
             raise ValidationError(
                 f"Only a draft can be submitted; this story is {locked.get_status_display()}."
@@ -355,7 +378,7 @@ def story_submit(*, story: Story, user: AbstractBaseUser) -> Story:
 
 def story_send_back(*, story: Story, editor: AbstractBaseUser, note: str) -> Story:
     """Return a story in review to its authors, with a note saying what to fix."""
-    _require(editor, "stories.publish_story", "Only editors send stories back.")
+    require(editor, "stories.publish_story", "Only editors send stories back.")
     if not note.strip():
         raise ValidationError({"note": ["Tell the authors what to fix."]})
     with transaction.atomic():
@@ -372,172 +395,3 @@ def story_send_back(*, story: Story, editor: AbstractBaseUser, note: str) -> Sto
             action=AuditAction.STORY_SENT_BACK, obj=locked, actor=editor, detail=note.strip()
         )
     return locked
-
-
-def publication_blockers(story: Story) -> StoryNotPublishable | None:
-    """Why the story cannot go out now (rule 4 and broken markers), or None."""
-    citations = _story_citations(story)
-    blocking = _unverified(citations)
-    messages = [_blocking_message(citation) for citation in blocking]
-    messages += marker_errors(story.body, [citation.pk for citation in citations])
-    if not messages:
-        return None
-    return StoryNotPublishable(messages, blocking)
-
-
-def story_publish(*, story: Story, editor: AbstractBaseUser) -> Story:
-    """Publish a story in review; refused, naming each blocker, unless all are verified."""
-    _require(editor, "stories.publish_story", "Only editors publish stories.")
-    with transaction.atomic():
-        locked = Story.objects.select_for_update().get(pk=story.pk)
-        if locked.status != StoryStatus.IN_REVIEW:
-            raise ValidationError(
-                "Only a story in review can be published; "
-                f"this one is {locked.get_status_display()}."
-            )
-        if blockers := publication_blockers(locked):
-            raise blockers
-        now = timezone.now()
-        locked.status = StoryStatus.PUBLISHED
-        locked.first_published_at = locked.first_published_at or now
-        locked.last_updated_at = now
-        locked.review_note = ""
-        locked.save()
-        audit_record(action=AuditAction.STORY_PUBLISHED, obj=locked, actor=editor)
-    return locked
-
-
-def story_withdraw(*, story: Story, editor: AbstractBaseUser, note: str) -> Story:
-    """Take a published story down. Readers then get a 404.
-
-    Its open correction flags are closed as resolved by the withdrawal: no correction can
-    follow on a story readers no longer see, and the flag keeps who closed it, when and how.
-    """
-    _require(editor, "stories.publish_story", "Only editors withdraw stories.")
-    if not note.strip():
-        raise ValidationError({"note": ["Say why the story is withdrawn."]})
-    with transaction.atomic():
-        locked = Story.objects.select_for_update().get(pk=story.pk)
-        if not locked.is_public:
-            raise ValidationError("Only a published story can be withdrawn.")
-        locked.status = StoryStatus.WITHDRAWN
-        locked.withdrawal_note = note.strip()
-        locked.save(update_fields=["status", "withdrawal_note", "updated_at"])
-        audit_record(
-            action=AuditAction.STORY_WITHDRAWN, obj=locked, actor=editor, detail=note.strip()
-        )
-        open_flags = CorrectionFlag.objects.select_for_update().filter(
-            story=locked, resolved_at__isnull=True
-        )
-        _resolve_flags(
-            open_flags.order_by("pk"),
-            story=locked,
-            editor=editor,
-            at=timezone.now(),
-            resolution=FlagResolution.WITHDRAWAL,
-            detail=f"By withdrawing the story: {note.strip()}",
-        )
-    return locked
-
-
-def _resolve_flags(
-    flags: Iterable[CorrectionFlag],
-    *,
-    story: Story,
-    editor: AbstractBaseUser,
-    at: datetime.datetime,
-    resolution: FlagResolution,
-    detail: str,
-    correction: Correction | None = None,
-) -> None:
-    """Close ``flags`` (locked, of ``story``), each with an audit entry saying how."""
-    for flag in flags:
-        flag.story = story  # named in the audit entry; already loaded and locked
-        flag.resolved_at = at
-        flag.resolved_by = editor
-        flag.resolution = resolution
-        flag.correction = correction
-        flag.save(update_fields=["resolved_at", "resolved_by", "resolution", "correction"])
-        audit_record(
-            action=AuditAction.CORRECTION_FLAG_RESOLVED, obj=flag, actor=editor, detail=detail
-        )
-
-
-def story_add_correction(
-    *,
-    story: Story,
-    editor: AbstractBaseUser,
-    text: str,
-    resolved_flag_ids: Iterable[int] = (),
-) -> Correction:
-    """Add a dated correction to a published story, resolving the flags it addresses.
-
-    Only the open flags named in ``resolved_flag_ids`` are resolved: a correction about a date
-    says nothing about a disputed quote, so every other flag stays on the editors' desk. A flag
-    that is not open on this story (resolved meanwhile, or another story's) refuses the whole
-    correction, so the editor can look again before anything is written.
-    """
-    _require(editor, "stories.correct_story", "Only editors add corrections.")
-    if not text.strip():
-        raise ValidationError({"text": ["Write the correction readers will see."]})
-    wanted = set(resolved_flag_ids)
-    with transaction.atomic():
-        locked = Story.objects.select_for_update().get(pk=story.pk)
-        if not locked.is_public:
-            raise ValidationError("Corrections are added to published stories.")
-        flags = list(
-            CorrectionFlag.objects.select_for_update()
-            .filter(story=locked, resolved_at__isnull=True, pk__in=wanted)
-            .order_by("pk")
-        )
-        if missing := wanted - {flag.pk for flag in flags}:
-            raise ValidationError(
-                {
-                    "resolved_flag_ids": [
-                        f"Flag {pk} is not an open flag of this story (another editor may have "
-                        "resolved it): reload the story and tick the flags again."
-                        for pk in sorted(missing)
-                    ]
-                }
-            )
-        now = timezone.now()
-        correction = Correction.objects.create(
-            story=locked, text=text.strip(), created_by=editor, created_at=now
-        )
-        locked.status = StoryStatus.CORRECTED
-        locked.last_updated_at = now
-        locked.save(update_fields=["status", "last_updated_at", "updated_at"])
-        audit_record(
-            action=AuditAction.STORY_CORRECTED, obj=locked, actor=editor, detail=text.strip()
-        )
-        _resolve_flags(
-            flags,
-            story=locked,
-            editor=editor,
-            at=now,
-            resolution=FlagResolution.CORRECTION,
-            detail=f"By correction {correction.pk}: {correction.text}",
-            correction=correction,
-        )
-    return correction
-
-
-def stories_flag_for_correction(*, citation: Citation, note: str) -> int:
-    """Rule 6: flag every public story relying on a citation just disputed or rejected, or
-    reopened (back to pending after its quote or source was edited, rule 5)."""
-    now = timezone.now()
-    state = "reopened" if citation.state == CitationState.PENDING else citation.get_state_display()
-    reason = f"Citation {citation.pk} was {state}: {note}"
-    stories = Story.objects.published().filter(citations=citation)
-    flagged = 0
-    for story in stories:
-        # An open flag says why as of the latest decision (disputed, then rejected).
-        _, created = CorrectionFlag.objects.update_or_create(
-            story=story,
-            citation=citation,
-            resolved_at=None,
-            defaults={"reason": reason},
-            create_defaults={"reason": reason, "created_at": now},
-        )
-        flagged += created
-    return flagged

@@ -6,8 +6,8 @@
 - A citation changes state only through :func:`citations_set_state`, which records the
   history row (:func:`citation_history_fields`: who, when, from what state to what, why) for
   each; the bulk import writes the same rows for the citations it creates.
-- :func:`citation_decide` is the editor's decision; :func:`citations_reopen` puts verified
-  citations back to pending when what they rest on is edited (rule 5).
+- :func:`citation_decide` is the editor's decision. An edit of what a citation rests on never
+  changes its state (rule 5: the edit waits for an editor, stories/services/edits.py).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from newsroom.models import AuditAction
 from people.models import RoleChange
 from people.services import role_change_set_public
 from stories.models import Citation, CitationDecision, CitationState
-from stories.services.stories import stories_flag_for_correction
+from stories.services.publishing import stories_flag_for_correction
 
 NOTE_REQUIRED = {CitationState.DISPUTED, CitationState.REJECTED}
 
@@ -208,17 +208,3 @@ def citation_decide(
     for field in ("state", "decided_by", "decided_at", "decision_note"):
         setattr(citation, field, getattr(locked, field))
     return locked
-
-
-def citations_reopen(*, citations, editor: AbstractBaseUser, note: str) -> None:
-    """Rule 5: the verified ones of ``citations`` (a queryset) go back to pending, because
-    what they rest on was edited; their moves follow rule 3, and published stories that relied
-    on them are flagged for a correction (rule 6)."""
-    reopened = list(citations.filter(state=CitationState.VERIFIED).select_for_update())
-    citations_set_state(citations=reopened, to_state=CitationState.PENDING, actor=editor, note=note)
-    for citation in reopened:
-        audit_record(action=AuditAction.CITATION_REOPENED, obj=citation, detail=note, actor=editor)
-        if citation.role_change_id:
-            role_change_sync_public(role_change_id=citation.role_change_id)
-        # Published stories relied on the check just undone: they need an editor's look.
-        stories_flag_for_correction(citation=citation, note=note)

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from people.models import RoleChange
 from people.tests.factories import (
     OrganizationFactory,
     PersonFactory,
@@ -25,7 +26,7 @@ from people.tests.factories import (
     journalist,
     record,
 )
-from stories.models import CitationState, Story
+from stories.models import Citation, CitationState, CorrectionFlag, Story
 from stories.services import (
     StoryNotPublishable,
     citation_decide,
@@ -37,7 +38,7 @@ from stories.services import (
     story_submit,
     story_withdraw,
 )
-from stories.tests.factories import pending_citation
+from stories.tests.factories import pending_citation, verified_source_citation
 from stories.views.articles import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -96,8 +97,12 @@ def verified(publisher, **kwargs):
     return citation
 
 
-def write(author, *, title="A story", dek="", body="", language="en", citations=(), **attach):
-    """A draft citing ``citations`` in order, one marker each, after ``body``."""
+def write(author, *, title="A story", dek="", body="", language="en", citations=None, **attach):
+    """A draft citing ``citations`` in order, one marker each, after ``body``; by default a
+    verified source that supports no move, so the story can be published (rule 4) without
+    covering anyone."""
+    if citations is None:
+        citations = [verified_source_citation()]
     story = story_create(author=author, title=title, dek=dek, language=language)
     if citations or attach:
         story_attach(story=story, user=author, citations=list(citations), **attach)
@@ -126,14 +131,11 @@ def publish(story, author, publisher, *, at: datetime.datetime | None = None) ->
 # Who may read what ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("state", ["draft", "in_review", "withdrawn"])
+@pytest.mark.parametrize("state", ["draft", "in_review"])
 def test_stories_not_out_answer_404_to_readers(client, author, publisher, state):
     story = write(author, title=f"Not out: {state}")
     if state != "draft":
         story_submit(story=story, user=author)
-    if state == "withdrawn":
-        story_publish(story=story, editor=publisher)
-        story_withdraw(story=story, editor=publisher, note="Wrong person named.")
     url = story.get_absolute_url()
     sidebar = reverse("stories:story-sidebar", args=[story.slug])
 
@@ -268,8 +270,10 @@ def test_footnotes_link_to_a_sources_list_with_everything_a_reader_checks(
     assert "All-hands memo</a>, Example Corp" in second
 
 
-def test_a_story_citing_nothing_has_no_sources_list(client, author, publisher):
-    story = publish(write(author, body="Plain words."), author, publisher)
+def test_a_draft_citing_nothing_has_no_sources_list(client, author):
+    """(A published story always cites something: rule 4.)"""
+    story = write(author, body="Plain words.", citations=())
+    client.force_login(author)
 
     page = html(client.get(story.get_absolute_url()))
 
@@ -574,6 +578,7 @@ def test_article_and_sidebar_cost_the_same_queries_at_3_and_50_citations(
         "sidebar": reverse("stories:story-sidebar", args=[story.slug]),
     }[page]
     few = count_queries(client, url)
+    assert few <= 10
     # An editor's edit cites 47 more moves in the published story.
     more = cite_moves(publisher, 47)
     story.refresh_from_db()
@@ -586,6 +591,7 @@ def test_article_and_sidebar_cost_the_same_queries_at_3_and_50_citations(
         dek=story.dek,
         body=story.body + " " + " ".join(citation.marker for citation in more),
         language=story.language,
+        change="update",
     )
     cache.clear()
 
@@ -679,7 +685,232 @@ def test_the_demo_story_in_review_cannot_be_published_while_a_citation_is_pendin
         reverse("stories:story-workflow", args=[story.pk, "publish"]), follow=True
     )
     page = html(response)
-    assert "Not published: every citation must be verified first." in page
+    assert "Not published: first resolve each thing that blocks it." in page
     assert f"Citation {refused.value.blocking[0].pk}" in page
     story.refresh_from_db()
     assert story.status == "in_review"
+
+
+# Rule 6 for readers: a source the editors are re-checking --------------------------------
+
+
+def sources_of(page: str) -> str:
+    return page[page.index('<section class="sources"') : page.index("</article>")]
+
+
+@pytest.mark.parametrize("decision", ["disputed", "rejected"])
+def test_a_source_no_longer_verified_is_marked_at_once_and_not_shown_as_support(
+    client, author, publisher, decision
+):
+    """Issue 15: after a rejection the article kept listing the source and its claim."""
+    kept = verified(publisher, quote="We welcome our new CTO.", source__title="Kept memo")
+    doubted = verified(
+        publisher, quote="Mira is leaving.", source__title="The doubted post", speaker=None
+    )
+    story = publish(write(author, citations=[kept, doubted]), author, publisher)
+    assert "The editors are re-checking" not in html(client.get(story.get_absolute_url()))
+
+    citation_decide(citation=doubted, editor=publisher, decision=decision, note="Not said.")
+
+    page = html(client.get(story.get_absolute_url()))
+    sources = sources_of(page)
+    second = sources[sources.index('id="source-2"') :]
+    day = formats.date_format(
+        timezone.localtime(Citation.objects.get(pk=doubted.pk).decided_at), "DATE_FORMAT"
+    )
+    assert f"The editors are re-checking this source</strong> (since {day})." in second
+    assert "Mira is leaving." not in page  # its claim is no longer presented as confirmed
+    assert ("The doubted post" in second) == (decision == "disputed")
+    assert "Not confirmed:" in second or decision == "rejected"
+    assert '<sup class="footnote-ref under-review" title="The editors are re-checking' in page
+    assert f'id="cite-{doubted.pk}-1"' in page
+    first = sources[sources.index('id="source-1"') : sources.index('id="source-2"')]
+    assert "<mark>We welcome our new CTO.</mark>" in first and "re-checking" not in first
+    assert CorrectionFlag.objects.filter(story=story, resolved_at__isnull=True).count() == 1
+
+
+def test_the_mark_links_to_the_correction_once_it_is_published(client, author, publisher):
+    doubted = verified(publisher, source__title="The doubted post")
+    story = publish(write(author, citations=[doubted]), author, publisher)
+    citation_decide(citation=doubted, editor=publisher, decision="rejected", note="Fake.")
+    flag = CorrectionFlag.objects.get(story=story)
+    assert "Read the correction" not in html(client.get(story.get_absolute_url()))
+
+    correction = story_add_correction(
+        story=story,
+        editor=publisher,
+        text="The post we cited was fake.",
+        resolved_flag_ids=[flag.pk],
+    )
+
+    page = html(client.get(story.get_absolute_url()))
+    day = formats.date_format(timezone.localtime(correction.created_at), "DATE_FORMAT")
+    assert f'<a href="#correction-{correction.pk}">Read the correction of {day}</a>' in page
+    assert f'<li id="correction-{correction.pk}">' in page
+    # Checked again and confirmed: the mark goes, the source supports the story once more.
+    citation_decide(citation=doubted, editor=publisher, decision="verified", note="Real after all.")
+    assert "re-checking" not in sources_of(html(client.get(story.get_absolute_url())))
+
+
+def test_readers_and_staff_see_the_same_mark(client, author, publisher):
+    doubted = verified(publisher)
+    story = publish(write(author, citations=[doubted]), author, publisher)
+    citation_decide(citation=doubted, editor=publisher, decision="disputed", note="Unclear.")
+    client.force_login(publisher)
+    assert "The editors are re-checking this source" in html(client.get(story.get_absolute_url()))
+
+
+# Withdrawn stories ------------------------------------------------------------------------
+
+
+def test_a_withdrawn_story_answers_410_with_its_tombstone(client, author, publisher):
+    """Issue 15: readers who followed a link got a bare 404 and no notice."""
+    story = publish(write(author, title="Murati joins Acme", dek="A big move."), author, publisher)
+    story = story_withdraw(
+        story=story, editor=publisher, note="Ms Murati did not join Acme: the post was fake."
+    )
+
+    response = client.get(story.get_absolute_url())
+
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert "<h1>Murati joins Acme</h1>" in page
+    published = formats.date_format(timezone.localtime(story.first_published_at), "DATE_FORMAT")
+    withdrawn = formats.date_format(timezone.localtime(story.withdrawn_at), "DATE_FORMAT")
+    assert f'Published <time datetime="{story.first_published_at.isoformat()}">{published}' in page
+    assert f'Withdrawn <time datetime="{story.withdrawn_at.isoformat()}">{withdrawn}' in page
+    assert "Ms Murati did not join Acme: the post was fake." in page
+    assert "A big move." not in page and 'class="sources"' not in page
+    assert "application/ld+json" not in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert 'href="/corrections/"' in page
+    sidebar = client.get(reverse("stories:story-sidebar", args=[story.slug]))
+    assert sidebar.status_code == 410
+
+
+def test_staff_get_the_tombstone_too_with_a_way_to_the_desk(client, author, publisher):
+    story = publish(write(author), author, publisher)
+    story_withdraw(story=story, editor=publisher, note="Wrong.")
+    client.force_login(author)
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 410
+    assert reverse("stories:story-edit", args=[story.pk]) in response.content.decode()
+
+
+def test_a_tombstone_costs_the_same_queries_however_much_the_story_cited(
+    client, author, publisher, django_assert_num_queries
+):
+    few = publish(write(author, title="Few", citations=cite_moves(publisher, 3)), author, publisher)
+    many = publish(
+        write(author, title="Many", citations=cite_moves(publisher, 30)), author, publisher
+    )
+    for story in (few, many):
+        story_withdraw(story=story, editor=publisher, note="Withdrawn.")
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(few.get_absolute_url())
+    cache.clear()
+    with django_assert_num_queries(len(queries)):
+        assert client.get(many.get_absolute_url()).status_code == 410
+
+
+# "Since this story was published" ---------------------------------------------------------
+
+
+def test_since_publication_lists_every_move_dated_from_the_publication_day_on(
+    client, author, publisher, acme
+):
+    """Dated on the publication day or later, but not what the story itself reports, nor a
+    month that may have been before it; a move announced for a later date is news already."""
+    reported = verified(publisher, person=PersonFactory(name="Rita Reported"), organization=acme)
+    record(PersonFactory(name="Same Month"), acme, "appointed", "COO", "2024-09")
+    story = acme_story(author, publisher, acme, citations=[reported])
+    RoleChange.objects.filter(pk=reported.role_change_id).update(
+        effective_date=PUBLISHED_AT.date(), effective_latest=PUBLISHED_AT.date()
+    )
+    record(PersonFactory(name="Same Day"), acme, "appointed", "CFO", "2024-09-26")
+    record(PersonFactory(name="Next Day"), acme, "appointed", "CTO", "2024-09-27")
+    future = timezone.localdate() + datetime.timedelta(days=40)
+    record(PersonFactory(name="Future Fiona"), acme, "appointed", "CEO", future.isoformat())
+    pending_citation(person=PersonFactory(name="Pam Pending"), organization=acme, title="CMO")
+
+    since = since_of(html(client.get(story.get_absolute_url())))
+
+    for name in ("Future Fiona", "Next Day", "Same Day"):
+        assert name in since
+    assert since.index("Future Fiona") < since.index("Next Day") < since.index("Same Day")
+    for name in ("Same Month", "Pam Pending", "Rita Reported"):
+        assert name not in since
+
+
+def test_since_publication_shows_a_move_on_the_request_after_its_verification(
+    client, author, publisher, acme
+):
+    story = acme_story(author, publisher, acme)
+    waiting = pending_citation(
+        person=PersonFactory(name="Nina New"), organization=acme, title="Chief Technology Officer"
+    )
+    RoleChange.objects.filter(pk=waiting.role_change_id).update(
+        effective_date=datetime.date(2025, 2, 1), effective_latest=datetime.date(2025, 2, 1)
+    )
+    sidebar = reverse("stories:story-sidebar", args=[story.slug])
+    assert "Nina New" not in since_of(html(client.get(sidebar)))
+
+    citation_decide(citation=waiting, editor=publisher, decision=CitationState.VERIFIED)
+
+    assert "Nina New" in since_of(html(client.get(story.get_absolute_url())))
+    assert "Nina New" in since_of(html(client.get(sidebar)))
+    published_view = html(client.get(story.get_absolute_url(), {"sidebar": "published"}))
+    assert 'id="sidebar-toggle"' in sidebar_of(published_view)
+    assert "Since this story was published" not in sidebar_of(published_view)
+
+
+def test_the_open_articles_poll_brings_the_marked_sources_along(client, author, publisher):
+    doubted = verified(publisher, quote="Mira is leaving.")
+    story = publish(write(author, citations=[doubted]), author, publisher)
+    url = reverse("stories:story-sidebar", args=[story.slug])
+    citation_decide(citation=doubted, editor=publisher, decision="rejected", note="Not said.")
+
+    polled = html(client.get(url, headers={"HX-Request": "true"}))
+
+    oob = polled[polled.index('<section class="sources" id="sources"') :]
+    assert oob.startswith(
+        '<section class="sources" id="sources" aria-labelledby="sources-heading" '
+        'hx-swap-oob="true">'
+    )
+    assert "The editors are re-checking this source" in oob
+    assert "Mira is leaving." not in oob
+    assert "hx-swap-oob" not in html(client.get(url))  # only the poll swaps it
+    assert "hx-swap-oob" not in html(client.get(story.get_absolute_url()))
+
+
+def test_an_article_with_sources_under_review_costs_the_same_queries_at_3_and_50(
+    client, author, publisher, django_assert_num_queries
+):
+    first = cite_moves(publisher, 3)
+    story = publish(write(author, citations=first), author, publisher)
+    for citation in first:
+        citation_decide(citation=citation, editor=publisher, decision="rejected", note="No.")
+    few = count_queries(client, story.get_absolute_url())
+    more = cite_moves(publisher, 47)
+    story.refresh_from_db()
+    story_attach(story=story, user=publisher, citations=more)
+    story_save(
+        story=story,
+        editor=publisher,
+        base_version=story.version,
+        title=story.title,
+        dek=story.dek,
+        body=story.body + " " + " ".join(citation.marker for citation in more),
+        language=story.language,
+        change="update",
+    )
+    for citation in more:
+        citation_decide(citation=citation, editor=publisher, decision="disputed", note="Hm.")
+    cache.clear()
+
+    with django_assert_num_queries(few):
+        page = html(client.get(story.get_absolute_url()))
+
+    assert few <= 10
+    assert page.count("The editors are re-checking this source</strong>") == 50

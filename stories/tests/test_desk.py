@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from newsroom.models import ProposedEdit
 from people.models import OrganizationName, Person, RoleChange, Tenure
 from people.tests.factories import (
     OrganizationFactory,
@@ -19,8 +20,13 @@ from people.tests.factories import (
     record,
 )
 from stories.models import Citation, CitationDecision, CitationState, Source, Statement
-from stories.services import citation_decide
-from stories.tests.factories import SourceFactory, StatementFactory, pending_citation
+from stories.services import citation_decide, story_withdraw
+from stories.tests.factories import (
+    SourceFactory,
+    StatementFactory,
+    pending_citation,
+    published_story,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -426,13 +432,16 @@ def test_the_desk_home_shows_my_pending_and_what_editors_sent_back(client):
     assert "The source says CISO." in page
 
 
-def test_editing_a_verified_quote_on_the_desk_reopens_it(client):
-    citation = pending_citation()
+def test_editing_a_verified_quote_on_the_desk_proposes_the_edit_and_keeps_it_verified(client):
+    """Rule 5: the edit waits for an editor beside the verified words, which readers keep;
+    the form then continues from the waiting edit."""
+    citation = pending_citation(quote="Verified words.")
     citation_decide(citation=citation, editor=editor(), decision="verified")
     client.force_login(editor())
+    url = reverse("stories:statement-edit", args=[citation.statement_id])
+    assert "your edit waits for an editor" in html(client.get(url))
     response = client.post(
-        reverse("stories:statement-edit", args=[citation.statement_id])
-        + "?next=https://evil.example/",
+        url + "?next=https://evil.example/",
         {
             "quote": "Corrected words.",
             "context_before": "",
@@ -440,11 +449,29 @@ def test_editing_a_verified_quote_on_the_desk_reopens_it(client):
             "language": "en",
             "translation": "",
         },
+        follow=True,
     )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("stories:desk-home")
+    assert response.redirect_chain == [(reverse("stories:desk-home"), 302)]
+    assert "Edit proposed: it waits for an editor" in html(response)
     citation.refresh_from_db()
-    assert citation.state == CitationState.PENDING
+    assert citation.state == CitationState.VERIFIED
+    assert Statement.objects.get(pk=citation.statement_id).quote == "Verified words."
+    form = html(client.get(url))
+    assert "An edit of this quote already waits for an editor" in form
+    assert "Corrected words.</textarea>" in form
+    assert "<del>Verified</del><ins>Corrected</ins> words." in form
+
+
+def test_a_quote_over_the_limit_is_refused_on_the_form_with_its_length(client):
+    citation = pending_citation()
+    client.force_login(editor())
+    response = client.post(
+        reverse("stories:statement-edit", args=[citation.statement_id]),
+        {**QUOTE_EDIT, "quote": "x" * 10_000},
+    )
+    assert response.status_code == 200
+    assert "A quote is at most 2000 characters long; this one has 10000." in errors_of(response)
+    assert len(Statement.objects.get(pk=citation.statement_id).quote) < 100
 
 
 def test_a_quote_edited_into_a_copy_of_another_is_refused_on_the_form(client):
@@ -543,7 +570,9 @@ def test_an_editor_edits_any_quote_or_source(client):
         reverse("stories:source-edit", args=[source.pk]), source_edit_form(source, title="Fixed")
     )
     assert response.status_code == 302
-    assert Citation.objects.get(pk=citation.pk).state == CitationState.PENDING
+    assert Citation.objects.get(pk=citation.pk).state == CitationState.VERIFIED
+    assert Source.objects.get(pk=source.pk).title != "Fixed"  # until an editor verifies it
+    assert ProposedEdit.objects.pending().of(source).exists()
 
 
 # Demo ------------------------------------------------------------------------------------
@@ -572,15 +601,46 @@ def test_the_demo_cites_barret_zophs_post_by_its_canonical_url(client):
     assert "?s=46" not in profile
 
 
-def test_the_desk_query_count_does_not_grow(client):
-    author = journalist()
+@pytest.mark.parametrize("role", ["journalist", "editor"])
+def test_the_desk_query_count_does_not_grow(client, role):
+    author = journalist() if role == "journalist" else editor()
     client.force_login(author)
-    for _ in range(3):
-        pending_citation(created_by=author)
+    publisher = editor()
+
+    def fill(count):
+        for _ in range(count):
+            pending_citation(created_by=author)
+            published_story(author=author, publisher=publisher)
+
+    fill(3)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("stories:desk-home"))
-    for _ in range(47):
-        pending_citation(created_by=author)
+    fill(47)
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("stories:desk-home"))
-    assert len(many) == len(few)
+        page = html(client.get(reverse("stories:desk-home")))
+    assert len(many) == len(few) <= 10
+    assert page.count('class="badge badge-published"') == 50
+
+
+def test_a_journalists_desk_lists_their_published_stories_and_no_one_elses(client):
+    author, publisher = journalist(), editor()
+    mine = published_story(author=author, publisher=publisher, title="My scoop")
+    gone = published_story(author=author, publisher=publisher, title="My mistake")
+    story_withdraw(story=gone, editor=publisher, note="Wrong.")
+    published_story(author=journalist(), publisher=publisher, title="Their scoop")
+    client.force_login(author)
+    page = html(client.get(reverse("stories:desk-home")))
+    section = page[page.index('id="my-published"') : page.index('id="sent-back"')]
+    assert f'<a href="{mine.get_absolute_url()}">My scoop</a>' in section
+    assert "My mistake" in section and "badge-withdrawn" in section
+    assert "Their scoop" not in section
+    assert reverse("stories:story-edit", args=[mine.pk]) in section
+    assert "Verification queue (" not in page and "Review (" not in page  # editors' screens
+
+
+def test_an_editors_desk_counts_the_review_queue_flags_and_pending_citations(client):
+    pending_citation()
+    pending_citation()
+    client.force_login(editor())
+    page = html(client.get(reverse("stories:desk-home")))
+    assert "Verification queue (2)" in page and "Review (0)" in page

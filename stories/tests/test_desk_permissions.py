@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from newsroom.models import ProposedEdit
 from people.models import RoleChange
 from people.tests.factories import UserFactory, editor, journalist
 from stories.models import Citation, CitationDecision, Source, Statement, Story
-from stories.services import story_create
+from stories.services import citation_decide, statement_update, story_create
 from stories.tests.factories import SourceFactory, pending_citation
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,7 @@ VISITS = [
     Visit("stories:audit-log", "get", FORBIDDEN, 200),
     Visit("stories:citation-detail", "get", 200, 200, ("citation",)),
     Visit("stories:citation-decide", "post", FORBIDDEN, 400, ("citation",)),  # no decision
+    Visit("stories:edit-decide", "post", FORBIDDEN, 302, ("edit",)),  # no decision: back
     Visit("data:moves-import", "get", FORBIDDEN, 200),
     Visit("data:moves-import", "post", FORBIDDEN, 200),  # no file: the form again
     Visit("data:moves-import-confirm", "post", FORBIDDEN, 302),  # nothing to confirm
@@ -100,6 +102,9 @@ def desk() -> dict:
     citation = pending_citation(created_by=author, source=SourceFactory(created_by=author))
     Statement.objects.filter(pk=citation.statement_id).update(created_by=author)
     story = story_create(author=author, title="Who runs the lab", body="A draft.")
+    checked = pending_citation()
+    citation_decide(citation=checked, editor=editor(), decision="verified")
+    statement_update(statement=checked.statement, editor=editor(), quote="Edited words.")
     return {
         "journalist": author,
         "editor": editor(username="chief"),
@@ -108,6 +113,7 @@ def desk() -> dict:
         "source": str(citation.source_id),
         "statement": str(citation.statement_id),
         "story": str(story.pk),
+        "edit": str(ProposedEdit.objects.pending().get().pk),
     }
 
 
@@ -115,7 +121,15 @@ def snapshot() -> list:
     """What a refused request must leave as it was."""
     return [
         list(model.objects.order_by("pk").values())
-        for model in (RoleChange, Source, Statement, Citation, CitationDecision, Story)
+        for model in (
+            RoleChange,
+            Source,
+            Statement,
+            Citation,
+            CitationDecision,
+            Story,
+            ProposedEdit,
+        )
     ]
 
 

@@ -244,6 +244,136 @@ def test_a_stale_save_shows_both_versions_and_keeps_everything_the_second_writer
     assert (stored(story).body, stored(story).version) == ("Merged text.", theirs.version + 1)
 
 
+def test_a_stale_save_marks_the_fields_that_differ_and_never_puts_back_their_change(
+    author, editor_client
+):
+    """Issue 15: the other writer changed the headline only; the journalist changed the
+    body only. The form after the conflict holds their headline, and saving it again keeps
+    it, instead of putting the old headline back."""
+    story = draft(author, body="The original text.")
+    loaded = stored(story)
+    first = Client()
+    first.force_login(author)
+    first.post(edit_url(story), form_data(loaded, title="Their sharper headline"))
+
+    response = editor_client.post(edit_url(story), form_data(loaded, body="My new body."))
+
+    assert response.status_code == 409
+    page = html(response)
+    conflict = page[page.index('<section class="conflict"') : page.index("</section>")]
+    their_side, your_side = conflict.split("Your version")
+    assert '<dt class="differs">Title\n      <span class="badge badge-pending">changed by them' in (
+        their_side
+    )
+    assert "changed by you" in your_side and "changed by both" not in conflict
+    assert "<dt>Dek" in their_side  # unchanged on both sides: not marked
+    form = page[page.index('<form method="post" action="' + edit_url(story)) :]
+    assert 'value="Their sharper headline"' in form
+    assert "My new body.</textarea>" in form
+    assert '<div class="field-wrap differs">' in form
+    data = dict(re.findall(r'name="(title|dek|language|version)" value="([^"]*)"', form))
+    data["body"] = "My new body."
+    data["language"] = "en"
+    assert editor_client.post(edit_url(story), data).status_code == 302
+    saved = stored(story)
+    assert (saved.title, saved.body) == ("Their sharper headline", "My new body.")
+
+
+def test_the_new_story_page_has_the_citation_picker_and_starts_the_draft_with_them(
+    author_client,
+):
+    """Issue 15: the new-story page refused [^c36] and pointed at a picker it did not have."""
+    citation = pending_citation(person=PersonFactory(name="Mark Chen"), title="SVP of Research")
+    url = reverse("stories:story-new")
+    page = html(author_client.get(url))
+    assert 'id="pick-q"' in page and f'hx-get="{url}"' in page
+
+    found = author_client.get(url, {"q": "Mark Chen"}, headers={"HX-Request": "true"})
+    results = html(found)
+    assert results.lstrip().startswith('<div id="pick-results"')
+    assert f'name="citation" value="{citation.pk}"' in results
+    assert f'data-insert-marker="{citation.marker}"' in results
+    assert f'data-check="pick-{citation.pk}"' in results
+    assert "HX-Request" in found["Vary"]
+
+    typed = {"title": "Chen runs research", "dek": "", "language": "en"}
+    # Without JavaScript: "Find" posts the page back, keeping what was typed.
+    again = author_client.post(url, {**typed, "body": "Words.", "q": "Mark Chen", "find": "1"})
+    assert again.status_code == 200 and not Story.objects.exists()
+    assert 'value="Chen runs research"' in html(again) and "Words.</textarea>" in html(again)
+    assert "This field is required" not in html(again)
+
+    body = f"Mark Chen leads research.{citation.marker}"
+    response = author_client.post(url, {**typed, "body": body, "citation": [citation.pk]})
+    story = Story.objects.get()
+    assert response.status_code == 302 and response["Location"] == edit_url(story)
+    assert list(story.citations.all()) == [citation]
+    assert story.cited_ids == [citation.pk]
+
+
+def test_a_ticked_citation_stays_ticked_when_the_picker_searches_again(author_client):
+    ticked = pending_citation(person=PersonFactory(name="Mark Chen"))
+    other = pending_citation(person=PersonFactory(name="Jakub Pachocki"))
+    results = html(
+        author_client.get(
+            reverse("stories:story-new"),
+            {"q": "Pachocki", "citation": [ticked.pk]},
+            headers={"HX-Request": "true"},
+        )
+    )
+    assert f'value="{ticked.pk}" id="pick-{ticked.pk}" checked' in results
+    assert f'value="{other.pk}" id="pick-{other.pk}">' in results
+
+
+def test_an_editor_edits_published_text_as_an_update_or_a_correction(editor_client, author):
+    citation = verified_citation()
+    story = in_review(author, citation)
+    story = story_publish(story=story, editor=editor())
+    page = html(editor_client.get(edit_url(story)))
+    assert "This story is published: readers see what you change" in page
+    assert 'name="change" value="update"' in page and 'name="change" value="correction"' in page
+
+    refused = editor_client.post(edit_url(story), form_data(story, body=story.body + " More."))
+    assert refused.status_code == 400
+    assert "say whether your edit is an update" in html(refused)
+
+    editor_client.post(
+        edit_url(story), form_data(story, body=story.body + " More.", change="update")
+    )
+    updated = stored(story)
+    assert updated.body.endswith(" More.") and updated.status == StoryStatus.PUBLISHED
+    reader = html(Client().get(story.get_absolute_url()))
+    assert "Updated <time" in reader
+
+    editor_client.post(
+        edit_url(story),
+        form_data(
+            updated,
+            body=updated.body.replace(" More.", " Less."),
+            change="correction",
+            correction="We overstated the move.",
+        ),
+    )
+    assert stored(story).status == StoryStatus.CORRECTED
+    assert "We overstated the move." in html(Client().get(story.get_absolute_url()))
+    revisions = html(editor_client.get(reverse("stories:story-revisions", args=[story.pk])))
+    assert "(an update (the article says when it was updated))" in revisions
+    assert "(a correction (shown on the article, dated))" in revisions
+
+
+def test_a_story_citing_nothing_lists_that_blocker_with_a_link_to_the_citations(
+    author, editor_client
+):
+    story = in_review(author)  # "Intro.", nothing attached
+    page = html(editor_client.get(edit_url(story)))
+    blockers = page[page.index("Cannot be published yet") :]
+    assert "The story cites no verified citation" in blockers
+    assert f'href="{edit_url(story)}#citations-heading">Attach and cite a citation</a>' in blockers
+    response = editor_client.post(workflow_url(story, "publish"), follow=True)
+    assert "Not published: first resolve each thing that blocks it." in messages_of(response)
+    assert stored(story).status == StoryStatus.IN_REVIEW
+
+
 # Attaching ---------------------------------------------------------------------------------
 
 
@@ -421,7 +551,7 @@ def test_publishing_is_refused_naming_each_blocking_citation_with_a_link_to_chec
     response = editor_client.post(workflow_url(story, "publish"), follow=True)
     assert response.redirect_chain == [(edit_url(story), 302)]
     assert messages_of(response) == [
-        "Not published: every citation must be verified first.",
+        "Not published: first resolve each thing that blocks it.",
         f"Citation {pending.pk} (Mira Murati, CTO) is pending, not verified.",
         f"Citation {disputed.pk} (Matt Knight, CIO) is disputed, not verified.",
     ]
@@ -474,7 +604,9 @@ def test_an_editor_corrects_and_withdraws_a_published_story(author, editor_clien
     assert "Say why the story is withdrawn." in messages_of(response)
     editor_client.post(workflow_url(story, "withdraw"), {"note": "Unconfirmed."})
     assert stored(story).status == StoryStatus.WITHDRAWN
-    assert Client().get(story.get_absolute_url()).status_code == 404
+    tombstone = Client().get(story.get_absolute_url())
+    assert tombstone.status_code == 410
+    assert "Unconfirmed." in tombstone.content.decode()
 
 
 def test_an_unknown_workflow_action_is_not_found(editor_client, author):
@@ -577,9 +709,10 @@ def test_a_withdrawn_story_leaves_the_editors_desk_with_its_flags(author, editor
     assert "Needs a correction." not in html(editor_client.get(edit_url(story)))
 
 
-def test_a_verified_quote_edited_after_publication_flags_the_story_on_the_editors_desk(
+def test_a_verified_quote_edited_after_publication_flags_nothing_and_waits_for_an_editor(
     author, editor_client
 ):
+    """Rule 5: an edit takes nothing down, so no published story needs a correction."""
     citation = verified_citation(person=PersonFactory(name="Mira Murati"))
     story = in_review(author, citation, title="Murati leaves")
     story_publish(story=story, editor=editor())
@@ -597,8 +730,11 @@ def test_a_verified_quote_edited_after_publication_flags_the_story_on_the_editor
     assert response.status_code == 302
     queue = html(editor_client.get(reverse("stories:review-queue")))
     flags = queue[queue.index("need a correction") : queue.index("Waiting for review")]
-    assert "Murati leaves" in flags
-    assert f"Citation {citation.pk} was reopened: Quote edited (quote)" in flags
+    assert "Murati leaves" not in flags
+    assert not CorrectionFlag.objects.exists()
+    verify = html(editor_client.get(reverse("stories:verify-queue")))
+    assert "1 edit waits for an editor." in verify
+    assert "<ins> Corrected.</ins>" in verify
 
 
 # Revisions ---------------------------------------------------------------------------------
@@ -626,7 +762,7 @@ def test_revisions_show_what_changed_between_two_of_them(author_client, author):
     assert '<span class="diff-line diff-added">+Line 2.</span>' in page
     assert '<span class="diff-line diff-added">+Line three.</span>' in page
     assert '<span class="diff-line diff-kept"> Line one.</span>' in page
-    assert "<td>reporter</td>" in page
+    assert '<td data-label="Saved by">reporter</td>' in page
 
 
 def test_the_revision_diff_keeps_body_lines_that_look_like_diff_headers(author_client, author):
@@ -894,4 +1030,4 @@ def test_the_revisions_page_query_count_does_not_grow_with_revisions(
     add_revisions(28)
     with django_assert_num_queries(len(few)):
         response = author_client.get(url)
-    assert html(response).count("<tr><td>") == stored(story).version == 30
+    assert html(response).count('<tr><td data-label="Revision">') == stored(story).version == 30

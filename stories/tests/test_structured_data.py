@@ -19,7 +19,7 @@ from stories.services import (
     story_save,
     story_submit,
 )
-from stories.tests.factories import pending_citation
+from stories.tests.factories import pending_citation, published_story
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def publish(story: Story, author, publisher) -> Story:
 def test_a_title_closing_the_script_element_stays_inside_the_json(client, publisher):
     author = journalist()
     title = "</script><script>alert(1)</script> & <!-- more"
-    story = publish(story_create(author=author, title=title, dek="<b>bold</b>"), author, publisher)
+    story = published_story(author=author, publisher=publisher, title=title, dek="<b>bold</b>")
 
     response = client.get(story.get_absolute_url())
 
@@ -148,9 +148,15 @@ def test_citations_and_corrections_are_in_the_article(client, publisher):
     assert [about["name"] for about in article["about"]] == [citation.role_change.organization.name]
 
 
-def test_a_story_without_sources_or_corrections_leaves_those_properties_out(client, publisher):
+def test_a_source_no_longer_verified_and_no_correction_leave_those_properties_out(
+    client, publisher
+):
+    """Only verified sources support the article: one the editors rejected after
+    publication is not a citation of it any more (rule 6)."""
     author = journalist()
-    story = publish(story_create(author=author, title="Plain"), author, publisher)
+    story = published_story(author=author, publisher=publisher, title="Plain")
+    [cited] = story.citations.all()
+    citation_decide(citation=cited, editor=publisher, decision="rejected", note="Fake page.")
 
     [article] = json_ld(client.get(story.get_absolute_url()))
 

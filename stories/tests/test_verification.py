@@ -180,7 +180,7 @@ def test_a_citation_page_shows_its_full_history(editor_client):
     citation_decide(citation=citation, editor=chief, decision="disputed", note="Check the date.")
     citation_decide(citation=citation, editor=chief, decision="verified", note="Date confirmed.")
     page = html(editor_client.get(reverse("stories:citation-detail", args=[citation.pk])))
-    assert page.count("<tr><td>") == 3
+    assert page.count('<tr><td data-label="When">') == 3
     assert "Check the date." in page and "Date confirmed." in page
     assert "second-editor" in page
 

@@ -1,8 +1,10 @@
-"""Reader pages: the story list and the article with its live leadership sidebar."""
+"""Reader pages: the story list, the article with its live leadership sidebar, and the
+tombstone of a withdrawn story."""
 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,16 +13,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from newsroom.cache import CACHE_SECONDS, cached, data_version, versioned_cache
 from newsroom.permissions import is_desk_member
 from people.embeds import TimelineRequest, story_timelines
-from people.models import Organization
+from people.models import Organization, RoleChange
 from people.queries import leadership_sidebar
-from stories.models import Story
+from stories.models import Citation, CitationState, Correction, CorrectionFlag, Story
 from stories.rendering import replace_timelines, timeline_placeholders
 from stories.structured_data import SITE_NAME, news_article
 
@@ -85,35 +89,76 @@ class Article:
     head_html: str  # meta and Open Graph tags
     main_html: str  # the <article> element (and, for the desk, the "not public" notice)
     structured_data: dict[str, Any]
+    # The Sources list again, for the sidebar's poll to swap in (htmx out of band).
+    sources_oob_html: str = ""
 
 
-def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | None:
+@dataclass(frozen=True)
+class Tombstone:
+    """What is left of a withdrawn story for everyone (410): the headline, the dates and
+    the editors' notice; no text, no sources, no structured data."""
+
+    pk: int
+    title: str
+    language: str
+    first_published_at: datetime.datetime | None
+    withdrawn_at: datetime.datetime | None
+    notice: str
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """A numbered entry of the Sources list. A citation that stopped being verified after
+    publication (rule 6) is marked for readers: since when, and the correction once there
+    is one; it is never shown as support."""
+
+    number: int
+    citation: Citation
+    under_review_since: datetime.datetime | None = None
+    correction: Correction | None = None
+
+    @property
+    def under_review(self) -> bool:
+        return self.citation.state != CitationState.VERIFIED
+
+
+# A footnote reference as stories/rendering.py writes it, and the citation it points to.
+FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref" id="cite-(\d+)-')
+
+
+def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | Tombstone | None:
     """Read the story and render its pieces; ``None`` when this audience may not see it."""
     story = (
         Story.objects.prefetch_related("authors", "corrections", "organizations")
         .filter(slug=slug)
         .first()
     )
-    # Readers see published stories only; drafts, reviews and withdrawals are 404 to them.
+    if story is not None and story.is_withdrawn:
+        return Tombstone(
+            pk=story.pk,
+            title=story.title,
+            language=story.language,
+            first_published_at=story.first_published_at,
+            withdrawn_at=story.withdrawn_at,
+            notice=story.withdrawal_note,
+        )
+    # Readers see published stories only; drafts and stories in review are 404 to them.
     if story is None or not (story.is_public or desk):
         return None
-    by_id = {citation.pk: citation for citation in story.citations.for_display()}
-    sources = [
-        (number, by_id[citation_id])
-        for number, citation_id in enumerate(story.cited_ids, start=1)
-        if citation_id in by_id
-    ]
+    corrections = list(story.corrections.all())
+    sources = _sources(story, corrections)
     context = {
         "story": story,
-        "body_html": _with_timelines(request, story),
+        "body_html": _mark_footnotes(_with_timelines(request, story), sources),
         "sources": sources,
         "authors": list(story.authors.all()),
-        "corrections": list(story.corrections.all()),
+        "corrections": corrections,
         # Absolute and without the request's query string: one URL per story for search
         # engines and link previews, however the reader arrived (?utm_source=...).
         "canonical_url": request.build_absolute_uri(story.get_absolute_url()),
         "site_name": SITE_NAME,
     }
+    context["sources_html"] = render_to_string("stories/_sources.html", context)
     return Article(
         pk=story.pk,
         slug=story.slug,
@@ -123,14 +168,61 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
         first_published_at=story.first_published_at,
         head_html=render_to_string("stories/_story_meta.html", context),
         main_html=render_to_string("stories/_article.html", context),
+        sources_oob_html=render_to_string("stories/_sources.html", {**context, "oob": True}),
         structured_data=news_article(
             story,
             request=request,
             authors=context["authors"],
-            sources=sources,
-            corrections=context["corrections"],
+            # What supports the article: verified citations only.
+            sources=[(entry.number, entry.citation) for entry in sources if not entry.under_review],
+            corrections=corrections,
         ),
     )
+
+
+def _sources(story: Story, corrections: list[Correction]) -> list[SourceEntry]:
+    """The Sources list in footnote order, each under review since its citation stopped
+    being verified, linked to the correction that resolved its flag (none while one is open)."""
+    by_id = {citation.pk: citation for citation in story.citations.for_display()}
+    cited = [
+        (number, by_id[citation_id])
+        for number, citation_id in enumerate(story.cited_ids, start=1)
+        if citation_id in by_id
+    ]
+    retracted = [c.pk for _, c in cited if c.state != CitationState.VERIFIED]
+    resolved_by: dict[int, int | None] = {}
+    if retracted:
+        flags = CorrectionFlag.objects.filter(story=story, citation_id__in=retracted)
+        for citation_id, correction_id, resolved_at in flags.order_by(
+            "created_at", "pk"
+        ).values_list("citation_id", "correction_id", "resolved_at"):
+            # The latest flag decides: still open, no correction yet.
+            resolved_by[citation_id] = correction_id if resolved_at else None
+    correction_by_id = {correction.pk: correction for correction in corrections}
+    return [
+        SourceEntry(
+            number=number,
+            citation=citation,
+            under_review_since=citation.decided_at if citation.pk in retracted else None,
+            correction=correction_by_id.get(resolved_by.get(citation.pk)),
+        )
+        for number, citation in cited
+    ]
+
+
+def _mark_footnotes(body_html: str, sources: list[SourceEntry]) -> str:
+    """The stored body, with each reference to a source under review marked as such."""
+    under_review = {entry.citation.pk for entry in sources if entry.under_review}
+    if not under_review:
+        return body_html
+    title = escape(_("The editors are re-checking this source"))
+
+    def mark(match: re.Match) -> str:
+        if int(match.group(1)) not in under_review:
+            return match.group(0)
+        return f'<sup class="footnote-ref under-review" title="{title}" id="cite-{match.group(1)}-'
+
+    return FOOTNOTE_REF.sub(mark, body_html)
 
 
 def _with_timelines(request: HttpRequest, story: Story) -> str:
@@ -165,7 +257,7 @@ def _with_timelines(request: HttpRequest, story: Story) -> str:
     return replace_timelines(story.body_html, figures)
 
 
-def _article(request: HttpRequest, slug: str, *, version: int) -> Article:
+def _article(request: HttpRequest, slug: str, *, version: int) -> Article | Tombstone:
     """The article for this reader, from the cache when the data has not changed since."""
     desk = is_desk_member(request.user)
     # Today's date too: a timeline in the body lists the moves since publication up to today.
@@ -177,6 +269,16 @@ def _article(request: HttpRequest, slug: str, *, version: int) -> Article:
     if article is None:
         raise Http404("No such story.")
     return article
+
+
+def _tombstone(request: HttpRequest, tombstone: Tombstone) -> HttpResponse:
+    """410 Gone, with the editors' notice: a reader who followed a link learns why."""
+    return render(
+        request,
+        "stories/story_withdrawn.html",
+        {"tombstone": tombstone, "desk": is_desk_member(request.user)},
+        status=410,
+    )
 
 
 def _sidebar_context(request: HttpRequest, article: Article, *, version: int) -> dict:
@@ -197,7 +299,13 @@ def _sidebar_context(request: HttpRequest, article: Article, *, version: int) ->
         organizations = Organization.objects.filter(pk__in=article.organization_ids).order_by(
             "name", "pk"
         )
-        return leadership_sidebar(list(organizations), as_of=as_of, changes_since=published_on)
+        return leadership_sidebar(
+            list(organizations),
+            as_of=as_of,
+            changes_since=published_on,
+            # What the story reports is not news since it was published (a subquery).
+            reported=RoleChange.objects.filter(stories=article.pk).values("pk"),
+        )
 
     return {
         "sidebar": sidebar,
@@ -215,6 +323,8 @@ def _sidebar_context(request: HttpRequest, article: Article, *, version: int) ->
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     version = data_version()
     article = _article(request, slug, version=version)
+    if isinstance(article, Tombstone):
+        return _tombstone(request, article)
     return render(
         request,
         "stories/story_detail.html",
@@ -225,13 +335,20 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def story_sidebar(request: HttpRequest, slug: str) -> HttpResponse:
-    """The sidebar alone: what the open article page polls every minute."""
+    """The sidebar alone: what the open article page polls every minute (with htmx, the
+    Sources list comes along, swapped in out of band)."""
     version = data_version()
     article = _article(request, slug, version=version)
+    if isinstance(article, Tombstone):
+        return _tombstone(request, article)
     response = render(
         request,
         "stories/story_detail.html#leadership-sidebar",
         {"article": article, **_sidebar_context(request, article, version=version)},
     )
+    if request.htmx:
+        # The open article's Sources too (rule 6: a source the editors are re-checking is
+        # marked for readers at once, without a reload).
+        response.content += article.sources_oob_html.encode()
     response["Cache-Control"] = "no-cache"
     return response

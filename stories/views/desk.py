@@ -5,18 +5,22 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import CharField, Count, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from newsroom.forms import PartialDateField
 from newsroom.permissions import is_editor
+from newsroom.proposed_edits import proposed_edit_pending, proposed_edit_values
 from people.models import Organization, Person, RoleChange
 from stories.canonical import InvalidSourceURL, canonical_url
 from stories.forms import AddCitationForm, CitationFields, RecordMoveForm, entity_options
 from stories.models import (
+    PUBLIC_STATUSES,
     Citation,
     CitationState,
     CorrectionFlag,
@@ -27,8 +31,9 @@ from stories.models import (
     StoryStatus,
 )
 from stories.permissions import can_edit_cited_material
-from stories.services import source_update, statement_update
+from stories.services import is_held, source_update, statement_update
 from stories.views.access import desk_member_required
+from stories.views.edits import edits_of
 
 LOOKUPS = {
     "person": (Person, "person"),
@@ -40,7 +45,8 @@ LOOKUPS = {
 @require_GET
 @desk_member_required
 def desk_home(request: HttpRequest) -> HttpResponse:
-    """My drafts, my pending citations, and what editors disputed or rejected, with notes."""
+    """My drafts, my published stories, my pending citations, and what editors disputed or
+    rejected, with notes."""
     mine = Citation.objects.filter(created_by=request.user).for_display()
     editor = is_editor(request.user)
     context = {
@@ -49,21 +55,45 @@ def desk_home(request: HttpRequest) -> HttpResponse:
             .filter(status__in=[StoryStatus.DRAFT, StoryStatus.IN_REVIEW])
             .order_by("-updated_at")[:50]
         ),
-        "review_size": Story.objects.filter(status=StoryStatus.IN_REVIEW).count()
-        if editor
-        else None,
-        "flag_count": CorrectionFlag.objects.filter(resolved_at__isnull=True).count()
-        if editor
-        else None,
+        "published": list(
+            Story.objects.by_author(request.user)
+            .filter(status__in=[*PUBLIC_STATUSES, StoryStatus.WITHDRAWN])
+            .newest_first()[:50]
+        ),
+        # None for journalists: the template offers the editors' screens by these.
+        **(_editor_counts() if editor else dict.fromkeys(EDITOR_COUNTS)),
         "pending": list(mine.filter(state=CitationState.PENDING).order_by("created_at")[:50]),
         "sent_back": list(
             mine.filter(state__in=[CitationState.DISPUTED, CitationState.REJECTED]).order_by(
                 "-decided_at"
             )[:50]
         ),
-        "queue_size": Citation.objects.pending().count() if editor else None,
     }
     return render(request, "desk/desk_home.html", context)
+
+
+EDITOR_COUNTS = ("review_size", "flag_count", "queue_size")
+
+
+def _editor_counts() -> dict[str, int]:
+    """Stories in review, open correction flags and pending citations: three counts in one
+    query (each on its own index), so the desk stays within its query budget."""
+    parts = {
+        "review_size": Story.objects.filter(status=StoryStatus.IN_REVIEW),
+        "flag_count": CorrectionFlag.objects.filter(resolved_at__isnull=True),
+        "queue_size": Citation.objects.pending(),
+    }
+    counted = [
+        queryset.order_by()
+        .annotate(kind=Value(name, output_field=CharField()))
+        .values("kind")
+        .annotate(total=Count("pk"))
+        .values("kind", "total")
+        .order_by()
+        for name, queryset in parts.items()
+    ]
+    rows = counted[0].union(*counted[1:], all=True).order_by()
+    return dict.fromkeys(parts, 0) | {row["kind"]: row["total"] for row in rows}
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,7 +134,7 @@ def _choices(request: HttpRequest, form: forms.Form) -> dict[str, object]:
     if not form.is_bound:
         return {}
     options = {}
-    for field, (model, _) in LOOKUPS.items():
+    for field, (model, _field) in LOOKUPS.items():
         name = request.POST.get(f"{field}_name", "")
         options[f"{field}_options"] = entity_options(model.objects.all(), name)
         options[f"{field}_chosen"] = request.POST.get(f"{field}_choice", "")
@@ -135,6 +165,9 @@ def move_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "move": role_change,
             "citations": citations,
             "form": form,
+            # Staff see both: the move as confirmed above, an edit waiting for an editor here.
+            "edits": edits_of(role_change),
+            "can_decide": is_editor(request.user),
             **_choices(request, form),
         },
     )
@@ -199,19 +232,23 @@ class SourceEditForm(forms.ModelForm):
 @require_http_methods(["GET", "POST"])
 @desk_member_required
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Correct a source's details. Verified citations resting on it go back to pending."""
+    """Correct a source's details: saved at once while nobody verified a citation on it;
+    otherwise the edit waits for an editor beside the verified version (rule 5)."""
     source = get_object_or_404(Source, pk=pk)
     if not can_edit_cited_material(request.user, source):
         raise PermissionDenied(
             "Only an editor, or the journalist who recorded this source while none of its "
             "citations is verified, can edit it: ask an editor to correct it."
         )
+    pending = proposed_edit_pending(source)
     initial = {"url": source.canonical_url, "published": source.published}
+    initial.update(_pending_values(pending))
     form = SourceEditForm(request.POST or None, instance=source, initial=initial)
     if request.method == "POST" and form.is_valid():
         stored = Source.objects.get(pk=pk)
         changes = {field: form.cleaned_data[field] for field in SourceEditForm.Meta.fields}
         changes["published"] = form.cleaned_data["published"]
+        held = is_held(stored)
         try:
             source_update(
                 source=stored, editor=request.user, url=form.cleaned_data["url"], **changes
@@ -220,13 +257,43 @@ def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for field, errors in refused.message_dict.items():
                 form.add_error("url" if field == "source_url" else None, errors)
         else:
-            messages.success(request, "Source saved. Any verified citation on it is pending again.")
+            messages.success(request, _saved_message(held, _("Source saved.")))
             return redirect(_next_url(request))
     return render(
         request,
         "desk/source_edit.html",
-        {"form": form, "source": source, "kinds": SourceKind.choices},
+        {
+            "form": form,
+            "source": source,
+            "kinds": SourceKind.choices,
+            **_edit_context(request, source, pending),
+        },
     )
+
+
+def _pending_values(pending) -> dict:
+    """The edit waiting for an editor, as the form's initial values: the form continues it."""
+    if pending is None:
+        return {}
+    return proposed_edit_values(pending)
+
+
+def _saved_message(held: bool, saved: str) -> str:
+    if held:
+        return _(
+            "Edit proposed: it waits for an editor in the verification queue. Readers see the "
+            "verified version until it is verified."
+        )
+    return saved
+
+
+def _edit_context(request: HttpRequest, material, pending) -> dict:
+    return {
+        "held": is_held(material),
+        "pending": pending,
+        "edits": edits_of(material),
+        "can_decide": is_editor(request.user),
+    }
 
 
 class StatementEditForm(forms.ModelForm):
@@ -239,16 +306,21 @@ class StatementEditForm(forms.ModelForm):
 @require_http_methods(["GET", "POST"])
 @desk_member_required
 def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Correct a quote. Verified citations resting on it go back to pending (rule 5)."""
+    """Correct a quote: saved at once while none of its citations is verified; otherwise the
+    edit waits for an editor beside the verified words (rule 5)."""
     statement = get_object_or_404(Statement.objects.select_related("source", "speaker"), pk=pk)
     if not can_edit_cited_material(request.user, statement):
         raise PermissionDenied(
             "Only an editor, or the journalist who recorded this quote while none of its "
             "citations is verified, can edit it: ask an editor to correct it."
         )
-    form = StatementEditForm(request.POST or None, instance=statement)
+    pending = proposed_edit_pending(statement)
+    form = StatementEditForm(
+        request.POST or None, instance=statement, initial=_pending_values(pending)
+    )
     if request.method == "POST" and form.is_valid():
         stored = Statement.objects.select_related("source", "speaker").get(pk=pk)
+        held = is_held(stored)
         try:
             statement_update(
                 statement=stored,
@@ -259,6 +331,10 @@ def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for field, errors in refused.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, "Quote saved. Any verified citation on it is pending again.")
+            messages.success(request, _saved_message(held, _("Quote saved.")))
             return redirect(_next_url(request))
-    return render(request, "desk/statement_edit.html", {"form": form, "statement": statement})
+    return render(
+        request,
+        "desk/statement_edit.html",
+        {"form": form, "statement": statement, **_edit_context(request, statement, pending)},
+    )

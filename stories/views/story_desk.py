@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 
 from django import forms
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -23,11 +23,13 @@ from stories.models import (
     Citation,
     CitationState,
     CorrectionFlag,
+    PublishedChange,
     Story,
     StoryLanguage,
     StoryStatus,
 )
 from stories.rendering import render_body
+from stories.revisions import text_diff
 from stories.views.access import desk_member_required, editor_required
 
 
@@ -41,6 +43,18 @@ class StoryForm(forms.Form):
         help_text="Markdown. Cite with a marker like [^c12]: pick one from the citations below.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # An editor's edit of published text (the service refuses it without one).
+    change = forms.ChoiceField(
+        label=_("This edit of published text is"),
+        choices=PublishedChange.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    correction = forms.CharField(
+        label=_("The correction readers see (dated, never edited)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 def _story_for(request: HttpRequest, pk: int) -> Story:
@@ -71,7 +85,7 @@ def _editor_context(request: HttpRequest, story: Story, form: StoryForm, **extra
         ),
         "blockers": services.publication_blockers(story)
         if story.status == StoryStatus.IN_REVIEW
-        else None,
+        else [],
         "can_edit": services.can_edit(
             story, request.user, author_ids=[author.pk for author in story.authors.all()]
         ),
@@ -82,6 +96,7 @@ def _editor_context(request: HttpRequest, story: Story, form: StoryForm, **extra
             )
         ),
         "role_changes": list(story.role_changes.for_display().order_by("effective_date")),
+        "conflict_fields": {},
         **extra,
     }
 
@@ -98,9 +113,25 @@ def _sources(citation_ids: list[int], citations: list[Citation]) -> list[tuple[i
 
 @require_http_methods(["GET", "POST"])
 @desk_member_required
+@vary_on_headers("HX-Request")
 def story_new(request: HttpRequest) -> HttpResponse:
+    """Start a draft, with the citation picker: citations found by person, organization,
+    title, quote or source are ticked (their markers inserted into the body with a click)
+    and attached when the draft starts. "Find" (or typing, with htmx) searches without
+    losing what was typed; without JavaScript the page posts itself back."""
+    data = request.POST if request.method == "POST" else request.GET
+    query = " ".join(data.get("q", "").split())[:200]
+    chosen = list(
+        Citation.objects.filter(pk__in=_ids(data.getlist("citation")))
+        .exclude(state=CitationState.REJECTED)
+        .for_display()
+        .order_by("pk")
+    )
+    picker = {"query": query, "chosen": chosen, "moves": _attach_candidates(query)}
+    if request.method == "GET" and request.htmx:
+        return render(request, "desk/story_new.html#picker-results", picker)
     form = StoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "find" not in request.POST and form.is_valid():
         try:
             story = services.story_create(
                 author=request.user,
@@ -108,19 +139,29 @@ def story_new(request: HttpRequest) -> HttpResponse:
                 dek=form.cleaned_data["dek"],
                 body=form.cleaned_data["body"],
                 language=form.cleaned_data["language"],
+                citations=chosen,
             )
         except ValidationError as refused:
             _add_errors(form, refused)
         else:
-            messages.success(request, "Draft started. Attach the moves and citations it relies on.")
+            messages.success(
+                request,
+                _("Draft started. Attach the moves and citations it relies on.")
+                if not chosen
+                else _("Draft started with the citations you picked."),
+            )
             return redirect("stories:story-edit", pk=story.pk)
-    return render(request, "desk/story_new.html", {"form": form})
+    if "find" in request.POST:
+        form = StoryForm(request.POST)  # shown again as typed, without errors
+        form.errors.clear()
+    return render(request, "desk/story_new.html", {"form": form, **picker})
 
 
 @require_http_methods(["GET", "POST"])
 @desk_member_required
 def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit with a live preview. A stale save shows both versions; nothing typed is lost."""
+    """Edit with a live preview. A stale save shows both versions, field by field; nothing
+    typed is lost, and nothing the other writer changed is put back unnoticed."""
     story = _story_for(request, pk)
     if request.method == "GET":
         return render(
@@ -139,30 +180,61 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 dek=form.cleaned_data["dek"],
                 body=form.cleaned_data["body"],
                 language=form.cleaned_data["language"],
+                change=form.cleaned_data["change"],
+                correction=form.cleaned_data["correction"],
+                resolved_flag_ids=_ids(request.POST.getlist("resolves")),
             )
         except services.StoryConflict as clash:
-            conflict = clash
-            status = 409
-            # The next save is made against what is stored now; the form keeps their text.
-            data = request.POST.copy()
-            data["version"] = str(clash.current.version)
-            form = StoryForm(data)
-            form.is_valid()
+            conflict, status = clash, 409
+            form = _merged_form(request, form, clash)
         except ValidationError as refused:
             _add_errors(form, refused)
             status = 400
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("stories:story-edit", pk=pk)
     else:
         status = 400
     story.refresh_from_db()
-    return render(
-        request,
-        "desk/story_edit.html",
-        _editor_context(request, story, form, conflict=conflict),
-        status=status,
-    )
+    context = _editor_context(request, story, form, conflict=conflict)
+    if conflict is not None:
+        context.update(_conflict_context(conflict, _typed(request)))
+    return render(request, "desk/story_edit.html", context, status=status)
+
+
+def _conflict_context(conflict, typed: dict[str, str]) -> dict:
+    """Who changed which field since the writer's copy, for both versions side by side."""
+    fields = conflict.fields(typed)
+    labels = {"title": _("Title"), "dek": _("Dek"), "body": _("Body"), "language": _("Language")}
+    return {
+        "conflict_fields": fields,
+        "conflict_rows": [
+            {
+                "field": field,
+                "label": labels[field],
+                "state": fields[field],
+                "theirs": getattr(conflict.current, field),
+                "mine": typed[field],
+            }
+            for field in services.STORY_FIELDS
+        ],
+    }
+
+
+def _typed(request: HttpRequest) -> dict[str, str]:
+    return {field: request.POST.get(field, "") for field in services.STORY_FIELDS}
+
+
+def _merged_form(request: HttpRequest, form: StoryForm, clash) -> StoryForm:
+    """The form after a stale save: the writer's own text, except the fields only the other
+    writer changed, which keep that change; the next save is made against what is stored."""
+    data = request.POST.copy()
+    for field, value in clash.merged(_typed(request)).items():
+        data[field] = value
+    data["version"] = str(clash.current.version)
+    merged = StoryForm(data)
+    merged.is_valid()
+    return merged
 
 
 def _form_for(story: Story) -> StoryForm:
@@ -208,34 +280,39 @@ def story_attach_search(request: HttpRequest, pk: int) -> HttpResponse:
     """
     story = _story_for(request, pk)
     query = " ".join(request.GET.get("q", "").split())[:200]
-    moves = []
-    if query:
-        moves = list(
-            RoleChange.objects.filter(
-                Q(person__name__icontains=query)
-                | Q(person__other_names__name__icontains=query)
-                | Q(organization__name__icontains=query)
-                | Q(post__title__icontains=query)
-                | Q(citations__statement__quote__icontains=query)
-                | _source_matches("citations__source__", query)
-            )
-            .distinct()
-            .for_display()
-            .prefetch_related(
-                Prefetch(
-                    "citations",
-                    queryset=Citation.objects.exclude(state=CitationState.REJECTED)
-                    .select_related("source", "statement")
-                    .order_by("pk"),
-                )
-            )
-            .order_by("-effective_date", "pk")[:20]
-        )
+    moves = _attach_candidates(query)
     results = {"query": query, "moves": moves}
     if request.htmx:
         return render(request, "desk/_story_attach_results.html", {"story": story, **results})
     form = _form_for(story)
     return render(request, "desk/story_edit.html", _editor_context(request, story, form, **results))
+
+
+def _attach_candidates(query: str) -> list[RoleChange]:
+    """Moves matching ``query``, each with its citations an editor has not rejected."""
+    if not query:
+        return []
+    return list(
+        RoleChange.objects.filter(
+            Q(person__name__icontains=query)
+            | Q(person__other_names__name__icontains=query)
+            | Q(organization__name__icontains=query)
+            | Q(post__title__icontains=query)
+            | Q(citations__statement__quote__icontains=query)
+            | _source_matches("citations__source__", query)
+        )
+        .distinct()
+        .for_display()
+        .prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.exclude(state=CitationState.REJECTED)
+                .select_related("source", "statement")
+                .order_by("pk"),
+            )
+        )
+        .order_by("-effective_date", "pk")[:20]
+    )
 
 
 def _source_matches(prefix: str, query: str) -> Q:
@@ -328,7 +405,7 @@ WORKFLOW = {
         lambda story, user, data: services.story_withdraw(
             story=story, editor=user, note=data.get("note", "")
         ),
-        "Withdrawn: readers no longer see it.",
+        "Withdrawn: readers now get its tombstone, with your notice.",
     ),
     "correct": (
         lambda story, user, data: services.story_add_correction(
@@ -355,7 +432,7 @@ def story_workflow(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         act(story, request.user, request.POST)
     except services.StoryNotPublishable as blocked:
-        messages.error(request, "Not published: every citation must be verified first.")
+        messages.error(request, _("Not published: first resolve each thing that blocks it."))
         for message in blocked.messages:
             messages.error(request, message)
     except ValidationError as refused:
@@ -386,7 +463,7 @@ def story_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     diff = None
     if older is not None and newer is not None:
         by_number = {revision.number: revision for revision in revisions}
-        diff = _diff(by_number[older], by_number[newer])
+        diff = text_diff(by_number[older], by_number[newer])
     return render(
         request,
         "desk/story_revisions.html",
@@ -398,20 +475,6 @@ def _number(value: str | None, numbers: list[int], *, default: int | None) -> in
     if value and value.isdigit() and int(value) in numbers:
         return int(value)
     return default
-
-
-def _diff(older, newer) -> list[tuple[str, str]]:
-    """(kind, line) pairs: "+" added, "-" removed, " " kept, "@" a hunk header."""
-
-    def text(revision) -> list[str]:
-        return [f"# {revision.title}", revision.dek, "", *revision.body.splitlines()]
-
-    diff = list(difflib.unified_diff(text(older), text(newer), lineterm=""))
-    # Skip only the two file headers ("--- ", "+++ ") that open any non-empty diff: the page
-    # names the revisions itself. A body line such as a Markdown rule "---" starts the same
-    # way once marked removed ("----") or added ("+---"), and must be shown.
-    diff = diff[2:]
-    return [(line[:1] or " ", line[1:]) for line in diff]
 
 
 @require_GET

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from newsroom.models import ProposedEdit
 from newsroom.permissions import is_editor
-from people.models import Organization, Person
+from people.models import Organization, Person, RoleChange
 from stories.forms import DecisionForm
 from stories.models import Citation, CitationState
 from stories.permissions import can_edit_cited_material
 from stories.services import CitationConflict, citation_decide
 from stories.views.access import desk_member_required, editor_required
+from stories.views.edits import edits_of, shown, with_targets
 
 PAGE_SIZE = 50
 ROW_TEMPLATE = "desk/verify_queue.html#citation-row"
@@ -25,7 +28,9 @@ ROW_TEMPLATE = "desk/verify_queue.html#citation-row"
 @require_GET
 @editor_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Pending citations, oldest first, filterable by organization and by person."""
+    """Edits of verified material waiting for an editor, then pending citations, oldest first
+    (filterable by organization and by person). Each list is counted in the query that reads
+    it, so the page stays within its query budget whatever it lists."""
     pending = Citation.objects.pending().for_display().order_by("created_at", "pk")
     organization = person = None
     if slug := request.GET.get("organization", ""):
@@ -34,27 +39,72 @@ def queue(request: HttpRequest) -> HttpResponse:
     if slug := request.GET.get("person", ""):
         person = Person.objects.filter(slug=slug).first()
         pending = pending.filter(role_change__person=person)
-    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
-    with_pending = Citation.objects.pending().values("role_change")
+    # Edits of verified material, oldest first: each a click to verify (rule 5).
+    edits = list(
+        with_targets(
+            ProposedEdit.objects.pending()
+            .annotate(listed=Window(Count("pk")))
+            .order_by("proposed_at", "pk")
+        )[:PAGE_SIZE]
+    )
     return render(
         request,
         "desk/verify_queue.html",
         {
-            "page": page,
+            "page": counted_page(pending, request.GET.get("page", ""), PAGE_SIZE),
             "organization": organization,
             "person": person,
-            "organizations": Organization.objects.filter(role_changes__in=with_pending)
-            .distinct()
-            .order_by("name"),
-            "people": Person.objects.filter(role_changes__in=with_pending)
-            .distinct()
-            .order_by("sort_name", "name"),
+            **_filter_options(),
+            "edits": shown(edits),
+            "edit_count": edits[0].listed if edits else 0,
             "unknown_filter": bool(
                 (request.GET.get("organization") and organization is None)
                 or (request.GET.get("person") and person is None)
             ),
         },
     )
+
+
+def counted_page(queryset: QuerySet, number: str, per_page: int) -> Page:
+    """A page of ``queryset`` read in one query that also counts the whole list; a page
+    number out of range falls back to the paginator's own answer (the last page)."""
+    wanted = int(number) if number.isdigit() and 0 < int(number) < 10**6 else 1
+    start = (wanted - 1) * per_page
+    rows = list(queryset.annotate(listed=Window(Count("pk")))[start : start + per_page])
+    paginator = Paginator(queryset, per_page)
+    if not rows and wanted == 1:
+        paginator.count = 0  # nothing at all: the first page is empty, no need to count
+    if not rows:
+        return paginator.get_page(number)
+    paginator.count = rows[0].listed
+    page = paginator.page(wanted)
+    page.object_list = rows
+    return page
+
+
+def _filter_options() -> dict[str, list[dict]]:
+    """The organizations and people with a pending citation, for the filters: one query."""
+    pairs = (
+        RoleChange.objects.filter(citations__state=CitationState.PENDING)
+        .values_list(
+            "organization_id",
+            "organization__slug",
+            "organization__name",
+            "person_id",
+            "person__slug",
+            "person__name",
+            "person__sort_name",
+        )
+        .distinct()
+    )
+    organizations, people = {}, {}
+    for org_id, org_slug, org_name, person_id, slug, name, sort_name in pairs:
+        organizations[org_id] = {"pk": org_id, "slug": org_slug, "name": org_name}
+        people[person_id] = {"pk": person_id, "slug": slug, "name": name, "sort": sort_name}
+    return {
+        "organizations": sorted(organizations.values(), key=lambda o: (o["name"], o["pk"])),
+        "people": sorted(people.values(), key=lambda p: (p["sort"], p["name"], p["pk"])),
+    }
 
 
 @require_POST
@@ -131,4 +181,6 @@ def _detail_context(request: HttpRequest, citation: Citation, form: DecisionForm
         and can_edit_cited_material(request.user, citation.statement),
         "can_edit_source": can_edit_cited_material(request.user, citation.source),
         "states": CitationState,
+        # Staff see both: the verified version above, any edit waiting for an editor here.
+        "edits": edits_of(citation.statement, citation.source, citation.role_change),
     }

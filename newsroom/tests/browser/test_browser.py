@@ -111,7 +111,7 @@ def test_a_move_goes_from_the_desk_to_an_open_article_without_a_reload(new_page)
     office.get_by_role("link", name="Acme Robotics hires a CTO").click()
     office.get_by_role("button", name="Publish").click()
     messages = office.locator(".messages")
-    expect(messages).to_contain_text("Not published: every citation must be verified first.")
+    expect(messages).to_contain_text("Not published: first resolve each thing that blocks it.")
     expect(messages).to_contain_text(
         f"Citation {citation.pk} (Grace Hopper, Chief Technology Officer) is pending, not verified."
     )
@@ -209,6 +209,7 @@ def test_main_pages_have_no_serious_accessibility_violations(new_page):
         "profile": "/people/mira-murati/",
         "organization page": "/organizations/openai/",
         "sign-in": "/accounts/login/",
+        "corrections": "/corrections/",
     }
     desk_pages = {
         "desk": "/desk/",
@@ -216,6 +217,7 @@ def test_main_pages_have_no_serious_accessibility_violations(new_page):
         "citation": f"/desk/citations/{pending.pk}/",
         "record a move": "/desk/moves/new/",
         "story editor": f"/desk/stories/{in_review.pk}/",
+        "new story (with the citation picker)": "/desk/stories/new/?q=Knight",
         "review queue": "/desk/review/",
     }
     found = {}

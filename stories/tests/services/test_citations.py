@@ -1,6 +1,7 @@
 """Sources, quotes and citations through stories/services/citations.py: rule 7 (one source
-per document), rule 5 (an edit to checked material reopens it), recording a move with its
-citation, one statement per quote."""
+per document), rule 5 (an edit of checked material waits for an editor, never reopening it:
+the decision is in test_edits.py), recording a move with its citation, one statement per
+quote."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,13 +10,16 @@ from django.db.models import ProtectedError, QuerySet
 from django.urls import reverse
 
 from newsroom.dates import PartialDate
+from newsroom.models import ProposedEdit
 from people.models import RoleChange
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist, record
-from stories.models import Citation, CitationState, Source, Statement
+from stories.models import QUOTE_MAX_LENGTH, Citation, CitationState, Source, Statement
 from stories.services import (
     citation_add,
     citation_decide,
+    citation_record,
     move_record_with_citation,
+    proposed_edit_decide,
     source_get_or_create,
     source_update,
     statement_get_or_create,
@@ -94,29 +98,67 @@ def test_reusing_a_source_with_a_verified_citation_changes_nothing_on_it():
 # Rule 5: verification is never silently undone --------------------------------------------
 
 
-def test_editing_a_verified_quote_puts_its_citations_back_to_pending():
+def test_editing_a_verified_quote_waits_for_an_editor_and_keeps_the_citation_verified():
     chief = editor()
-    citation = pending_citation()
+    citation = pending_citation(quote="I am leaving OpenAI.")
     citation_decide(citation=citation, editor=chief, decision="verified")
     statement = Statement.objects.get(pk=citation.statement_id)
-    statement_update(statement=statement, editor=journalist(), quote="A different quote.")
+    history = citation.decisions.count()
+
+    statement_update(statement=statement, editor=chief, quote="I am leaving OpenAI。")
+
     citation.refresh_from_db()
-    assert citation.state == CitationState.PENDING
-    last = citation.decisions.order_by("-at", "-pk").first()
-    assert (last.from_state, last.to_state) == ("verified", "pending")
-    assert "Quote edited" in last.note
-    assert not RoleChange.objects.get(pk=citation.role_change_id).is_public
+    assert citation.state == CitationState.VERIFIED
+    assert citation.decisions.count() == history
+    assert Statement.objects.get(pk=statement.pk).quote == "I am leaving OpenAI."
+    assert RoleChange.objects.get(pk=citation.role_change_id).is_public
+    [edit] = ProposedEdit.objects.pending().of(statement)
+    assert edit.changes == [
+        {"field": "quote", "before": "I am leaving OpenAI.", "after": "I am leaving OpenAI。"}
+    ]
 
 
-def test_editing_a_verified_source_puts_its_citations_back_to_pending():
+def test_editing_a_verified_source_waits_for_an_editor():
     chief = editor()
     citation = pending_citation()
     citation_decide(citation=citation, editor=chief, decision="verified")
     source = Source.objects.get(pk=citation.source_id)
+    title = source.title
+
     source_update(source=source, editor=chief, title="Corrected title")
-    citation.refresh_from_db()
-    assert citation.state == CitationState.PENDING
-    assert "Source edited (title)" in citation.decision_note
+
+    assert Source.objects.get(pk=source.pk).title == title
+    assert Citation.objects.get(pk=citation.pk).state == CitationState.VERIFIED
+    [edit] = ProposedEdit.objects.pending().of(source)
+    assert edit.fields == ["title"]
+
+
+def test_material_nobody_verified_yet_is_edited_at_once():
+    citation = pending_citation(quote="First words.")
+    statement = Statement.objects.get(pk=citation.statement_id)
+    source = Source.objects.get(pk=citation.source_id)
+
+    statement_update(statement=statement, editor=journalist(), quote="Better words.")
+    source_update(source=source, editor=journalist(), title="Better title")
+
+    assert Statement.objects.get(pk=statement.pk).quote == "Better words."
+    assert Source.objects.get(pk=source.pk).title == "Better title"
+    assert not ProposedEdit.objects.exists()
+    assert Citation.objects.get(pk=citation.pk).state == CitationState.PENDING
+
+
+def test_a_quote_over_the_length_limit_is_refused_with_a_clear_message():
+    citation = pending_citation()
+    statement = Statement.objects.get(pk=citation.statement_id)
+    with pytest.raises(ValidationError) as refused:
+        statement_update(statement=statement, editor=editor(), quote="word " * 2500)
+    [message] = refused.value.message_dict["quote"]
+    assert message.startswith(f"A quote is at most {QUOTE_MAX_LENGTH} characters long")
+    assert "this one has 12499" in message
+    with pytest.raises(ValidationError, match="A quote is at most"):
+        citation_record(
+            role_change=citation.role_change, source_url=ZOPH, quote="x" * (QUOTE_MAX_LENGTH + 1)
+        )
 
 
 def test_an_edit_that_changes_nothing_keeps_the_verification():
@@ -236,7 +278,9 @@ def test_a_statement_must_come_from_the_cited_source():
 
 def test_the_same_words_from_the_same_speaker_are_one_statement_and_the_database_says_so():
     source, speaker = SourceFactory(), PersonFactory()
-    long_words = "We are building the future of this company together. " * 200  # 10,800 bytes
+    # At the length limit, and in three-byte characters: about 6,000 bytes, more than a
+    # PostgreSQL index entry holds (the unique index is on the quote's hash).
+    long_words = ("私たちはこの会社の未来を一緒に築いています。" * 100)[:QUOTE_MAX_LENGTH]
     for quote, who in [
         ("We are delighted.", speaker),
         ("We are delighted.", None),
@@ -318,6 +362,9 @@ def test_an_edit_that_would_copy_another_statement_is_refused_and_changes_nothin
     assert citation.state == CitationState.VERIFIED
     # The same words in another source, or from another speaker, are another statement.
     statement_update(statement=statement, editor=chief, speaker=PersonFactory())
+    proposed_edit_decide(
+        edit=ProposedEdit.objects.pending().of(statement).get(), editor=chief, decision="verified"
+    )
     assert Statement.objects.filter(quote="Words as first recorded.").count() == 2
 
 

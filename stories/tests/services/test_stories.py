@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 
-from newsroom.models import AuditAction, AuditEntry
+from newsroom.models import AuditAction, AuditEntry, ProposedEdit
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist
 from stories.models import (
     Citation,
@@ -21,6 +21,7 @@ from stories.services import (
     StoryNotPublishable,
     citation_add,
     citation_decide,
+    proposed_edit_decide,
     source_update,
     statement_update,
     story_add_correction,
@@ -34,6 +35,7 @@ from stories.services import (
     story_submit,
     story_withdraw,
 )
+from stories.services.rules import publication_blockers
 from stories.tests.factories import SourceFactory, pending_citation
 
 pytestmark = pytest.mark.django_db
@@ -369,6 +371,58 @@ def test_an_attached_citation_the_body_does_not_cite_still_blocks_publication():
     assert [citation.pk for citation in refused.value.blocking] == [loose.pk]
 
 
+def test_a_story_citing_nothing_is_never_published():
+    """Issue 15: "Fifteen executives left OpenAI in six months." went out with no source."""
+    author = journalist()
+    story = story_create(author=author, title="An exodus", body="Fifteen executives left.")
+    story_submit(story=story, user=author)
+    with pytest.raises(StoryNotPublishable) as refused:
+        story_publish(story=story, editor=editor())
+    [blocker] = refused.value.blockers
+    assert blocker.message.startswith("The story cites no verified citation")
+    assert blocker.url == f"/desk/stories/{story.pk}/#citations-heading"
+    assert stored(story).status == StoryStatus.IN_REVIEW
+
+
+def test_a_verified_citation_attached_but_never_cited_is_not_enough():
+    author = journalist()
+    story = story_create(author=author, title="An exodus", body="Fifteen executives left.")
+    story_attach(story=story, user=author, citations=[verified_citation()])
+    story_submit(story=story, user=author)
+    assert [blocker.message[:40] for blocker in publication_blockers(stored(story))] == [
+        "The story cites no verified citation: ev"
+    ]
+    with pytest.raises(StoryNotPublishable):
+        story_publish(story=story, editor=editor())
+
+
+def test_every_blocker_says_what_and_links_to_where_it_is_fixed():
+    chief = editor()
+    verified = verified_citation()
+    pending = pending_citation(person=PersonFactory(name="Mira Murati", slug="mira-murati"))
+    rejected = pending_citation()
+    author = journalist()
+    story = draft_citing(author, verified, pending, rejected)
+    citation_decide(citation=rejected, editor=chief, decision="rejected", note="Not said.")
+    Story.objects.filter(pk=story.pk).update(body=f"{story.body} [^c999999]")
+
+    blockers = publication_blockers(stored(story))
+
+    assert [(blocker.url, blocker.link_text) for blocker in blockers] == [
+        (
+            f"/desk/verify/?person=mira-murati#citation-{pending.pk}",
+            f"citation {pending.pk} in the verification queue",
+        ),
+        (
+            f"/desk/citations/{rejected.pk}/",
+            f"decide again on citation {rejected.pk}'s page, or detach it",
+        ),
+        (f"/desk/stories/{story.pk}/#id_body", "Fix the marker in the body"),
+    ]
+    assert blockers[2].message == "[^c999999] names no citation: check the number."
+    assert [blocker.citation for blocker in blockers[:2]] == [pending, rejected]
+
+
 def test_publishing_sets_first_published_once_and_only_editors_publish():
     author = journalist()
     citation = pending_citation()
@@ -402,7 +456,7 @@ def test_a_published_story_is_edited_by_editors_only():
     author = story.authors.get()
     with pytest.raises(PermissionDenied):
         save(story, author, body=story.body + " Sneaked in.")
-    edited = save(story, editor(), body=story.body + " Updated.")
+    edited = save(story, editor(), body=story.body + " Updated.", change="update")
     assert edited.version == story.version + 1
     assert edited.last_updated_at > story.first_published_at
 
@@ -441,7 +495,7 @@ def test_corrections_are_dated_appended_in_order_and_mark_the_story_corrected():
     ]
     assert stored(story).status == StoryStatus.CORRECTED
     # Editing the story later keeps every correction.
-    save(stored(story), chief, body=story.body + " Edited.")
+    save(stored(story), chief, body=story.body + " Edited.", change="update")
     assert stored(story).corrections.count() == 2
 
 
@@ -493,36 +547,34 @@ def test_a_citation_disputed_after_publication_flags_every_story_relying_on_it(d
 
 
 @pytest.mark.parametrize(
-    ("edit", "note"),
+    "edit",
     [
-        (
-            lambda citation, user: statement_update(
-                statement=citation.statement, editor=user, quote="A different quote."
-            ),
-            "Quote edited (quote): back to pending for a new check.",
+        lambda citation, user: statement_update(
+            statement=citation.statement, editor=user, quote="A different quote."
         ),
-        (
-            lambda citation, user: source_update(
-                source=citation.source, editor=user, title="A corrected title"
-            ),
-            "Source edited (title): back to pending for a new check.",
+        lambda citation, user: source_update(
+            source=citation.source, editor=user, title="A corrected title"
         ),
     ],
     ids=["quote", "source"],
 )
-def test_a_verified_citation_reopened_after_publication_flags_every_story_relying_on_it(edit, note):
-    """Rules 5 and 6: a check undone by an edit reaches published stories like a dispute."""
-    reopened = verified_citation()
-    other = verified_citation()
-    story = published_citing(reopened, other)
-    unrelated = published_citing(other)
-    in_review = draft_citing(journalist(), reopened)
-    edit(Citation.objects.select_related("statement", "source").get(pk=reopened.pk), editor())
-    assert Citation.objects.get(pk=reopened.pk).state == CitationState.PENDING
+def test_an_edit_of_cited_material_flags_no_story_until_the_verified_version_is_rejected(edit):
+    """Rules 5 and 6: an edit waits for an editor without undoing the check it rests on, so
+    nothing published needs a correction; rejecting the verified version itself does."""
+    cited = verified_citation()
+    story = published_citing(cited)
+    chief = editor()
+    edit(Citation.objects.select_related("statement", "source").get(pk=cited.pk), chief)
+    assert Citation.objects.get(pk=cited.pk).state == CitationState.VERIFIED
+    assert not CorrectionFlag.objects.exists()
+    waiting = ProposedEdit.objects.pending().get()
+    proposed_edit_decide(edit=waiting, editor=chief, decision="verified")
+    assert not CorrectionFlag.objects.exists()
+
+    citation_decide(citation=cited, editor=chief, decision="rejected", note="Misquoted.")
+
     flag = CorrectionFlag.objects.get(resolved_at__isnull=True)
-    assert (flag.story_id, flag.citation_id) == (story.pk, reopened.pk)
-    assert flag.reason == f"Citation {reopened.pk} was reopened: {note}"
-    assert not CorrectionFlag.objects.filter(story__in=[unrelated, in_review]).exists()
+    assert (flag.story_id, flag.citation_id) == (story.pk, cited.pk)
 
 
 def test_a_flag_names_the_latest_decision_and_is_not_doubled():
@@ -637,3 +689,100 @@ def test_a_withdrawn_story_is_not_flagged():
     story_withdraw(story=story, editor=editor(), note="Pulled.")
     citation_decide(citation=citation, editor=editor(), decision="rejected", note="Made up.")
     assert not CorrectionFlag.objects.exists()
+
+
+# Changes to published text ----------------------------------------------------------------
+
+
+def test_an_edit_of_published_text_must_say_whether_it_is_an_update_or_a_correction():
+    story = published_citing(verified_citation())
+    chief = editor()
+    with pytest.raises(ValidationError) as refused:
+        save(story, chief, body=story.body + " Edited.")
+    assert "update" in refused.value.message_dict["change"][0]
+    with pytest.raises(ValidationError) as refused:
+        save(story, chief, body=story.body + " Edited.", change="correction", correction=" ")
+    assert refused.value.message_dict["correction"] == ["Write the correction readers will see."]
+    assert stored(story).version == story.version
+    assert not AuditEntry.objects.filter(action=AuditAction.STORY_UPDATED).exists()
+
+
+def test_an_update_keeps_the_revision_dates_the_article_and_logs_the_difference():
+    story = published_citing(verified_citation())
+    chief = editor(username="chief")
+    updated = save(story, chief, body=story.body + "\n\nShe joined a start-up.", change="update")
+    assert updated.last_updated_at > updated.first_published_at
+    assert updated.status == StoryStatus.PUBLISHED
+    revision = updated.revisions.get(number=updated.version)
+    assert (revision.change, revision.body) == ("update", updated.body)
+    [entry] = AuditEntry.objects.filter(action=AuditAction.STORY_UPDATED)
+    assert entry.actor_name == "chief"
+    assert "+She joined a start-up." in entry.diff.splitlines()
+    assert not Correction.objects.exists()
+
+
+def test_a_correction_by_edit_is_shown_resolves_its_flags_and_logs_the_difference():
+    citation = verified_citation()
+    story = published_citing(citation)
+    chief = editor()
+    citation_decide(citation=citation, editor=chief, decision="rejected", note="Misquoted.")
+    flag = CorrectionFlag.objects.get(story=story)
+    corrected = save(
+        stored(story),
+        chief,
+        body="Claim 1 is withdrawn.",
+        change="correction",
+        correction="An earlier version quoted a post that does not say this.",
+        resolved_flag_ids=[flag.pk],
+    )
+    assert corrected.status == StoryStatus.CORRECTED
+    [correction] = corrected.corrections.all()
+    assert correction.text == "An earlier version quoted a post that does not say this."
+    flag.refresh_from_db()
+    assert (flag.resolution, flag.correction_id) == (FlagResolution.CORRECTION, correction.pk)
+    assert corrected.revisions.get(number=corrected.version).change == "correction"
+    [entry] = AuditEntry.objects.filter(action=AuditAction.STORY_CORRECTED)
+    assert "+Claim 1 is withdrawn." in entry.diff.splitlines()
+    assert any(line.startswith("-Claim 1.") for line in entry.diff.splitlines())
+
+
+# A new draft with its citations --------------------------------------------------------------
+
+
+def test_a_new_draft_can_cite_the_citations_picked_for_it():
+    author = journalist()
+    picked, other = verified_citation(), pending_citation()
+    story = story_create(
+        author=author, title="Draft", body=f"Murati left.{picked.marker}", citations=[picked]
+    )
+    assert list(story.citations.all()) == [picked]
+    assert stored(story).cited_ids == [picked.pk]
+    with pytest.raises(ValidationError) as refused:
+        story_create(author=author, title="Other", body=f"Left.{other.marker}", citations=[picked])
+    assert "is not attached to this story" in refused.value.message_dict["body"][0]
+    assert Story.objects.count() == 1
+
+
+# Stale saves --------------------------------------------------------------------------------
+
+
+def test_a_stale_save_tells_who_changed_which_field_and_keeps_the_other_writers_changes():
+    first, second = journalist(username="first"), editor(username="second")
+    story = story_create(author=first, title="Draft", dek="A dek.", body="Original.")
+    stale_copy = stored(story)
+    save(story, first, title="Better title", body="First writer's text.")
+    mine = {"title": "Draft", "dek": "My dek.", "body": "Second writer's text.", "language": "en"}
+    with pytest.raises(StoryConflict) as clash:
+        save(stale_copy, second, **mine)
+    assert clash.value.fields(mine) == {
+        "title": "theirs",
+        "dek": "mine",
+        "body": "both",
+        "language": "same",
+    }
+    assert clash.value.merged(mine) == {
+        "title": "Better title",  # the other writer's change, not put back
+        "dek": "My dek.",
+        "body": "Second writer's text.",
+        "language": "en",
+    }
