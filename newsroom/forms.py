@@ -42,3 +42,17 @@ class PartialDateField(forms.Field):
             return PartialDate.parse(text)
         except InvalidPartialDate as invalid:
             raise ValidationError(str(invalid), code="invalid") from None
+
+
+# The largest primary key a database here can hold (a signed 64-bit integer).
+LARGEST_ID = 2**63 - 1
+
+
+def parse_id(value: str) -> int | None:
+    """A row's id as a URL or a form gives it, or None: ASCII digits only (``"²"`` and
+    ``"٣"`` are digits to ``str.isdigit``) and small enough for the database, so a made-up
+    id finds nothing instead of failing the query."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= LARGEST_ID else None

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.forms import PartialDateField
+from newsroom.forms import PartialDateField, parse_id
 from newsroom.models import ProposedEditState
 from people.models import KIND_FORM_CHOICES, Organization, Person, RoleChange
 from people.services import NewName
@@ -33,7 +33,7 @@ def resolve_entity(
     """
     name = " ".join(name.split())
     if choice and choice != NEW:
-        picked = queryset.filter(pk=choice).first() if choice.isdigit() else None
+        picked = queryset.filter(pk=pk).first() if (pk := parse_id(choice)) else None
         if picked is None:
             raise ValidationError(f"The {noun} you picked no longer exists; pick again.")
         return picked

@@ -1031,3 +1031,10 @@ def test_the_revisions_page_query_count_does_not_grow_with_revisions(
     with django_assert_num_queries(len(few)):
         response = author_client.get(url)
     assert html(response).count('<tr><td data-label="Revision">') == stored(story).version == 30
+
+
+@pytest.mark.parametrize("value", ["9223372036854775808", "²", "٣", "-1"])
+def test_a_made_up_citation_id_on_the_new_story_page_finds_nothing(author_client, value):
+    response = author_client.get(reverse("stories:story-new"), {"citation": value})
+    assert response.status_code == 200
+    assert response.context["chosen"] == []

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from newsroom.forms import parse_id
 from newsroom.permissions import is_editor
 from people.models import RoleChange
 from stories import services
@@ -371,11 +372,11 @@ def story_detach(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _id(value: str) -> int:
-    return int(value) if value.isdigit() else 0
+    return parse_id(value) or 0
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit()]
+    return [number for value in values if (number := parse_id(value)) is not None]
 
 
 def _back_to_editor(request: HttpRequest, story: Story) -> HttpResponse:
@@ -472,9 +473,8 @@ def story_revisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _number(value: str | None, numbers: list[int], *, default: int | None) -> int | None:
-    if value and value.isdigit() and int(value) in numbers:
-        return int(value)
-    return default
+    number = parse_id(value or "")
+    return number if number in numbers else default
 
 
 @require_GET

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from newsroom.forms import parse_id
 from newsroom.models import ProposedEdit
 from newsroom.permissions import is_editor
 from people.models import Organization, Person, RoleChange
@@ -68,7 +69,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def counted_page(queryset: QuerySet, number: str, per_page: int) -> Page:
     """A page of ``queryset`` read in one query that also counts the whole list; a page
     number out of range falls back to the paginator's own answer (the last page)."""
-    wanted = int(number) if number.isdigit() and 0 < int(number) < 10**6 else 1
+    wanted = parsed if (parsed := parse_id(number)) and parsed < 10**6 else 1
     start = (wanted - 1) * per_page
     rows = list(queryset.annotate(listed=Window(Count("pk")))[start : start + per_page])
     paginator = Paginator(queryset, per_page)
