@@ -60,3 +60,13 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     """Tests create many accounts; a slow password hash would only slow them down."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with no cached page or fragment and no version from an earlier test
+    (whose rolled-back rows may have had the same slugs)."""
+    from django.core.cache import caches
+
+    for alias in ("versions", "versioned", "default"):
+        caches[alias].clear()
