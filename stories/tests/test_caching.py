@@ -1,7 +1,5 @@
 """Cached pages and fragments follow the data at once (newsroom/cache.py)."""
 
-import re
-
 import pytest
 
 from people.tests.factories import (
