@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import partial
+from functools import partial, wraps
 
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -125,22 +125,58 @@ def _bump_pending(connection: BaseDatabaseWrapper) -> None:
         _bump_tags_now(tags)
 
 
-# The tags of the scopes the running code is in (innermost last).
-_scopes: ContextVar[tuple[set[str], ...]] = ContextVar("newsroom_cache_scopes", default=())
+class Scope(set):
+    """The tags a :func:`touching` scope will bump; ``wrote``: a watched write happened."""
+
+    wrote = False
+
+
+# The scopes the running code is in (innermost last).
+_scopes: ContextVar[tuple[Scope, ...]] = ContextVar("newsroom_cache_scopes", default=())
 
 
 @contextmanager
-def touching(*tags: str) -> Iterator[set[str]]:
+def touching(*tags: str) -> Iterator[Scope]:
     """Writes inside change what pages tagged ``tags`` show, and nothing else: the tags are
     bumped on the way out (and at commit), not ``all``. The caller may add tags to the set
-    it gets as it learns them (the people a move's verification ends the roles of, say)."""
-    pending = set(tags)
-    token = _scopes.set((*_scopes.get(), pending))
+    it gets as it learns them (the people a move's verification ends the roles of, say).
+
+    When the block fails after writing, ``all`` is bumped: what it wrote is not known."""
+    scope = Scope(tags)
+    token = _scopes.set((*_scopes.get(), scope))
+    failed = True
     try:
-        yield pending
+        yield scope
+        failed = False
     finally:
         _scopes.reset(token)
-        bump_tags(pending)
+        if scope.wrote:
+            if failed:
+                scope.add(ALL)
+            bump_tags(scope)
+            outer = _scopes.get()
+            if outer:
+                outer[-1].wrote = True
+
+
+def touches(tags_of: Callable[..., Iterable[str]], *, before: bool = False):
+    """A service whose writes change what pages tagged ``tags_of(result, **kwargs)`` show
+    (called with the service's result and keyword arguments, after it ran; and with
+    ``None`` before it runs too when ``before``: what an edit moves away from, or deletes)."""
+
+    def decorate(service):
+        @wraps(service)
+        def wrapper(*args, **kwargs):
+            with touching() as scope:
+                earlier = set(tags_of(None, **kwargs)) if before else set()
+                result = service(*args, **kwargs)
+                if scope.wrote:
+                    scope.update(earlier, tags_of(result, **kwargs))
+            return result
+
+        return wrapper
+
+    return decorate
 
 
 def in_scope() -> bool:
@@ -179,7 +215,10 @@ def note_write(connection: BaseDatabaseWrapper, *, tags: Iterable[str] = (ALL,))
 
     ``tags`` (every page by default) are bumped too, unless the write is in a
     :func:`touching` scope, which names them itself."""
-    if not in_scope():
+    scopes = _scopes.get()
+    if scopes:
+        scopes[-1].wrote = True
+    else:
         bump_tags(tags, using=connection.alias)
     _bump()
     if connection.in_atomic_block and not any(
