@@ -273,14 +273,18 @@ if REDIS_URL := os.environ.get("REDIS_URL", "").strip():
     CACHES["versions"] = CACHES["default"]
 else:
     CACHES = {
+        # Whole pages too (newsroom/page_cache.py): room for thousands, not Django's 300 (a page
+        # is some tens of kB: a few thousand bound the memory to about 150 MB).
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
         },
         # The same memory as "default" (LocMemCache shares storage by LOCATION).
         "versioned": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
         },
         # The versions (newsroom/cache.py) in small files every process on this machine
         # reads: a write by another process (a command, a cron job) shows on the next

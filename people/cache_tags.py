@@ -33,6 +33,9 @@ def organization_tags(organization: Organization, *, new: bool = False) -> set[s
     tags = {f"org:{organization.slug}", *LISTS}
     if new:
         return tags
+    # Its parts' pages name it ("Part of …").
+    parts = Organization.objects.filter(parent_id=organization.pk)
+    tags |= {f"org:{slug}" for slug in parts.values_list("slug", flat=True)}
     moves = RoleChange.objects.filter(organization_id=organization.pk)
     tags |= {f"person:{slug}" for slug in moves.values_list("person__slug", flat=True)}
     tags |= _story_tags(moves.values_list("citations__stories__slug", flat=True))

@@ -117,7 +117,11 @@ def test_a_write_by_another_process_shows_on_the_next_request(client, openai):
         "from newsroom.cache import note_write\n"
         "note_write(connection)\n"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "NEWSROOM_VERSIONS_DIR": settings.CACHES["versions"]["LOCATION"],
+    }
     env.setdefault("SECRET_KEY", "test-only-not-a-secret-key-for-the-test-suite-0123456789")
     subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
         [sys.executable, "-c", script], check=True, cwd=settings.BASE_DIR, env=env, timeout=60

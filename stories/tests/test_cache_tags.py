@@ -206,3 +206,22 @@ def test_a_write_nobody_named_changes_every_page(client, site):
     Story.objects.filter(pk=site.acme_story.pk).update(dek="Updated behind the desk's back")
     outcome = rebuilt(client, site)
     assert all(outcome.values()), outcome
+
+
+def test_a_story_drawing_an_organizations_timeline_follows_that_organization(client, site):
+    story = publish(
+        write(site.author, title="Globex and its rival", body="Intro.\n\n[timeline:acme]\n\n"),
+        site.author,
+        site.publisher,
+    )
+    url = story.get_absolute_url()
+    citation = pending_citation(
+        person=PersonFactory(name="Tim Timeline"), organization=site.acme, title="CFO"
+    )
+    warm(client, site)
+    client.get(url)
+    citation_decide(citation=citation, editor=site.publisher, decision="verified")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) > 0
+    check(client, site, changed=set(), kept=GLOBEX_SIDE)

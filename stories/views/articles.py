@@ -168,7 +168,11 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
         title=story.title,
         language=story.language,
         organization_ids=tuple(organization.pk for organization in story.organizations.all()),
-        organization_slugs=tuple(o.slug for o in story.organizations.all()),
+        # The organizations its sidebar shows, and those its body draws timelines of.
+        organization_slugs=tuple(
+            {o.slug for o in story.organizations.all()}
+            | {marker.slug for marker in timeline_placeholders(story.body_html)}
+        ),
         first_published_at=story.first_published_at,
         head_html=render_to_string("stories/_story_meta.html", context),
         main_html=render_to_string("stories/_article.html", context),
