@@ -292,6 +292,58 @@ def table(results: dict, warm_queries: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
+def summarize(prepared: dict, measured: dict, rows_per_second: float, rss: float) -> dict:
+    """What bench/results.json holds for one run."""
+    baseline = measured["baseline"]
+    results = {
+        "scale": prepared["scale"],
+        "baseline": {key: baseline[key] for key in ("rps", "p50_ms", "p99_ms")},
+        "endpoints": [
+            {
+                "name": name,
+                "path": prepared["paths"][name],
+                "rps": measured[name]["rps"],
+                "p50_ms": measured[name]["p50_ms"],
+                "p99_ms": measured[name]["p99_ms"],
+                "queries": prepared["queries"][name],
+                "ratio": round(measured[name]["rps"] / baseline["rps"], 3),
+            }
+            for name in ENDPOINTS[1:]
+        ],
+        "conditional_304": {
+            **{key: measured["304 article page"][key] for key in ("rps", "p50_ms", "p99_ms")},
+            "ratio": round(measured["304 article page"]["rps"] / baseline["rps"], 3),
+        },
+        "mixed": {
+            "endpoints": MIXED,
+            **{key: measured["mixed"][key] for key in ("rps", "p50_ms", "p99_ms", "errors")},
+            "ratio": round(measured["mixed"]["rps"] / baseline["rps"], 3),
+            "writer": measured["mixed"]["writer"],
+        },
+        "as_of_query_ms": prepared["as_of"]["median_ms"],
+        "import_rows_per_s": round(rows_per_second, 1),
+        "worker_rss_mb": rss,
+    }
+    return results
+
+
+def print_report(results: dict, prepared: dict, rss: float) -> None:
+    print()
+    print(table(results, prepared["warm_queries"]))
+    conditional, mixed = results["conditional_304"], results["mixed"]
+    print(
+        f"\n304 article page: {conditional['rps']:.0f} req/s ({conditional['ratio']:.2f}), "
+        f"p99 {conditional['p99_ms']} ms; mixed run: {mixed['rps']:.0f} req/s "
+        f"({mixed['ratio']:.2f}), p99 {mixed['p99_ms']} ms, writer {mixed['writer']}"
+    )
+    print(
+        f"\nleadership on a date: {results['as_of_query_ms']} ms median; "
+        f"import: {results['import_rows_per_s']:,.0f} rows/s; "
+        f"largest worker: {rss} MB. Written to {RESULTS.relative_to(ROOT)}; "
+        f"the query plan to {(WORK / 'as_of_plan.txt').relative_to(ROOT)}."
+    )
+
+
 def main() -> None:
     env = environment()
     scale = os.environ.get("BENCH_SCALE", "full")
@@ -340,52 +392,10 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    baseline = measured["baseline"]
-    results = {
-        "scale": prepared["scale"],
-        "baseline": {key: baseline[key] for key in ("rps", "p50_ms", "p99_ms")},
-        "endpoints": [
-            {
-                "name": name,
-                "path": prepared["paths"][name],
-                "rps": measured[name]["rps"],
-                "p50_ms": measured[name]["p50_ms"],
-                "p99_ms": measured[name]["p99_ms"],
-                "queries": prepared["queries"][name],
-                "ratio": round(measured[name]["rps"] / baseline["rps"], 3),
-            }
-            for name in ENDPOINTS[1:]
-        ],
-        "conditional_304": {
-            **{key: measured["304 article page"][key] for key in ("rps", "p50_ms", "p99_ms")},
-            "ratio": round(measured["304 article page"]["rps"] / baseline["rps"], 3),
-        },
-        "mixed": {
-            "endpoints": MIXED,
-            **{key: measured["mixed"][key] for key in ("rps", "p50_ms", "p99_ms", "errors")},
-            "ratio": round(measured["mixed"]["rps"] / baseline["rps"], 3),
-            "writer": measured["mixed"]["writer"],
-        },
-        "as_of_query_ms": prepared["as_of"]["median_ms"],
-        "import_rows_per_s": round(rows_per_second, 1),
-        "worker_rss_mb": rss,
-    }
+    results = summarize(prepared, measured, rows_per_second, rss)
     record_results(results, scale)
     (WORK / "as_of_plan.txt").write_text(prepared["as_of"]["plan"])
-    print()
-    print(table(results, prepared["warm_queries"]))
-    conditional, mixed = results["conditional_304"], results["mixed"]
-    print(
-        f"\n304 article page: {conditional['rps']:.0f} req/s ({conditional['ratio']:.2f}), "
-        f"p99 {conditional['p99_ms']} ms; mixed run: {mixed['rps']:.0f} req/s "
-        f"({mixed['ratio']:.2f}), p99 {mixed['p99_ms']} ms, writer {mixed['writer']}"
-    )
-    print(
-        f"\nleadership on a date: {results['as_of_query_ms']} ms median; "
-        f"import: {results['import_rows_per_s']:,.0f} rows/s; "
-        f"largest worker: {rss} MB. Written to {RESULTS.relative_to(ROOT)}; "
-        f"the query plan to {(WORK / 'as_of_plan.txt').relative_to(ROOT)}."
-    )
+    print_report(results, prepared, rss)
 
 
 if __name__ == "__main__":
