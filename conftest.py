@@ -14,6 +14,18 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _own_versions(tmp_path_factory):
+    """The page and fragment versions in this run's own folder: they are shared by every
+    process using the folder (newsroom/cache.py), and another test run in the same checkout
+    must not bump or clear this one's."""
+    caches = {**settings.CACHES}
+    if caches["versions"]["BACKEND"].endswith("FileBasedCache"):
+        caches["versions"] = {**caches["versions"], "LOCATION": str(tmp_path_factory.mktemp("v"))}
+    with override_settings(CACHES=caches):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _plain_http():
     """The test client and live server speak plain HTTP, so the suite turns off what
     production turns on for HTTPS: the redirect, and cookies sent only over HTTPS (Chromium
@@ -60,3 +72,13 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     """Tests create many accounts; a slow password hash would only slow them down."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with no cached page or fragment and no version from an earlier test
+    (whose rolled-back rows may have had the same slugs)."""
+    from django.core.cache import caches
+
+    for alias in ("versions", "versioned", "default"):
+        caches[alias].clear()

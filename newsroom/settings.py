@@ -203,11 +203,13 @@ IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Security headers. Content Security Policy with nonces on every page: no inline script
-# runs without the request's nonce, and no inline style or event handler is used.
+# Security headers. Content Security Policy: scripts only from our own origin, never inline
+# (no nonce either: every script is a file, structured data is an inert data block), and no
+# inline style or event handler. A page then carries nothing per request and can be cached
+# whole for readers (newsroom/page_cache.py).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
@@ -267,16 +269,31 @@ if REDIS_URL := os.environ.get("REDIS_URL", "").strip():
             "OPTIONS": {"LOCAL": "process", "SHARED": "default"},
         },
     }
+    # The versions (newsroom/cache.py): in Redis, which every process sees.
+    CACHES["versions"] = CACHES["default"]
 else:
     CACHES = {
+        # Whole pages too (newsroom/page_cache.py): room for thousands, not Django's 300 (a page
+        # is some tens of kB: a few thousand bound the memory to about 150 MB).
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
         },
         # The same memory as "default" (LocMemCache shares storage by LOCATION).
         "versioned": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
+        },
+        # The versions (newsroom/cache.py) in small files every process on this machine
+        # reads: a write by another process (a command, a cron job) shows on the next
+        # request. A few small reads a page; never culled in practice (a culled version only
+        # costs a rebuild).
+        "versions": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("NEWSROOM_VERSIONS_DIR", str(VAR_DIR / "versions")),
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         },
     }
 

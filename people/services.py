@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from newsroom.audit import audit_record
+from newsroom.cache import touches
 from newsroom.dates import PartialDate
 from newsroom.models import AuditAction
 from newsroom.proposed_edits import (
@@ -23,6 +24,7 @@ from newsroom.proposed_edits import (
     proposed_edit_pending,
     proposed_edit_values,
 )
+from people.cache_tags import move_tags, person_tags
 from people.models import (
     Organization,
     OrganizationName,
@@ -102,6 +104,7 @@ def person_create(
     return person
 
 
+@touches(lambda _, *, person, **kwargs: person_tags(person))
 def person_add_names(*, person: Person, names: Iterable[OtherName]) -> None:
     """Add other names, skipping any the person already has (ignoring case)."""
     known = {person.name.casefold()} | {
@@ -195,6 +198,7 @@ def post_get_or_create(
     return post
 
 
+@touches(lambda change, **kwargs: move_tags(change.pk))
 def role_change_record(
     *,
     person: Person,
@@ -244,6 +248,7 @@ def role_change_record(
     return change
 
 
+@touches(lambda _, *, role_change, **kwargs: move_tags(role_change.pk), before=True)
 def role_change_update(
     *, role_change: RoleChange, proposed_by: AbstractBaseUser | None = None, **changes: object
 ) -> RoleChange:
@@ -336,6 +341,7 @@ def dry_run(action) -> None:
         pass
 
 
+@touches(lambda _, *, role_change, **kwargs: move_tags(role_change.pk), before=True)
 def role_change_apply(*, role_change: RoleChange, **changes: object) -> RoleChange:
     """Write an edit of a role change: an unconfirmed move's, or one an editor verified.
     Tenures are rebuilt for every person/organization touched.
@@ -392,6 +398,7 @@ _EDITABLE = {
 }
 
 
+@touches(lambda _, *, role_change, **kwargs: move_tags(role_change.pk), before=True)
 def role_change_delete(*, role_change: RoleChange) -> None:
     """Delete a role change and rebuild the tenures it shaped."""
     with transaction.atomic():
@@ -401,6 +408,7 @@ def role_change_delete(*, role_change: RoleChange) -> None:
         _rebuild_pair(*pair, role_change)
 
 
+@touches(lambda _, *, role_change, **kwargs: move_tags(role_change.pk))
 def role_change_set_public(*, role_change: RoleChange, is_public: bool) -> RoleChange:
     """Confirm a role change for readers, or withdraw the confirmation (rule 3)."""
     if role_change.is_public == is_public:

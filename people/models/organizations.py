@@ -118,7 +118,15 @@ class Organization(models.Model):
         self.name = " ".join(self.name.split())
         if not self.slug:
             self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
+        from newsroom.cache import touching
+        from people.cache_tags import organization_tags
+
+        new = self._state.adding
+        # The pages that show this (newsroom/page_cache.py), not every page.
+        with touching() as scope:
+            super().save(*args, **kwargs)
+            if scope.wrote:
+                scope.update(organization_tags(self, new=new))
 
     def get_absolute_url(self) -> str:
         return reverse("people:organization-detail", args=[self.slug])

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from newsroom.audit import audit_record
+from newsroom.cache import touches
 from newsroom.dates import PartialDate
 from newsroom.models import AuditAction
 from newsroom.proposed_edits import proposed_edit_hold, proposed_edit_pending
@@ -32,6 +33,7 @@ from people.services import (
     person_get_or_create,
     role_change_record,
 )
+from stories.cache_tags import citation_tags
 from stories.canonical import InvalidSourceURL, canonical_url
 from stories.models import Citation, CitationDecision, CitationState, Source, SourceKind, Statement
 from stories.services.verification import citation_history_fields
@@ -356,6 +358,7 @@ def _edited(material: Source | Statement, action, changed: list[str], editor) ->
 # Citations ------------------------------------------------------------------------------------
 
 
+@touches(lambda citation, **kwargs: citation_tags(citation))
 def citation_add(
     *,
     role_change: RoleChange,

@@ -20,7 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsroom.audit import audit_record
+from newsroom.cache import touches
 from newsroom.models import AuditAction
+from stories.cache_tags import of_story
 from stories.models import (
     Citation,
     Correction,
@@ -32,6 +34,7 @@ from stories.models import (
 from stories.services.rules import StoryNotPublishable, publication_blockers, require
 
 
+@touches(of_story)
 def story_publish(*, story: Story, editor: AbstractBaseUser) -> Story:
     """Publish a story in review; refused, naming each blocker, while any stands."""
     require(editor, "stories.publish_story", "Only editors publish stories.")
@@ -54,6 +57,7 @@ def story_publish(*, story: Story, editor: AbstractBaseUser) -> Story:
     return locked
 
 
+@touches(of_story)
 def story_withdraw(*, story: Story, editor: AbstractBaseUser, note: str) -> Story:
     """Take a published story down. Readers then get its tombstone (410): the headline, the
     dates and this notice, which the feeds and /corrections/ carry too.
@@ -113,6 +117,7 @@ def _resolve_flags(
         )
 
 
+@touches(of_story)
 def story_add_correction(
     *,
     story: Story,
@@ -161,6 +166,7 @@ def correction_check(*, story: Story, text: str, resolved_flag_ids: Iterable[int
     return flags
 
 
+@touches(of_story)
 def correction_add(
     *,
     story: Story,

@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
+from newsroom.cache import touches
 from newsroom.models import AuditAction
 from newsroom.slugs import unique_slug
 from people.models import Organization, Person, RoleChange
+from stories.cache_tags import of_story
 from stories.models import (
     Citation,
     CitationState,
@@ -100,6 +102,7 @@ class StoryConflict(Exception):
 # Drafting -----------------------------------------------------------------------------------
 
 
+@touches(of_story)
 def story_create(
     *,
     author: AbstractBaseUser,
@@ -137,6 +140,7 @@ def story_create(
     return story
 
 
+@touches(of_story)
 def story_save(
     *,
     story: Story,
@@ -275,6 +279,7 @@ def _keep_revision(story: Story, user: AbstractBaseUser, *, change: str = "") ->
     )
 
 
+@touches(of_story)
 def story_attach(
     *,
     story: Story,
@@ -321,6 +326,7 @@ def story_attach(
         story.people.add(*people, *{move.person_id for move in moves.values()})
 
 
+@touches(of_story)
 def story_detach_citation(*, story: Story, user: AbstractBaseUser, citation: Citation) -> None:
     """Detach a citation the body no longer cites."""
     require_edit(story, user)
@@ -331,6 +337,7 @@ def story_detach_citation(*, story: Story, user: AbstractBaseUser, citation: Cit
     story.citations.remove(citation)
 
 
+@touches(of_story)
 def story_detach_role_change(
     *, story: Story, user: AbstractBaseUser, role_change: RoleChange
 ) -> None:
@@ -358,6 +365,7 @@ def story_detach_role_change(
 # Workflow -----------------------------------------------------------------------------------
 
 
+@touches(of_story)
 def story_submit(*, story: Story, user: AbstractBaseUser) -> Story:
     """Send a draft to the editors' review queue."""
     with transaction.atomic():
@@ -376,6 +384,7 @@ def story_submit(*, story: Story, user: AbstractBaseUser) -> Story:
     return locked
 
 
+@touches(of_story)
 def story_send_back(*, story: Story, editor: AbstractBaseUser, note: str) -> Story:
     """Return a story in review to its authors, with a note saying what to fix."""
     require(editor, "stories.publish_story", "Only editors send stories back.")

@@ -22,9 +22,11 @@ from django.utils import timezone
 
 from newsroom.audit import audit_record
 from newsroom.batches import chunks
+from newsroom.cache import touches
 from newsroom.models import AuditAction
 from people.models import RoleChange
 from people.services import role_change_set_public
+from stories.cache_tags import citation_tags
 from stories.models import Citation, CitationDecision, CitationState
 from stories.services.publishing import stories_flag_for_correction
 
@@ -156,6 +158,7 @@ def citations_set_state(
         citation.decision_note = note
 
 
+@touches(lambda _, *, citation, **kwargs: citation_tags(citation))
 def citation_decide(
     *,
     citation: Citation,

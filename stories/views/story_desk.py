@@ -84,7 +84,7 @@ def _editor_context(request: HttpRequest, story: Story, form: StoryForm, **extra
         "marker_errors": services.marker_errors(
             form["body"].value() or "", [citation.pk for citation in attached]
         ),
-        "blockers": services.publication_blockers(story)
+        "blockers": services.publication_blockers(story, citations=attached)
         if story.status == StoryStatus.IN_REVIEW
         else [],
         "can_edit": services.can_edit(
