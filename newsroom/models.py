@@ -135,3 +135,21 @@ class ProposedEdit(models.Model):
     @property
     def fields(self) -> list[str]:
         return [change["field"] for change in self.changes]
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker process that is, or was, alive (newsroom.jobs).
+
+    Each worker updates ``seen_at`` every JOBS_HEARTBEAT_SECONDS from a thread of its own, so
+    even a long job keeps it fresh. A running job whose worker has gone silent was cut short
+    (the process killed, its machine lost) and is run again.
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.host} (pid {self.pid})"

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_htmx",
+    "django_tasks_db",
     "newsroom",
     "people",
     "stories",
@@ -299,3 +300,21 @@ LOGGING = {
 SOURCE_CHECK_ALLOW_LOOPBACK = env_flag("SOURCE_CHECK_ALLOW_LOOPBACK")
 SOURCE_CHECK_TIMEOUT = float(os.environ.get("SOURCE_CHECK_TIMEOUT", "10"))
 SOURCE_CHECK_MAX_BYTES = int(os.environ.get("SOURCE_CHECK_MAX_BYTES", str(2_000_000)))
+
+# Background jobs: Django's tasks framework (django.tasks) on django-tasks-db, which keeps the
+# queue in this same database (README, "Background jobs"). `manage.py run_worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A failed job is tried again after JOBS_BACKOFF_SECONDS, then twice that, and so on (capped
+# at JOBS_BACKOFF_MAX_SECONDS), until it has been tried JOBS_MAX_ATTEMPTS times in all.
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "5"))
+JOBS_BACKOFF_SECONDS = float(os.environ.get("JOBS_BACKOFF_SECONDS", "30"))
+JOBS_BACKOFF_MAX_SECONDS = float(os.environ.get("JOBS_BACKOFF_MAX_SECONDS", "3600"))
+# Each worker says it is alive every JOBS_HEARTBEAT_SECONDS; a running job whose worker has
+# been silent for JOBS_WORKER_TIMEOUT_SECONDS (killed, its machine gone) is run again.
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
+JOBS_WORKER_TIMEOUT_SECONDS = float(os.environ.get("JOBS_WORKER_TIMEOUT_SECONDS", "60"))

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from stories.views import articles, audit, corrections, desk, edits, story_desk, verification
+from stories.views import (
+    articles,
+    audit,
+    corrections,
+    desk,
+    edits,
+    jobs,
+    story_desk,
+    verification,
+)
 
 app_name = "stories"
 
@@ -27,6 +36,7 @@ urlpatterns = [
     path("desk/review/", story_desk.review_queue, name="review-queue"),
     path("desk/verify/", verification.queue, name="verify-queue"),
     path("desk/audit/", audit.audit_log, name="audit-log"),
+    path("desk/jobs/", jobs.job_list, name="job-list"),
     path("desk/citations/<int:pk>/", verification.citation_detail, name="citation-detail"),
     path("desk/citations/<int:pk>/decide/", verification.decide, name="citation-decide"),
     path("desk/edits/<int:pk>/decide/", edits.decide, name="edit-decide"),

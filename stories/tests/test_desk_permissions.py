@@ -85,6 +85,7 @@ VISITS = [
     Visit("stories:review-queue", "get", FORBIDDEN, 200),
     Visit("stories:verify-queue", "get", FORBIDDEN, 200),
     Visit("stories:audit-log", "get", FORBIDDEN, 200),
+    Visit("stories:job-list", "get", FORBIDDEN, 200),
     Visit("stories:citation-detail", "get", 200, 200, ("citation",)),
     Visit("stories:citation-decide", "post", FORBIDDEN, 400, ("citation",)),  # no decision
     Visit("stories:edit-decide", "post", FORBIDDEN, 302, ("edit",)),  # no decision: back
