@@ -9,6 +9,7 @@ from stories.models.sources import (
     SourceKind,
     Statement,
 )
+from stories.models.snapshots import SourceSnapshot
 from stories.models.stories import (
     PUBLIC_STATUSES,
     Correction,
@@ -34,6 +35,7 @@ __all__ = [
     "LinkStatus",
     "PublishedChange",
     "Source",
+    "SourceSnapshot",
     "SourceKind",
     "Statement",
     "Story",
