@@ -1,6 +1,7 @@
 """Sources, statements and citations (and, with the stories issue, stories)."""
 
 from stories.models.citations import Citation, CitationDecision, CitationState
+from stories.models.snapshots import SourceSnapshot
 from stories.models.sources import (
     QUOTE_MAX_LENGTH,
     TRANSLATION_MAX_LENGTH,
@@ -9,7 +10,6 @@ from stories.models.sources import (
     SourceKind,
     Statement,
 )
-from stories.models.snapshots import SourceSnapshot
 from stories.models.stories import (
     PUBLIC_STATUSES,
     Correction,
@@ -35,8 +35,8 @@ __all__ = [
     "LinkStatus",
     "PublishedChange",
     "Source",
-    "SourceSnapshot",
     "SourceKind",
+    "SourceSnapshot",
     "Statement",
     "Story",
     "StoryLanguage",

@@ -17,9 +17,7 @@ class SourceSnapshot(models.Model):
     the page's main text, as extracted (trafilatura), and what the desk shows.
     """
 
-    source = models.ForeignKey(
-        "stories.Source", on_delete=models.CASCADE, related_name="snapshots"
-    )
+    source = models.ForeignKey("stories.Source", on_delete=models.CASCADE, related_name="snapshots")
     taken_at = models.DateTimeField(_("taken at"), db_index=True)
     last_seen_at = models.DateTimeField(_("last seen at"))
     url = models.URLField(_("URL asked for"), max_length=2000)
