@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.tasks import Task, TaskResultStatus, task
 from django.tasks.signals import task_finished
 from django.utils import timezone
@@ -40,7 +40,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from newsroom.models import WorkerHeartbeat
+from newsroom.models import ScheduledRun, WorkerHeartbeat
 
 logger = logging.getLogger("newsroom.jobs")
 
@@ -135,6 +135,36 @@ def jobs_requeue_stalled(*, now: datetime | None = None) -> int:
         recovered += 1
         logger.warning("Job %s was cut short (worker %s lost); recovered", row.pk, last_worker)
     return recovered
+
+
+def last_due(at: str, now: datetime) -> datetime:
+    """The latest moment at or before `now` when a daily job set for `at` ("HH:MM", in the
+    site's TIME_ZONE) was due."""
+    hour, minute = (int(part) for part in at.split(":"))
+    local = timezone.localtime(now)
+    due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if due > local:
+        due = (local - timedelta(days=1)).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return due
+
+
+def jobs_enqueue_scheduled(*, now: datetime | None = None) -> list[str]:
+    """Enqueue each job of settings.JOBS_SCHEDULE whose latest due moment has not had its
+    run yet; return their names. Only the latest moment counts: a worker that was down for
+    three nights runs the nightly check once, not three times."""
+    now = now or timezone.now()
+    enqueued = []
+    for entry in settings.JOBS_SCHEDULE:
+        due = last_due(entry["at"], now)
+        try:
+            with transaction.atomic():
+                ScheduledRun.objects.create(name=entry["name"], due_at=due)
+                import_string(entry["task"]).enqueue(**entry.get("kwargs", {}))
+        except IntegrityError:
+            continue  # this moment's run was enqueued already, by us or another worker
+        enqueued.append(entry["name"])
+        logger.info("Scheduled job %s enqueued (due %s)", entry["name"], due)
+    return enqueued
 
 
 def build_worker(worker_id: str) -> Worker:

@@ -16,6 +16,8 @@ class AuditAction(models.TextChoices):
     SOURCE_EDITED = "source.edited", "Source edited"
     STATEMENT_EDITED = "statement.edited", "Quote edited"
     STORY_PUBLISHED = "story.published", "Story published"
+    STORY_SCHEDULED = "story.scheduled", "Story scheduled for publication"
+    STORY_UNSCHEDULED = "story.unscheduled", "Scheduled publication pulled"
     STORY_SENT_BACK = "story.sent_back", "Story sent back"
     STORY_WITHDRAWN = "story.withdrawn", "Story withdrawn"
     STORY_CORRECTED = "story.corrected", "Correction added"
@@ -153,3 +155,23 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} on {self.host} (pid {self.pid})"
+
+
+class ScheduledRun(models.Model):
+    """A scheduled job enqueued for one due moment (settings.JOBS_SCHEDULE, newsroom.jobs).
+
+    Unique by name and moment: however many workers look at the schedule, each due moment
+    enqueues its job once.
+    """
+
+    name = models.CharField(max_length=100)
+    due_at = models.DateTimeField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "due_at"], name="scheduled_run_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} due {self.due_at:%Y-%m-%d %H:%M}"

@@ -318,3 +318,14 @@ JOBS_BACKOFF_MAX_SECONDS = float(os.environ.get("JOBS_BACKOFF_MAX_SECONDS", "360
 # been silent for JOBS_WORKER_TIMEOUT_SECONDS (killed, its machine gone) is run again.
 JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
 JOBS_WORKER_TIMEOUT_SECONDS = float(os.environ.get("JOBS_WORKER_TIMEOUT_SECONDS", "60"))
+# Jobs that run by themselves, daily at "at" (HH:MM in TIME_ZONE): each due moment is
+# enqueued once, by whichever worker looks first (newsroom.jobs.jobs_enqueue_scheduled).
+SOURCE_CHECK_STALE_DAYS = int(os.environ.get("SOURCE_CHECK_STALE_DAYS", "7"))
+JOBS_SCHEDULE = [
+    {
+        "name": "check-stale-sources",
+        "task": "stories.jobs.check_stale_sources",
+        "at": os.environ.get("SOURCE_CHECK_AT", "03:00"),
+        "kwargs": {"stale_days": SOURCE_CHECK_STALE_DAYS},
+    },
+]

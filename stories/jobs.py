@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q
+from django.utils import timezone
+
 from newsroom.jobs import job
-from stories.models import Source
+from stories.models import Source, Story, StoryStatus
 from stories.source_checks import source_check
 
 
@@ -25,3 +31,42 @@ def check_source(source_id: int) -> str:
     if check.status == "unreachable":
         raise SourceUnreachable(check.note)
     return check.status
+
+
+@job(max_attempts=3)
+def check_stale_sources(stale_days: int) -> int:
+    """The nightly check (settings.JOBS_SCHEDULE): one check_source job for each source not
+    checked in `stale_days` days, never checked ones first; return how many. Each check is
+    its own job, retried on its own."""
+    cutoff = timezone.now() - datetime.timedelta(days=stale_days)
+    stale = (
+        Source.objects.filter(Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=cutoff))
+        .order_by(F("last_checked_at").asc(nulls_first=True), "pk")
+        .values_list("pk", flat=True)
+    )
+    ids = list(stale)
+    for source_id in ids:
+        check_source.enqueue(source_id)
+    return len(ids)
+
+
+@job(max_attempts=3)
+def publish_scheduled_story(story_id: int, scheduled_for: str) -> str:
+    """Publish a story at the moment it was scheduled for (stories.services.scheduling).
+
+    Does nothing when the story is no longer scheduled for `scheduled_for` (an ISO 8601
+    moment in UTC): rescheduled, pulled, or published meanwhile. A story that something now
+    blocks (a citation disputed since) is not published: the job fails with the blockers,
+    and the desk lists it.
+    """
+    from stories.services import story_publish  # the services import this module
+
+    story = Story.objects.filter(pk=story_id).first()
+    moment = datetime.datetime.fromisoformat(scheduled_for)
+    if story is None or story.status != StoryStatus.IN_REVIEW or story.scheduled_for != moment:
+        return "no longer scheduled for this moment"
+    editor = get_user_model().objects.filter(pk=story.scheduled_by_id).first()
+    if editor is None:
+        raise RuntimeError(f"the editor who scheduled story {story_id} no longer exists")
+    story_publish(story=story, editor=editor)
+    return "published"

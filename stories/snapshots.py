@@ -136,7 +136,7 @@ def snapshot_record(
         truncated=result.truncated,
         text=text,
     )
-    name = f"snapshots/{source.pk}/{now:%Y%m%dT%H%M%S}-{content_hash[:16]}.warc.gz"
+    name = f"{source.pk}/{now:%Y%m%dT%H%M%S}-{content_hash[:16]}.warc.gz"  # under snapshots/
     snapshot.warc.save(name, ContentFile(warc_record(result, now)), save=False)
     snapshot.save()
     return snapshot
@@ -174,9 +174,17 @@ def locate_quote(text: str, quote: str) -> QuoteMatch | None:
     if not needle:
         return None
     haystack, positions = _folded(text)
-    if (found := haystack.find(needle)) < 0:
-        return None
-    return QuoteMatch(positions[found], positions[found + len(needle) - 1] + 1, exact=False)
+    found = haystack.find(needle)
+    while found >= 0:
+        end = found + len(needle)
+        # A match must not split a letter from its combining marks: ガイト is not in ガイド
+        # (or ｶﾞｲﾄﾞ), whose ド folds to ト followed by a combining voiced mark.
+        splits_first = unicodedata.category(haystack[found])[0] == "M"
+        splits_last = end < len(haystack) and unicodedata.category(haystack[end])[0] == "M"
+        if not (splits_first or splits_last):
+            return QuoteMatch(positions[found], positions[end - 1] + 1, exact=False)
+        found = haystack.find(needle, found + 1)
+    return None
 
 
 @dataclass(frozen=True)

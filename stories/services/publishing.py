@@ -49,6 +49,9 @@ def story_publish(*, story: Story, editor: AbstractBaseUser) -> Story:
         locked.first_published_at = locked.first_published_at or now
         locked.last_updated_at = now
         locked.review_note = ""
+        # Published, by hand or by its job: an embargo has nothing left to do.
+        locked.scheduled_for = None
+        locked.scheduled_time_zone = ""
         locked.save()
         audit_record(action=AuditAction.STORY_PUBLISHED, obj=locked, actor=editor)
     return locked

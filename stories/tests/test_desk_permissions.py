@@ -82,6 +82,8 @@ VISITS = [
     Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "publish")),
     Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "withdraw")),
     Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "correct")),
+    Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "schedule")),
+    Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "unschedule")),
     Visit("stories:review-queue", "get", FORBIDDEN, 200),
     Visit("stories:verify-queue", "get", FORBIDDEN, 200),
     Visit("stories:audit-log", "get", FORBIDDEN, 200),

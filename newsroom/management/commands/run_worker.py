@@ -1,7 +1,8 @@
 """run_worker: run background jobs until stopped (README, "Background jobs").
 
 django-tasks-db's worker runs the jobs; around each pass over the queue this command also
-recovers jobs cut short by a lost worker, and beats this worker's heartbeat from a thread so
+enqueues the scheduled jobs that are due (settings.JOBS_SCHEDULE), recovers jobs cut short
+by a lost worker, and beats this worker's heartbeat from a thread so
 that other workers know it is alive while a long job runs. SIGTERM or Ctrl-C lets the
 running job finish first (a second one stops it at once: it will run again elsewhere).
 """
@@ -14,7 +15,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from newsroom.jobs import Heartbeat, build_worker, jobs_requeue_stalled, new_worker_id
+from newsroom.jobs import (
+    Heartbeat,
+    build_worker,
+    jobs_enqueue_scheduled,
+    jobs_requeue_stalled,
+    new_worker_id,
+)
 
 logger = logging.getLogger("newsroom.jobs")
 
@@ -46,6 +53,7 @@ class Command(BaseCommand):
         try:
             while worker.running:
                 jobs_requeue_stalled()
+                jobs_enqueue_scheduled()
                 worker.run()
                 if once:
                     break
