@@ -175,3 +175,40 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """One thing a person should hear about, in their inbox on the desk (newsroom.notifications)
+    and, unless they turned e-mail off, by e-mail (``emailed_at`` once sent)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=50)
+    message = models.CharField(max_length=1000)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for user {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice about e-mail; without a row, e-mail is on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_preference",
+    )
+    email = models.BooleanField(_("send me e-mail"), default=True)
+
+    def __str__(self) -> str:
+        return f"user {self.user_id}: e-mail {'on' if self.email else 'off'}"

@@ -328,4 +328,32 @@ JOBS_SCHEDULE = [
         "at": os.environ.get("SOURCE_CHECK_AT", "03:00"),
         "kwargs": {"stale_days": SOURCE_CHECK_STALE_DAYS},
     },
+    {
+        "name": "editors-digest",
+        "task": "stories.jobs.send_editors_digest",
+        "at": os.environ.get("EDITORS_DIGEST_AT", "08:00"),
+    },
 ]
+
+# E-mail (notifications, newsroom/notifications.py), with Django 6.1's MAILERS: SMTP when
+# EMAIL_HOST is set (README, Production), else printed to the console (development).
+# SITE_URL makes the links in e-mails absolute.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+if os.environ.get("EMAIL_HOST") and not env_flag("EMAIL_TO_CONSOLE"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_flag("EMAIL_USE_TLS", default=True),
+                "timeout": 30,
+            },
+        }
+    }
+else:
+    # No SMTP server named: mail is printed by the process that sends it (the worker).
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")

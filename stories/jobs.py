@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q
+from django.db.models import Count, F, Min, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from newsroom.jobs import job
 from stories.models import Source, Story, StoryStatus
@@ -70,3 +72,59 @@ def publish_scheduled_story(story_id: int, scheduled_for: str) -> str:
         raise RuntimeError(f"the editor who scheduled story {story_id} no longer exists")
     story_publish(story=story, editor=editor)
     return "published"
+
+
+def _queue_line(label: str, count: int, oldest: datetime.datetime | None) -> str:
+    if not count:
+        return ""
+    return _("%(label)s: %(count)s, the oldest since %(oldest)s") % {
+        "label": label,
+        "count": count,
+        "oldest": f"{timezone.localtime(oldest):%Y-%m-%d %H:%M}" if oldest else "?",
+    }
+
+
+@job(max_attempts=3)
+def send_editors_digest() -> int:
+    """What waits in the editors' queues (how many, since when), to every editor: in the
+    inbox, and by e-mail to those who want it. Daily (settings.JOBS_SCHEDULE); nothing is
+    sent when nothing waits. Returns how many editors were told."""
+    from newsroom.models import ProposedEdit
+    from newsroom.notifications import notify
+    from newsroom.permissions import EDITORS
+    from stories.models import Citation, CorrectionFlag
+
+    def summary(queryset, field: str) -> tuple[int, datetime.datetime | None]:
+        found = queryset.aggregate(count=Count("pk"), oldest=Min(field))
+        return found["count"], found["oldest"]
+
+    lines = [
+        _queue_line(_("Citations to verify"), *summary(Citation.objects.pending(), "created_at")),
+        _queue_line(
+            _("Stories in review"),
+            *summary(Story.objects.filter(status=StoryStatus.IN_REVIEW), "updated_at"),
+        ),
+        _queue_line(
+            _("Stories flagged for a correction"),
+            *summary(CorrectionFlag.objects.filter(resolved_at__isnull=True), "created_at"),
+        ),
+        _queue_line(
+            _("Edits of verified material"),
+            *summary(ProposedEdit.objects.pending(), "proposed_at"),
+        ),
+    ]
+    lines = [line for line in lines if line]
+    if not lines:
+        return 0
+    editors = (
+        get_user_model()
+        .objects.filter(Q(groups__name=EDITORS) | Q(is_superuser=True), is_active=True)
+        .distinct()
+    )
+    told = notify(
+        recipients=editors,
+        kind="digest",
+        message=_("Waiting on the desk. %(lines)s.") % {"lines": "; ".join(lines)},
+        url=reverse("stories:verify-queue"),
+    )
+    return len(told)
