@@ -265,6 +265,17 @@ def main() -> None:
     prepared = json.loads((WORK / "prepare.json").read_text())
     say("Import rate (a dry-run CSV import)")
     rows_per_second = import_rate(env)
+    say("From citing a new source to its snapshot on the desk (one background worker)")
+    snapshots = json.loads(
+        subprocess.run(
+            [PYTHON, "-m", "bench.snapshots", os.environ.get("BENCH_SNAPSHOTS", "20")],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     say(f"gunicorn on 127.0.0.1:{port}; wrk: {connections} connections, {seconds} s per endpoint")
     server = serve(env, port)
     measured: dict[str, dict] = {}
@@ -301,6 +312,7 @@ def main() -> None:
         "as_of_query_ms": prepared["as_of"]["median_ms"],
         "import_rows_per_s": round(rows_per_second, 1),
         "worker_rss_mb": rss,
+        "snapshots": snapshots,
     }
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     (WORK / "as_of_plan.txt").write_text(prepared["as_of"]["plan"])
@@ -309,7 +321,10 @@ def main() -> None:
     print(
         f"\nleadership on a date: {results['as_of_query_ms']} ms median; "
         f"import: {results['import_rows_per_s']:,.0f} rows/s; "
-        f"largest worker: {rss} MB. Written to {RESULTS.relative_to(ROOT)}; "
+        f"largest worker: {rss} MB; citing a source to its snapshot on the desk: "
+        f"{snapshots['cite_to_snapshot_median_ms']} ms median, "
+        f"{snapshots['cite_to_snapshot_max_ms']} ms at most; background worker: "
+        f"{snapshots['job_worker_rss_mb']} MB. Written to {RESULTS.relative_to(ROOT)}; "
         f"the query plan to {(WORK / 'as_of_plan.txt').relative_to(ROOT)}."
     )
 
