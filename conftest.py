@@ -60,3 +60,17 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     """Tests create many accounts; a slow password hash would only slow them down."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _jobs_keep_the_test_connection(monkeypatch):
+    """Jobs run in the test's process (newsroom.jobs.jobs_run_due) inside its transaction.
+
+    django-tasks-db's worker closes "old" connections around each job, as a long-running
+    process should; in a test that would close the connection holding the test's
+    transaction (on PostgreSQL; SQLite's in-memory database is never closed), so it is a
+    no-op here, as Django's test case makes it for requests.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)

@@ -31,10 +31,11 @@ def test_a_daily_job_is_due_at_its_time_today_or_else_yesterday():
 
 
 def test_the_nightly_check_is_enqueued_once_per_night_however_many_workers_look():
-    night = _local(2026, 12, 8, 3, 5)
-    assert jobs_enqueue_scheduled(now=night) == ["check-stale-sources"]
+    night = _local(2026, 12, 8, 8, 5)  # after the check (03:00) and the digest (08:00)
+    daily = ["check-stale-sources", "editors-digest"]
+    assert jobs_enqueue_scheduled(now=night) == daily
     assert jobs_enqueue_scheduled(now=night + datetime.timedelta(hours=5)) == []
-    assert jobs_enqueue_scheduled(now=night + datetime.timedelta(days=1)) == ["check-stale-sources"]
+    assert jobs_enqueue_scheduled(now=night + datetime.timedelta(days=1)) == daily
     queued = DBTaskResult.objects.filter(task_path="stories.jobs.check_stale_sources")
     assert queued.count() == 2
     assert queued.first().args_kwargs["kwargs"] == {"stale_days": settings.SOURCE_CHECK_STALE_DAYS}
