@@ -1,6 +1,7 @@
 from django.urls import path
 
 from stories.views import (
+    archived,
     articles,
     audit,
     corrections,
@@ -41,6 +42,7 @@ urlpatterns = [
     path("desk/citations/<int:pk>/decide/", verification.decide, name="citation-decide"),
     path("desk/edits/<int:pk>/decide/", edits.decide, name="edit-decide"),
     path("corrections/", corrections.correction_list, name="correction-list"),
+    path("sources/<int:pk>/archived/", archived.source_archived, name="source-archived"),
     path("stories/", articles.story_list, name="story-list"),
     path("stories/<slug:slug>/", articles.story_detail, name="story-detail"),
     path("stories/<slug:slug>/sidebar/", articles.story_sidebar, name="story-sidebar"),

@@ -15,12 +15,12 @@ from django_tasks_db.models import DBTaskResult
 from warcio.archiveiterator import ArchiveIterator
 
 from newsroom.jobs import jobs_run_due
-from people.tests.factories import editor
+from people.tests.factories import editor, journalist
 from stories.jobs import check_source
 from stories.models import LinkStatus, Source, SourceSnapshot
 from stories.services import citation_decide, source_get_or_create
 from stories.snapshots import locate_quote
-from stories.tests.factories import pending_citation
+from stories.tests.factories import pending_citation, published_story
 
 JAPANESE_PAGE = """<!doctype html><html lang="ja"><head><meta charset="utf-8">
 <title>人事のお知らせ</title><script>var x = 1;</script></head><body>
@@ -222,3 +222,40 @@ def test_verification_screen_without_a_snapshot_says_so(client):
     citation = pending_citation()
     client.force_login(editor())
     assert "No snapshot of this source yet" in _detail(client, citation)
+
+
+# Readers' archived copy
+
+
+@pytest.mark.django_db
+def test_readers_get_the_archived_copy_of_a_changed_page(client, server):
+    PAGES["/en"] = ENGLISH_PAGE
+    citation = _cite(f"{server}/en", ENGLISH_QUOTE)
+    jobs_run_due()
+    chief = editor()
+    citation = citation_decide(citation=citation, editor=chief, decision="verified")
+    story = published_story(author=journalist(), publisher=chief, citations=[citation])
+    article = reverse("stories:story-detail", args=[story.slug])
+    archived = reverse("stories:source-archived", args=[citation.source_id])
+    assert archived not in client.get(article).content.decode()  # the live page is fine
+
+    PAGES["/en"] = CHANGED_PAGE
+    check_source.enqueue(citation.source_id)
+    jobs_run_due()
+    assert archived in client.get(article).content.decode()
+    response = client.get(archived)
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex"
+    page = response.content.decode()
+    assert "<mark>We’re building the future of news</mark>" in page  # the capture before
+    assert "The page has changed since." in page
+    assert "as we captured it on" in page
+
+
+@pytest.mark.django_db
+def test_no_archived_copy_of_an_unverified_source(client, server):
+    PAGES["/en"] = ENGLISH_PAGE
+    citation = _cite(f"{server}/en", ENGLISH_QUOTE)
+    jobs_run_due()
+    response = client.get(reverse("stories:source-archived", args=[citation.source_id]))
+    assert response.status_code == 404
