@@ -237,6 +237,21 @@ def table(results: dict, warm_queries: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
+def snapshot_figures(env: dict[str, str]) -> dict:
+    """bench/snapshots.py: citing a source to its snapshot on the desk; the worker's memory."""
+    say("From citing a new source to its snapshot on the desk (one background worker)")
+    runs = os.environ.get("BENCH_SNAPSHOTS", "20")
+    measured = subprocess.run(
+        [PYTHON, "-m", "bench.snapshots", runs],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(measured.stdout)
+
+
 def main() -> None:
     env = environment()
     scale = os.environ.get("BENCH_SCALE", "full")
@@ -265,17 +280,7 @@ def main() -> None:
     prepared = json.loads((WORK / "prepare.json").read_text())
     say("Import rate (a dry-run CSV import)")
     rows_per_second = import_rate(env)
-    say("From citing a new source to its snapshot on the desk (one background worker)")
-    snapshots = json.loads(
-        subprocess.run(
-            [PYTHON, "-m", "bench.snapshots", os.environ.get("BENCH_SNAPSHOTS", "20")],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
+    snapshots = snapshot_figures(env)
     say(f"gunicorn on 127.0.0.1:{port}; wrk: {connections} connections, {seconds} s per endpoint")
     server = serve(env, port)
     measured: dict[str, dict] = {}
