@@ -82,3 +82,17 @@ def _fresh_caches():
 
     for alias in ("versions", "versioned", "default"):
         caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _jobs_keep_the_test_connection(monkeypatch):
+    """Jobs run in the test's process (newsroom.jobs.jobs_run_due) inside its transaction.
+
+    django-tasks-db's worker closes "old" connections around each job, as a long-running
+    process should; in a test that would close the connection holding the test's
+    transaction (on PostgreSQL; SQLite's in-memory database is never closed), so it is a
+    no-op here, as Django's test case makes it for requests.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)

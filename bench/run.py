@@ -339,9 +339,31 @@ def print_report(results: dict, prepared: dict, rss: float) -> None:
     print(
         f"\nleadership on a date: {results['as_of_query_ms']} ms median; "
         f"import: {results['import_rows_per_s']:,.0f} rows/s; "
-        f"largest worker: {rss} MB. Written to {RESULTS.relative_to(ROOT)}; "
+        f"largest worker: {rss} MB."
+    )
+    snapshots = results["snapshots"]
+    print(
+        f"citing a source to its snapshot on the desk: "
+        f"{snapshots['cite_to_snapshot_median_ms']} ms median, "
+        f"{snapshots['cite_to_snapshot_max_ms']} ms at most; background worker: "
+        f"{snapshots['job_worker_rss_mb']} MB. Written to {RESULTS.relative_to(ROOT)}; "
         f"the query plan to {(WORK / 'as_of_plan.txt').relative_to(ROOT)}."
     )
+
+
+def snapshot_figures(env: dict[str, str]) -> dict:
+    """bench/snapshots.py: citing a source to its snapshot on the desk; the worker's memory."""
+    say("From citing a new source to its snapshot on the desk (one background worker)")
+    runs = os.environ.get("BENCH_SNAPSHOTS", "20")
+    measured = subprocess.run(
+        [PYTHON, "-m", "bench.snapshots", runs],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(measured.stdout)
 
 
 def main() -> None:
@@ -372,6 +394,7 @@ def main() -> None:
     prepared = json.loads((WORK / "prepare.json").read_text())
     say("Import rate (a dry-run CSV import)")
     rows_per_second = import_rate(env)
+    snapshots = snapshot_figures(env)
     say(f"gunicorn on 127.0.0.1:{port}; wrk: {connections} connections, {seconds} s per endpoint")
     server = serve(env, port)
     measured: dict[str, dict] = {}
@@ -393,6 +416,7 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     results = summarize(prepared, measured, rows_per_second, rss)
+    results["snapshots"] = snapshots
     record_results(results, scale)
     (WORK / "as_of_plan.txt").write_text(prepared["as_of"]["plan"])
     print_report(results, prepared, rss)

@@ -3,9 +3,12 @@ of verified material."""
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.forms import PartialDateField, parse_id
@@ -338,4 +341,28 @@ class EditDecisionForm(forms.Form):
             and not cleaned.get("note", "").strip()
         ):
             self.add_error("note", _("Say why you reject the edit."))
+        return cleaned
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class ScheduleForm(forms.Form):
+    """When to publish a story: a date and time, read in the time zone chosen beside it."""
+
+    publish_at = forms.DateTimeField(
+        label=_("Publish on"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        moment, zone = cleaned.get("publish_at"), cleaned.get("time_zone")
+        if moment is not None and zone:
+            # The field read the time in the site's time zone; it was meant in `zone`.
+            naive = timezone.make_naive(moment) if timezone.is_aware(moment) else moment
+            cleaned["publish_at"] = naive.replace(tzinfo=zoneinfo.ZoneInfo(zone))
         return cleaned

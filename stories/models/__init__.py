@@ -1,6 +1,7 @@
 """Sources, statements and citations (and, with the stories issue, stories)."""
 
 from stories.models.citations import Citation, CitationDecision, CitationState
+from stories.models.snapshots import SourceSnapshot
 from stories.models.sources import (
     QUOTE_MAX_LENGTH,
     TRANSLATION_MAX_LENGTH,
@@ -35,6 +36,7 @@ __all__ = [
     "PublishedChange",
     "Source",
     "SourceKind",
+    "SourceSnapshot",
     "Statement",
     "Story",
     "StoryLanguage",

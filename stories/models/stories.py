@@ -77,6 +77,14 @@ class Story(models.Model):
     last_updated_at = models.DateTimeField(
         null=True, blank=True, help_text="Last change readers can see: an edit or a correction."
     )
+    # An embargo (stories.services.scheduling): a story in review that a job publishes at
+    # this moment, entered in ``scheduled_time_zone`` by ``scheduled_by``. Until then it is
+    # in review like any other, and so nowhere public.
+    scheduled_for = models.DateTimeField(null=True, blank=True, db_index=True)
+    scheduled_time_zone = models.CharField(max_length=64, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

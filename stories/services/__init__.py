@@ -28,6 +28,7 @@ from stories.services.rules import (
     marker_errors,
     publication_blockers,
 )
+from stories.services.scheduling import scheduled_local, story_schedule, story_unschedule
 from stories.services.stories import (
     STORY_FIELDS,
     StoryConflict,
@@ -69,6 +70,7 @@ __all__ = [
     "public_role_changes",
     "publication_blockers",
     "role_change_sync_public",
+    "scheduled_local",
     "source_apply",
     "source_get_or_create",
     "source_update",
@@ -83,7 +85,9 @@ __all__ = [
     "story_detach_role_change",
     "story_publish",
     "story_save",
+    "story_schedule",
     "story_send_back",
     "story_submit",
+    "story_unschedule",
     "story_withdraw",
 ]

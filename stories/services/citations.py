@@ -35,6 +35,7 @@ from people.services import (
 )
 from stories.cache_tags import citation_tags
 from stories.canonical import InvalidSourceURL, canonical_url
+from stories.jobs import check_source
 from stories.models import Citation, CitationDecision, CitationState, Source, SourceKind, Statement
 from stories.services.verification import citation_history_fields
 
@@ -92,6 +93,10 @@ def source_get_or_create(
     except IntegrityError:
         # Entered by someone else a moment ago: one document, one source.
         return Source.objects.get(canonical_url=canonical), False
+    # First cited: check it and keep a snapshot, in the background. Enqueued in this same
+    # transaction (the queue is in the database), so the job exists if and only if the source
+    # does.
+    check_source.enqueue(source.pk)
     return source, True
 
 

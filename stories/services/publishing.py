@@ -17,11 +17,14 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
 from newsroom.cache import touches
 from newsroom.models import AuditAction
+from newsroom.notifications import notify
 from stories.cache_tags import of_story
 from stories.models import (
     Citation,
@@ -52,8 +55,17 @@ def story_publish(*, story: Story, editor: AbstractBaseUser) -> Story:
         locked.first_published_at = locked.first_published_at or now
         locked.last_updated_at = now
         locked.review_note = ""
+        # Published, by hand or by its job: an embargo has nothing left to do.
+        locked.scheduled_for = None
+        locked.scheduled_time_zone = ""
         locked.save()
         audit_record(action=AuditAction.STORY_PUBLISHED, obj=locked, actor=editor)
+        notify(
+            recipients=locked.authors.all(),
+            kind="story.published",
+            message=_("Your story “%(title)s” was published.") % {"title": locked.title},
+            url=reverse("stories:story-detail", args=[locked.slug]),
+        )
     return locked
 
 
@@ -209,7 +221,7 @@ def stories_flag_for_correction(*, citation: Citation, note: str) -> int:
     flagged = 0
     for story in stories:
         # An open flag says why as of the latest decision (disputed, then rejected).
-        _, created = CorrectionFlag.objects.update_or_create(
+        _flag, created = CorrectionFlag.objects.update_or_create(
             story=story,
             citation=citation,
             resolved_at=None,
@@ -217,4 +229,12 @@ def stories_flag_for_correction(*, citation: Citation, note: str) -> int:
             create_defaults={"reason": reason, "created_at": now},
         )
         flagged += created
+        if created:
+            notify(
+                recipients=story.authors.all(),
+                kind="story.flagged",
+                message=_("Your story “%(title)s” is flagged for a correction: %(reason)s")
+                % {"title": story.title, "reason": reason},
+                url=reverse("stories:story-edit", args=[story.pk]),
+            )
     return flagged

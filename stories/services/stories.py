@@ -15,12 +15,14 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
 from newsroom.cache import touches
 from newsroom.models import AuditAction
+from newsroom.notifications import notify
 from newsroom.slugs import unique_slug
 from people.models import Organization, Person, RoleChange
 from stories.cache_tags import of_story
@@ -402,5 +404,12 @@ def story_send_back(*, story: Story, editor: AbstractBaseUser, note: str) -> Sto
         locked.save(update_fields=["status", "review_note", "updated_at"])
         audit_record(
             action=AuditAction.STORY_SENT_BACK, obj=locked, actor=editor, detail=note.strip()
+        )
+        notify(
+            recipients=locked.authors.all(),
+            kind="story.returned",
+            message=_("Your story “%(title)s” was sent back: %(note)s")
+            % {"title": locked.title, "note": note.strip()},
+            url=reverse("stories:story-edit", args=[locked.pk]),
         )
     return locked

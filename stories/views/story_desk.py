@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,6 +22,7 @@ from newsroom.permissions import is_editor
 from people.models import RoleChange
 from stories import services
 from stories.canonical import InvalidSourceURL, canonical_url
+from stories.forms import ScheduleForm
 from stories.models import (
     Citation,
     CitationState,
@@ -91,6 +94,7 @@ def _editor_context(request: HttpRequest, story: Story, form: StoryForm, **extra
             story, request.user, author_ids=[author.pk for author in story.authors.all()]
         ),
         "is_editor": is_editor(request.user),
+        "schedule_form": ScheduleForm(initial={"time_zone": settings.TIME_ZONE}),
         "flags": list(
             CorrectionFlag.objects.filter(story=story, resolved_at__isnull=True).select_related(
                 "citation"
@@ -379,6 +383,21 @@ def _ids(values: list[str]) -> list[int]:
     return [number for value in values if (number := parse_id(value)) is not None]
 
 
+def _schedule(story: Story, user, data) -> Story:
+    form = ScheduleForm(data)
+    if not form.is_valid():
+        raise ValidationError(
+            [
+                f"{form.fields[field].label}: {error}" if field in form.fields else str(error)
+                for field, errors in form.errors.items()
+                for error in errors
+            ]
+        )
+    return services.story_schedule(
+        story=story, editor=user, publish_at=form.cleaned_data["publish_at"]
+    )
+
+
 def _back_to_editor(request: HttpRequest, story: Story) -> HttpResponse:
     if request.htmx:
         response = HttpResponse(status=204)
@@ -401,6 +420,14 @@ WORKFLOW = {
     "publish": (
         lambda story, user, data: services.story_publish(story=story, editor=user),
         "Published.",
+    ),
+    "schedule": (
+        lambda story, user, data: _schedule(story, user, data),
+        _lazy("Scheduled: it will be published then, and shows nowhere before."),
+    ),
+    "unschedule": (
+        lambda story, user, data: services.story_unschedule(story=story, editor=user),
+        _lazy("Pulled: the story stays in review, unpublished."),
     ),
     "withdraw": (
         lambda story, user, data: services.story_withdraw(

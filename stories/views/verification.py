@@ -19,6 +19,7 @@ from stories.forms import DecisionForm
 from stories.models import Citation, CitationState
 from stories.permissions import can_edit_cited_material
 from stories.services import CitationConflict, citation_decide
+from stories.snapshots import snapshot_reading
 from stories.views.access import desk_member_required, editor_required
 from stories.views.edits import edits_of, shown, with_targets
 
@@ -184,4 +185,6 @@ def _detail_context(request: HttpRequest, citation: Citation, form: DecisionForm
         "states": CitationState,
         # Staff see both: the verified version above, any edit waiting for an editor here.
         "edits": edits_of(citation.statement, citation.source, citation.role_change),
+        # What the source said when last fetched, with the quote found in it (or not).
+        "reading": snapshot_reading(citation),
     }
