@@ -23,6 +23,7 @@ from newsroom.proposed_edits import (
     proposed_edit_pending,
     proposed_edit_values,
 )
+from people.checks import before_founding
 from people.models import (
     Organization,
     OrganizationName,
@@ -435,6 +436,9 @@ def _validate(change: RoleChange) -> None:
             "The previous title is the same as the new one; leave it empty or name the title "
             "the person held before."
         )
+    too_early = before_founding(change.organization, change.effective)
+    if too_early:
+        errors.setdefault("effective", []).append(too_early)
     duplicate = RoleChange.objects.same_move(
         person_id=change.person_id,
         post=change.post,

@@ -250,10 +250,10 @@ class _Replay:
         )
         if later_start is not None:
             raise TenureConflict(
-                f"{change.person}'s tenure as {title} at {change.organization} would end on "
-                f"{day.display()}, before it starts ({later_start.effective.display()}). "
-                "Check the dates; if they also held it earlier, record when that earlier "
-                "tenure began first.",
+                f"{change.person}'s tenure as {title} at {change.organization} starts on "
+                f"{later_start.effective.display()}, so it cannot end earlier, on "
+                f"{day.display()}. Check the dates; if they also held it earlier, record when "
+                "that earlier tenure began first.",
                 change,
             )
         earlier = [tenure for tenure in self.closed if tenure.post_id == post_id]
@@ -333,8 +333,8 @@ class _Replay:
         if tenure.start is not None and day.latest < tenure.start.earliest:
             raise TenureConflict(
                 f"{change.person}'s tenure as {title or tenure.post_title} at "
-                f"{change.organization} would end on {day.display()}, before it starts "
-                f"({tenure.start.display()}).",
+                f"{change.organization} starts on {tenure.start.display()}, so it cannot end "
+                f"earlier, on {day.display()}.",
                 change,
             )
         tenure.end = day
