@@ -11,6 +11,7 @@ from stories.models.sources import (
 )
 from stories.models.stories import (
     PUBLIC_STATUSES,
+    ClaimCheck,
     Correction,
     CorrectionFlag,
     FlagResolution,
@@ -28,6 +29,7 @@ __all__ = [
     "Citation",
     "CitationDecision",
     "CitationState",
+    "ClaimCheck",
     "Correction",
     "CorrectionFlag",
     "FlagResolution",
