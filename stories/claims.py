@@ -191,13 +191,13 @@ def check_text(text: str, *, record: Record, context: Context) -> list[ClaimFlag
 
 _EN_DURATION = re.compile(
     r"(?P<hedge>nearly|almost|about|around|roughly|over|more than|less than|under|just under|"
-    r"just over)?\s*(?P<number>" + _EN_NUMBER + r")(?P<half>\s+and\s+a\s+half)?[\s-]+years?"
+    r"just over)?\s*(?P<number>" + _EN_NUMBER + r")(?P<half>\s+and\s+a\s+half)?[\s-]+years?\b"
     r"(?!\s+(?:ago|old|later|earlier))(?!-old)",
     re.IGNORECASE,
 )
 _JA_DURATION = re.compile(
     r"(?P<hedge>約|ほぼ|およそ)?(?P<number>" + _JA_NUMBER + r")年(?P<half>半)?(?P<span>間)?"
-    r"(?P<after>近く|以上|余り|弱|強)?(?![0-9一二三四五六七八九十]|月|度|代|生)"
+    r"(?P<after>近く|以上|余り|弱|強)?(?![0-9一二三四五六七八九十]|月|度|代|生|前|後|ぶり|目)"
 )
 
 
@@ -499,13 +499,16 @@ JAPANESE_TITLES = {
     "社長": "president",
 }
 _TITLE = (
-    r"(?P<title>\bC[A-Z]{1,3}O\b|\b[Cc]hief (?:[A-Za-z]+ ){0,3}?(?:[Oo]fficer|[Ss]cientist)\b|"
+    r"(?P<title>(?<![A-Za-z])C[A-Z]{1,3}O(?![A-Za-z])|"
+    r"\b[Cc]hief (?:[A-Za-z]+ ){0,3}?(?:[Oo]fficer|[Ss]cientist)\b|"
     r"\b(?:[Ss]enior )?(?:[Vv]ice [Pp]resident|VP|SVP) of [A-Z][a-z]+\b|\b[Pp]resident\b|"
     + "|".join(sorted(JAPANESE_TITLES, key=len, reverse=True))
     + r")"
 )
 _TITLE_BEFORE = re.compile(_TITLE + r"(?:\s+of\s+[A-Z]\w+)?\s*(?:の|、)?\s*$")
 _TITLE_AFTER = re.compile(r"^\s*(?:氏)?\s*[,、]\s*(?:(?:the|its|[A-Z]\w*'s)\s+)?" + _TITLE)
+_NAMING = re.compile(r"\b(?:named|appointed|made|making|called|promoted)\s+$", re.IGNORECASE)
+_TITLE_NAMED = re.compile(r"^\s+(?:as\s+)?(?:(?:the|its|[A-Z]\w*'s)\s+)?" + _TITLE)
 # In Japanese a title may follow the name directly ("マット・ナイト最高情報責任者").
 _TITLE_AFTER_JA = re.compile(
     r"^\s*(?:氏)?\s*[、,]?\s*(?:\w{1,10}の)?(?P<title>"
@@ -531,6 +534,9 @@ def _check_title(sentence, record, context, person_id, start, end) -> list[Claim
     after = _TITLE_AFTER.search(source[end : end + 80]) or _TITLE_AFTER_JA.search(
         source[end : end + 40]
     )
+    if after is None and _NAMING.search(source[max(0, start - 20) : start]):
+        # "named Matt Knight chief information officer"
+        after = _TITLE_NAMED.search(source[end : end + 80])
     claimed = [match["title"] for match in (before, after) if match]
     if not claimed:
         return []
