@@ -169,3 +169,13 @@ def test_the_checks_read_one_query_per_name_and_title(knight_on_record, django_a
     with django_assert_num_queries(8):
         found = moves_warnings(parsed, today=timezone.localdate())
     assert len(found) == 3
+
+
+def test_every_import_refuses_a_move_before_the_founding(knight_on_record):
+    from exchange.tests.support import errors
+
+    found = errors(moves_csv([row(date="2015-11", change="joined", title="Staff")]))
+    assert found == [
+        "moves.csv:2: A move on November 2015 comes before OpenAI was founded "
+        "(December 11, 2015), so it cannot be recorded there. Check the date or the organization."
+    ]
