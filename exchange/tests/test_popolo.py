@@ -38,7 +38,13 @@ def test_the_export_holds_public_data_with_dates_at_their_precision(demo):
     bob = [m for m in document["memberships"] if m["person_id"] == "person/bob-mcgrew"]
     dates = {m["role"]: (m.get("start_date"), m.get("end_date")) for m in bob}
     assert dates["Member of Technical Staff"] == ("2017-01", "2018")
-    assert dates["VP of Research"] == ("2018", "2024-09-25")
+    # Ended by the later title (Chief Research Officer): no end_date, a bound.
+    assert dates["VP of Research"] == ("2018", None)
+    vp = next(m for m in bob if m["role"] == "VP of Research")
+    assert vp["ended_by_later_title"] == {
+        "no_later_than": "2024-09-25",
+        "post_id": "post/openai/chief-research-officer",
+    }
     staff = next(m for m in bob if m["role"] == "Member of Technical Staff")
     assert staff["end"]["change"] == "promoted"
     assert staff["end"]["post_id"] == "post/openai/vp-of-research"
