@@ -290,6 +290,7 @@ def _current_values(role_change: RoleChange) -> dict[str, object]:
         "announced": role_change.announced,
         "leaves_organization": role_change.leaves_organization,
         "is_interim": role_change.is_interim,
+        "keeps_other_titles": role_change.keeps_other_titles,
         "reason": role_change.reason,
     }
 
@@ -390,6 +391,7 @@ _EDITABLE = {
     "announced",
     "leaves_organization",
     "is_interim",
+    "keeps_other_titles",
     "reason",
     "is_public",
 }
