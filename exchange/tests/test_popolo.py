@@ -257,3 +257,23 @@ def test_the_import_command_lists_errors_and_exits_1(tmp_path):
         call_command("import_popolo", str(path), stderr=err)
     assert failed.value.returncode == 1
     assert "bad.json:memberships[0].person_id: names nothing in this document" in err.getvalue()
+
+
+def test_a_new_person_close_to_one_on_the_desk_is_imported_with_a_warning():
+    from people.tests.factories import OrganizationFactory, PersonFactory
+
+    PersonFactory(name="Matt Knight")
+    OrganizationFactory(name="OpenAI")
+    result = run(
+        {
+            "persons": [{"id": "p1", "name": "Matthew Knight"}],
+            "organizations": [{"id": "o1", "name": "OpenAI, Inc."}],
+        }
+    )
+    assert result.ok
+    assert [str(warning) for warning in result.warnings] == [
+        "popolo.json:persons[0]: warning: new person “Matthew Knight”: possibly the same as "
+        "Matt Knight on the desk.",
+        "popolo.json:organizations[0]: warning: new organization “OpenAI, Inc.”: possibly the "
+        "same as OpenAI on the desk.",
+    ]
