@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     STORY_WITHDRAWN = "story.withdrawn", "Story withdrawn"
     STORY_CORRECTED = "story.corrected", "Correction added"
     CORRECTION_FLAG_RESOLVED = "story.flag_resolved", "Correction flag resolved"
+    CLAIM_CHECKED = "story.claim_checked", "Flagged claim checked"
     ROLE_CHANGE_RECORDED = "role_change.recorded", "Role change recorded"
     ROLE_CHANGE_EDITED = "role_change.edited", "Role change edited"
     ROLE_CHANGE_DELETED = "role_change.deleted", "Role change deleted"

@@ -25,6 +25,7 @@ from newsroom.proposed_edits import (
     proposed_edit_values,
 )
 from people.cache_tags import move_tags, person_tags
+from people.checks import before_founding
 from people.models import (
     Organization,
     OrganizationName,
@@ -210,6 +211,7 @@ def role_change_record(
     previous_title: str = "",
     leaves_organization: bool = False,
     is_interim: bool = False,
+    keeps_other_titles: bool = False,
     reason: str = "",
     is_public: bool = False,
     recorded_by: AbstractBaseUser | None = None,
@@ -235,6 +237,7 @@ def role_change_record(
             previous_post=previous_post,
             leaves_organization=leaves_organization,
             is_interim=is_interim,
+            keeps_other_titles=keeps_other_titles,
             reason=reason.strip(),
             is_public=is_public,
             recorded_by=recorded_by,
@@ -292,6 +295,7 @@ def _current_values(role_change: RoleChange) -> dict[str, object]:
         "announced": role_change.announced,
         "leaves_organization": role_change.leaves_organization,
         "is_interim": role_change.is_interim,
+        "keeps_other_titles": role_change.keeps_other_titles,
         "reason": role_change.reason,
     }
 
@@ -393,6 +397,7 @@ _EDITABLE = {
     "announced",
     "leaves_organization",
     "is_interim",
+    "keeps_other_titles",
     "reason",
     "is_public",
 }
@@ -441,6 +446,9 @@ def _validate(change: RoleChange) -> None:
             "The previous title is the same as the new one; leave it empty or name the title "
             "the person held before."
         )
+    too_early = before_founding(change.organization, change.effective)
+    if too_early:
+        errors.setdefault("effective", []).append(too_early)
     duplicate = RoleChange.objects.same_move(
         person_id=change.person_id,
         post=change.post,

@@ -3,6 +3,7 @@ of verified material."""
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 
 from django import forms
@@ -13,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.forms import PartialDateField, parse_id
 from newsroom.models import ProposedEditState
+from people.checks import (
+    date_warnings,
+    similar_organizations,
+    similar_people,
+    title_warnings,
+)
 from people.models import KIND_FORM_CHOICES, Organization, Person, RoleChange
 from people.services import NewName
 from stories.canonical import InvalidSourceURL, canonical_url
@@ -210,6 +217,24 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
         label="Leaves the organization (every title held there ends)", required=False
     )
     is_interim = forms.BooleanField(label="Interim", required=False)
+    keeps_other_titles = forms.BooleanField(
+        label=_("A second post held at once (the titles already held there go on)"),
+        required=False,
+    )
+    title_resolution = forms.ChoiceField(
+        label=_("The title is close to a post the person holds"),
+        required=False,
+        choices=[
+            ("", _("Not answered")),
+            ("same", _("The same post under another name: record the post held")),
+            ("ends", _("A new post that ends the one held")),
+            ("both", _("A second post held at once")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    confirm_warnings = forms.BooleanField(
+        label=_("I checked the warnings above: record it as entered"), required=False
+    )
     effective = PartialDateField(label="Effective date")
     announced = PartialDateField(label="Announced date", required=False)
     reason = forms.CharField(
@@ -224,11 +249,22 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
         "previous_title",
         "leaves_organization",
         "is_interim",
+        "keeps_other_titles",
         "effective",
         "announced",
         "reason",
+        "title_resolution",
+        "confirm_warnings",
     ]
     field_aliases = {"person": "person_name", "organization": "organization_name"}
+
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or datetime.date.today()
+        # What the checks at entry found (people/checks.py), for the template.
+        self.similar: dict[str, list] = {}
+        self.title_conflicts: list = []
+        self.warnings: list[str] = []
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -246,7 +282,77 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
                 )
             except ValidationError as invalid:
                 self.add_error(f"{field}_name", invalid)
+        self._check_names(cleaned)
+        self._check_title(cleaned)
+        self._check_warnings(cleaned)
         return cleaned
+
+    def _check_names(self, cleaned: dict) -> None:
+        """A new name close to one on record: offer that one first; creating a new one takes
+        an explicit "this is someone else" (the "new" choice)."""
+        for field, find, noun in (
+            ("person", similar_people, _("person")),
+            ("organization", similar_organizations, _("organization")),
+        ):
+            entered = cleaned.get(field)
+            if not isinstance(entered, NewName) or entered.confirmed:
+                continue
+            candidates = find(entered.name)
+            if not candidates:
+                continue
+            self.similar[field] = candidates
+            names = ", ".join(
+                candidate.name + (f" ({candidate.also})" if candidate.also else "")
+                for candidate in candidates
+            )
+            self.add_error(
+                f"{field}_name",
+                ValidationError(
+                    _(
+                        "Possibly the same %(noun)s as %(names)s, already on record: pick them "
+                        "below, or “this is someone else” to create a new %(noun)s."
+                    )
+                    % {"noun": noun, "names": names},
+                    code="possibly_same",
+                ),
+            )
+
+    def _check_title(self, cleaned: dict) -> None:
+        """Conflicting titles and one holder at a time, with what the journalist chose."""
+        person, organization = cleaned.get("person"), cleaned.get("organization")
+        if isinstance(organization, NewName) or organization is None:
+            return
+        found = title_warnings(
+            person=None if isinstance(person, NewName) else person,
+            organization=organization,
+            title=cleaned.get("title", ""),
+            kind=cleaned.get("kind") or "joined",
+            effective=cleaned.get("effective"),
+            previous_title=cleaned.get("previous_title", ""),
+        )
+        self.warnings.extend(found.message for found in found if found.kind == "one_holder")
+        conflicts = [warning for warning in found if warning.kind == "conflict"]
+        if not conflicts or cleaned.get("keeps_other_titles"):
+            return
+        held = conflicts[0].tenure.post.title
+        resolution = cleaned.get("title_resolution")
+        if resolution == "same":
+            cleaned["title"] = held
+            cleaned["kind"] = "held"
+        elif resolution == "ends":
+            cleaned["previous_title"] = held
+        elif resolution == "both":
+            cleaned["keeps_other_titles"] = True
+        else:
+            self.title_conflicts = conflicts
+            for conflict in conflicts:
+                self.add_error("title", ValidationError(conflict.message, code="conflict"))
+
+    def _check_warnings(self, cleaned: dict) -> None:
+        self.warnings.extend(date_warnings(cleaned.get("effective"), today=self.today))
+        if self.warnings and not cleaned.get("confirm_warnings"):
+            for warning in self.warnings:
+                self.add_error(None, ValidationError(warning, code="warning"))
 
     def save(self, *, recorded_by) -> MoveWithCitation | None:
         """Hand the cleaned values to the service: everything is written, or nothing, with
@@ -263,6 +369,7 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
                 previous_title=data.get("previous_title", ""),
                 leaves_organization=data.get("leaves_organization", False),
                 is_interim=data.get("is_interim", False),
+                keeps_other_titles=data.get("keeps_other_titles", False),
                 reason=data.get("reason", ""),
                 recorded_by=recorded_by,
                 **self.citation_arguments(),

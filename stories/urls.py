@@ -33,6 +33,11 @@ urlpatterns = [
     path("desk/stories/<int:pk>/attach/", story_desk.story_attach, name="story-attach"),
     path("desk/stories/<int:pk>/detach/", story_desk.story_detach, name="story-detach"),
     path("desk/stories/<int:pk>/revisions/", story_desk.story_revisions, name="story-revisions"),
+    path(
+        "desk/stories/<int:pk>/claims/check/",
+        story_desk.story_claim_check,
+        name="story-claim-check",
+    ),
     path("desk/stories/<int:pk>/<slug:action>/", story_desk.story_workflow, name="story-workflow"),
     path("desk/review/", story_desk.review_queue, name="review-queue"),
     path("desk/verify/", verification.queue, name="verify-queue"),

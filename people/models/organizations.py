@@ -197,6 +197,13 @@ class Post(models.Model):
         default=False,
         help_text="Shown in the organization's leadership and in story sidebars.",
     )
+    one_holder = models.BooleanField(
+        "one holder at a time",
+        default=False,
+        db_default=False,
+        help_text="Set by an editor (CEO, CTO…): the desk warns when a second holder is "
+        "recorded while the first one's tenure is open.",
+    )
 
     class Meta:
         ordering = ["organization", "rank", "title"]

@@ -12,6 +12,7 @@ from stories.models.sources import (
 )
 from stories.models.stories import (
     PUBLIC_STATUSES,
+    ClaimCheck,
     Correction,
     CorrectionFlag,
     FlagResolution,
@@ -29,6 +30,7 @@ __all__ = [
     "Citation",
     "CitationDecision",
     "CitationState",
+    "ClaimCheck",
     "Correction",
     "CorrectionFlag",
     "FlagResolution",

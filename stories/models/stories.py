@@ -246,3 +246,31 @@ class CorrectionFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story} needs a correction (citation {self.citation_id})"
+
+
+class ClaimCheck(models.Model):
+    """An editor's "checked" on a claim the desk flagged in a story (stories/claims.py): the
+    flag's fingerprint, what it said, and the editor's note. Kept with the story and shown
+    in its history; a flag with a check no longer blocks publication."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="claim_checks")
+    fingerprint = models.CharField(max_length=32)
+    kind = models.CharField(max_length=10)
+    claim = models.CharField(max_length=300)
+    message = models.TextField()
+    note = models.TextField()
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["checked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "fingerprint"], name="one_check_per_story_and_claim"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story}: “{self.claim}” checked"

@@ -518,6 +518,7 @@ def move_record_with_citation(
     previous_title: str = "",
     leaves_organization: bool = False,
     is_interim: bool = False,
+    keeps_other_titles: bool = False,
     reason: str = "",
     recorded_by: AbstractBaseUser | None = None,
     **citation: object,
@@ -543,6 +544,7 @@ def move_record_with_citation(
             previous_title=previous_title,
             leaves_organization=leaves_organization,
             is_interim=is_interim,
+            keeps_other_titles=keeps_other_titles,
             reason=reason,
             recorded_by=recorded_by,
         )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from people.models import Organization
 from stories.models import Citation, CitationState, Story, StoryStatus
 from stories.rendering import render_body
+from stories.services.claims import story_claims
 
 EDITABLE_BY_AUTHORS = {StoryStatus.DRAFT, StoryStatus.IN_REVIEW}
 
@@ -156,7 +157,8 @@ def publication_blockers(
     - each attached citation that is not verified (a pending one links to its row in the
       verification queue, a disputed or rejected one to its page, to decide again);
     - a body that cites no verified citation at all: every story rests on at least one;
-    - a marker that names no attached citation, or text that tries to be a marker.
+    - a marker that names no attached citation, or text that tries to be a marker;
+    - a claim the desk flagged (stories/claims.py) that no editor has marked checked.
 
     This is the one list of blockers: the editor's page shows it, ``story_publish`` refuses
     with it, and any further check adds its own here. ``citations``: the story's citations
@@ -184,6 +186,15 @@ def publication_blockers(
             message=message, url=f"{editor_url}#id_body", link_text=_("Fix the marker in the body")
         )
         for message in marker_errors(story.body, [citation.pk for citation in citations])
+    ]
+    blockers += [
+        PublicationBlocker(
+            message=_("A claim to check: %(message)s") % {"message": claim.flag.message},
+            url=f"{editor_url}#claims-heading",
+            link_text=_("Mark it checked, with a note"),
+        )
+        for claim in story_claims(story)
+        if claim.is_open
     ]
     return blockers
 

@@ -77,6 +77,7 @@ VISITS = [
     Visit("stories:story-attach", "post", 302, 302, ("story",)),
     Visit("stories:story-detach", "post", 404, 404, ("story",)),
     Visit("stories:story-revisions", "get", 200, 200, ("story",)),
+    Visit("stories:story-claim-check", "post", FORBIDDEN, 302, ("story",)),
     Visit("stories:story-workflow", "post", 302, 302, ("story", "submit")),
     Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "send-back")),
     Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "publish")),

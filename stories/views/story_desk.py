@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -101,6 +102,11 @@ def _editor_context(request: HttpRequest, story: Story, form: StoryForm, **extra
             )
         ),
         "role_changes": list(story.role_changes.for_display().order_by("effective_date")),
+        # Claims the desk can check, in the text as typed (flags never block saving).
+        "claims": services.story_claims(
+            story,
+            text="\n".join(str(form[name].value() or "") for name in ("title", "dek", "body")),
+        ),
         "conflict_fields": {},
         **extra,
     }
@@ -495,7 +501,15 @@ def story_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "desk/story_revisions.html",
-        {"story": story, "revisions": revisions, "older": older, "newer": newer, "diff": diff},
+        {
+            "story": story,
+            "revisions": revisions,
+            "older": older,
+            "newer": newer,
+            "diff": diff,
+            # Flagged claims an editor checked, with their notes: part of the story's history.
+            "claim_checks": list(story.claim_checks.select_related("checked_by")),
+        },
     )
 
 
@@ -519,3 +533,23 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .order_by("created_at")
     )
     return render(request, "desk/review_queue.html", {"in_review": in_review, "flags": flags})
+
+
+@require_POST
+@editor_required
+def story_claim_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """An editor marks a flagged claim checked, with a note (kept with the story)."""
+    story = _story_for(request, pk)
+    try:
+        services.claim_check(
+            story=story,
+            fingerprint=request.POST.get("fingerprint", "")[:64],
+            note=request.POST.get("note", "")[:2000],
+            editor=request.user,
+        )
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Claim marked checked."))
+    return redirect(reverse("stories:story-edit", args=[pk]) + "#claims-heading")
