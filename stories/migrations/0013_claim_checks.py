@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stories', '0011_withdrawal_date_revision_language_quote_limit'),
+        ('stories', '0012_source_snapshots_and_scheduled_stories'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
