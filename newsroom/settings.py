@@ -335,25 +335,27 @@ JOBS_SCHEDULE = [
     },
 ]
 
-# E-mail (notifications, newsroom/notifications.py), with Django 6.1's MAILERS: SMTP when
-# EMAIL_HOST is set (README, Production), else printed to the console (development).
+# E-mail (notifications, newsroom/notifications.py), with Django 6.1's MAILERS: printed to
+# the console in development; SMTP in production (README, Production).
 # SITE_URL makes the links in e-mails absolute.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
-if os.environ.get("EMAIL_HOST") and not env_flag("EMAIL_TO_CONSOLE"):
+_email_host = os.environ.get("EMAIL_HOST", "")
+if _email_host or not DEBUG:
+    # Production: the SMTP server named, else the machine's own mail server (port 25).
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ["EMAIL_HOST"],
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "host": _email_host or "localhost",
+                "port": int(os.environ.get("EMAIL_PORT", "587" if _email_host else "25")),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_flag("EMAIL_USE_TLS", default=True),
+                "use_tls": env_flag("EMAIL_USE_TLS", default=bool(_email_host)),
                 "timeout": 30,
             },
         }
     }
 else:
-    # No SMTP server named: mail is printed by the process that sends it (the worker).
+    # Development: mail is printed by the process that sends it (the worker).
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
