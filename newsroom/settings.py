@@ -321,19 +321,24 @@ JOBS_WORKER_TIMEOUT_SECONDS = float(os.environ.get("JOBS_WORKER_TIMEOUT_SECONDS"
 # Jobs that run by themselves, daily at "at" (HH:MM in TIME_ZONE): each due moment is
 # enqueued once, by whichever worker looks first (newsroom.jobs.jobs_enqueue_scheduled).
 SOURCE_CHECK_STALE_DAYS = int(os.environ.get("SOURCE_CHECK_STALE_DAYS", "7"))
-JOBS_SCHEDULE = [
-    {
-        "name": "check-stale-sources",
-        "task": "stories.jobs.check_stale_sources",
-        "at": os.environ.get("SOURCE_CHECK_AT", "03:00"),
-        "kwargs": {"stale_days": SOURCE_CHECK_STALE_DAYS},
-    },
-    {
-        "name": "editors-digest",
-        "task": "stories.jobs.send_editors_digest",
-        "at": os.environ.get("EDITORS_DIGEST_AT", "08:00"),
-    },
-]
+# JOBS_SCHEDULE_OFF=1 turns the schedule off (a benchmark's worker, a one-off worker).
+JOBS_SCHEDULE = (
+    []
+    if env_flag("JOBS_SCHEDULE_OFF")
+    else [
+        {
+            "name": "check-stale-sources",
+            "task": "stories.jobs.check_stale_sources",
+            "at": os.environ.get("SOURCE_CHECK_AT", "03:00"),
+            "kwargs": {"stale_days": SOURCE_CHECK_STALE_DAYS},
+        },
+        {
+            "name": "editors-digest",
+            "task": "stories.jobs.send_editors_digest",
+            "at": os.environ.get("EDITORS_DIGEST_AT", "08:00"),
+        },
+    ]
+)
 
 # E-mail (notifications, newsroom/notifications.py), with Django 6.1's MAILERS: printed to
 # the console in development; SMTP in production (README, Production).
