@@ -299,6 +299,8 @@ def main() -> None:
             for name in ENDPOINTS[1:]
         ],
         "as_of_query_ms": prepared["as_of"]["median_ms"],
+        # The live preview's claim checks (issue 14), in process: median, worst, queries.
+        "claims_preview_ms": prepared.get("claims", {}),
         "import_rows_per_s": round(rows_per_second, 1),
         "worker_rss_mb": rss,
     }
