@@ -8,6 +8,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.forms import PartialDateField, parse_id
@@ -258,7 +259,7 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
 
     def __init__(self, *args, today: datetime.date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.today = today or datetime.date.today()
+        self.today = today or timezone.localdate()
         # What the checks at entry found (people/checks.py), for the template.
         self.similar: dict[str, list] = {}
         self.title_conflicts: list = []
