@@ -73,3 +73,22 @@ def unique_slugs(
         taken.add(slug)
         result.append(slug)
     return result
+
+
+class RemembersSlug:
+    """A model mixin keeping the slug a row was loaded with (``slug_on_record``), so a save
+    that changes the slug can also expire what was cached under the old address."""
+
+    slug_on_record = ""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "slug" in instance.__dict__:  # not deferred
+            instance.slug_on_record = instance.slug
+        return instance
+
+    def old_address_tags(self, prefix: str) -> set[str]:
+        """The tag of the address this row had before this save, when it changed."""
+        old, self.slug_on_record = self.slug_on_record, self.slug
+        return {f"{prefix}:{old}"} if old and old != self.slug else set()

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from newsroom.dates import PartialDateFields, Precision
+from newsroom.slugs import RemembersSlug
 
 
 class OrganizationKind(models.TextChoices):
@@ -53,7 +54,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         return self.filter(Q(name__folded_exact=name) | Exists(other_names))
 
 
-class Organization(models.Model):
+class Organization(RemembersSlug, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, editable=False)
     kind = models.CharField(
@@ -127,6 +128,7 @@ class Organization(models.Model):
             super().save(*args, **kwargs)
             if scope.wrote:
                 scope.update(organization_tags(self, new=new))
+                scope.update(self.old_address_tags("org"))
 
     def get_absolute_url(self) -> str:
         return reverse("people:organization-detail", args=[self.slug])

@@ -6,6 +6,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from newsroom.slugs import RemembersSlug
+
 # stories.models.CitationState.VERIFIED, named here because people never imports stories.
 VERIFIED_CITATION = "verified"
 
@@ -56,7 +58,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(Q(name__folded_exact=name) | Exists(other_names))
 
 
-class Person(models.Model):
+class Person(RemembersSlug, models.Model):
     name = models.CharField("display name", max_length=200)
     sort_name = models.CharField(
         max_length=200,
@@ -113,6 +115,7 @@ class Person(models.Model):
             super().save(*args, **kwargs)
             if scope.wrote:
                 scope.update(person_tags(self, new=new))
+                scope.update(self.old_address_tags("person"))
 
     def get_absolute_url(self) -> str:
         return reverse("people:person-detail", args=[self.slug])

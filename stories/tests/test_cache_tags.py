@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from people.models import Organization, Person
 from people.tests.factories import OrganizationFactory, PersonFactory, editor, journalist, record
 from stories.models import Story
 from stories.services import (
@@ -225,3 +226,21 @@ def test_a_story_drawing_an_organizations_timeline_follows_that_organization(cli
         client.get(url)
     assert len(queries) > 0
     check(client, site, changed=set(), kept=GLOBEX_SIDE)
+
+
+def test_a_new_address_leaves_nothing_cached_at_the_old_one(client, site):
+    """A person's or an organization's page is cached under its address: when an editor
+    changes the slug, the old address stops answering with the cached page."""
+    old_person, old_organization = site.carl.get_absolute_url(), site.acme.get_absolute_url()
+    assert client.get(old_person).status_code == 200
+    assert client.get(old_organization).status_code == 200
+    carl = Person.objects.get(pk=site.carl.pk)  # as the admin loads it
+    carl.slug = "carl-renamed"
+    carl.save()
+    acme = Organization.objects.get(pk=site.acme.pk)
+    acme.slug = "acme-renamed"
+    acme.save()
+    assert client.get(old_person).status_code == 404
+    assert client.get(old_organization).status_code == 404
+    assert client.get(carl.get_absolute_url()).status_code == 200
+    assert client.get(acme.get_absolute_url()).status_code == 200
