@@ -82,8 +82,8 @@ class RemembersSlug:
     slug_on_record = ""
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         if "slug" in instance.__dict__:  # not deferred
             instance.slug_on_record = instance.slug
         return instance
