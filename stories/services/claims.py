@@ -9,6 +9,7 @@ Flags never block saving. An open flag (one with no editor's check) blocks publi
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
+from newsroom.cache import cached, data_version
 from newsroom.dates import PartialDate
 from newsroom.models import AuditAction
 from newsroom.permissions import is_editor
@@ -89,9 +91,26 @@ class StoryClaim:
         return self.check is None
 
 
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+
+
 def story_claims(story: Story, *, text: str | None = None) -> list[StoryClaim]:
     """The flags of the story's title, dek and body (or of ``text``, the editor's unsaved
-    draft), each with the editor's check when it has one."""
+    draft), each with the editor's check when it has one.
+
+    Kept in the versioned cache under the data version, which every write to the desk's
+    tables bumps (newsroom/cache.py): the editor, its publication blockers and the review
+    screen read them without a query until something changes. A draft's text is in the key.
+    """
+    if text is None:
+        text = "\n".join([story.title, story.dek, story.body])
+    key = f"claims:story:{story.pk}:{data_version()}:{_digest(story_day(story), text)}"
+    return cached(key, lambda: story_claims_fresh(story, text=text))
+
+
+def story_claims_fresh(story: Story, *, text: str | None = None) -> list[StoryClaim]:
+    """:func:`story_claims` read from the database (what a changed draft costs)."""
     people = set(story.people.values_list("pk", flat=True))
     moves = story.role_changes.values_list("person_id", "organization_id")
     cited = story.citations.values_list("role_change__person_id", "role_change__organization_id")
@@ -118,10 +137,17 @@ def _unique(flags: list[ClaimFlag]) -> list[ClaimFlag]:
 
 def quote_claims(citations: Iterable[Citation]) -> dict[int, list[ClaimFlag]]:
     """The flags of each citation's quote and translation, by citation id: the speaker is
-    the quote's subject unless it names someone, on the day of its source."""
+    the quote's subject unless it names someone, on the day of its source. Cached under the
+    data version, as :func:`story_claims`."""
     citations = [citation for citation in citations if citation.statement_id]
     if not citations:
         return {}
+    ids = sorted(citation.pk for citation in citations)
+    key = f"claims:quotes:{data_version()}:{_digest(timezone.localdate(), *ids)}"
+    return cached(key, lambda: _quote_claims_fresh(citations))
+
+
+def _quote_claims_fresh(citations: list[Citation]) -> dict[int, list[ClaimFlag]]:
     people, organizations = set(), set()
     for citation in citations:
         if citation.statement.speaker_id:

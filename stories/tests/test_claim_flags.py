@@ -135,3 +135,21 @@ def test_the_claim_checks_read_the_same_queries_however_many_people(
     with django_assert_num_queries(11):
         claims = story_claims(story, text="\n".join(lines))
     assert len(claims) == count
+
+
+def test_the_flags_follow_the_record_at_once_though_they_are_cached(review_story):
+    """The flags are kept in the cache under the data version: a decision taken after they
+    were read (here verifying the demo's pending CIO citation, the trap, which makes the
+    story's title agree with the record) shows on the next reading."""
+    from stories.models import Citation, CitationState
+    from stories.services import citation_decide
+
+    (claim,) = story_claims(review_story)
+    assert claim.flag.kind == "title"
+    assert story_claims(review_story) == [claim]  # read again: the same, from the cache
+    citation = Citation.objects.get(
+        role_change__person__name="Matt Knight",
+        role_change__post__title="Chief Information Officer",
+    )
+    citation_decide(citation=citation, editor=editor(), decision=CitationState.VERIFIED)
+    assert not story_claims(review_story)
