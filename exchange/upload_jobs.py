@@ -109,11 +109,17 @@ def moves_upload_run(upload_id: int) -> str:
     writer = _ProgressWriter(upload, len(parsed.rows))
     try:
         with transaction.atomic():
-            upload = MovesUpload.objects.select_for_update().get(pk=upload_id)
+            upload = (
+                MovesUpload.objects.select_for_update(of=("self",))
+                .select_related("uploaded_by")
+                .get(pk=upload_id)
+            )
             if upload.finished:
                 return f"already {upload.state}"
             try:
-                verifier = import_verifier(upload.uploaded_by.get_username()) if upload.verify else None
+                verifier = (
+                    import_verifier(upload.uploaded_by.get_username()) if upload.verify else None
+                )
             except ImportNotAllowed as refused:
                 _finish(upload, UploadState.REFUSED, "", [[1, str(refused)]])
                 return upload.state

@@ -44,7 +44,7 @@ def check_source_enqueue_many(source_ids: list[int]) -> None:
     """
     from django.tasks import task_backends
     from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult, get_date_max
     from django_tasks_db.compat import normalize_json
 
     backend = task_backends[check_source.backend]
@@ -60,7 +60,7 @@ def check_source_enqueue_many(source_ids: list[int]) -> None:
                 priority=check_source.priority,
                 task_path=check_source.module_path,
                 queue_name=check_source.queue_name,
-                run_after=check_source.run_after,
+                run_after=check_source.run_after or get_date_max(),  # as its save() does
                 backend_name=backend.alias,
             )
             for source_id in source_ids
