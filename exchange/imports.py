@@ -47,8 +47,8 @@ from people.models import (
 )
 from people.models.moves import same_move_key
 from people.tenures import ReplayedPosts, TenureConflict, tenure_drafts
-from stories.models import Citation, CitationDecision, Source, Statement
 from stories.jobs import check_source_enqueue_many
+from stories.models import Citation, CitationDecision, Source, Statement
 from stories.services import public_role_changes
 
 # One import at a time on PostgreSQL (pg_advisory_xact_lock): two imports naming the same

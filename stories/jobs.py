@@ -44,8 +44,8 @@ def check_source_enqueue_many(source_ids: list[int]) -> None:
     """
     from django.tasks import task_backends
     from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult, get_date_max
     from django_tasks_db.compat import normalize_json
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
     backend = task_backends[check_source.backend]
     if not isinstance(backend, DatabaseBackend):

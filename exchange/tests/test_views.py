@@ -128,7 +128,10 @@ def test_header_errors_are_listed(client, chief):
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("date,person\n2024,caf\xe9\n".encode("latin-1"), "is not UTF-8 text (byte 21 cannot be read)"),
+        (
+            "date,person\n2024,caf\xe9\n".encode("latin-1"),
+            "is not UTF-8 text (byte 21 cannot be read)",
+        ),
         (b"PK\x03\x04\x00\x00binary", "not a CSV file"),
     ],
 )
@@ -164,4 +167,3 @@ def test_the_status_partial_is_what_htmx_gets_in_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         partial = client.get(url, headers={"HX-Request": "true"})
     assert 'data-state="done"' in partial.content.decode()
-
