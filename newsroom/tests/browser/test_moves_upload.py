@@ -52,9 +52,7 @@ def upload_file(page, rows) -> MovesUpload:
 def test_the_progress_page_turns_into_the_result(new_page):
     page = new_page()
     sign_in(page, editor(username="chief"))
-    rows = [
-        row(person=f"Person {n}", source_url=f"https://example.com/n/{n}") for n in range(40)
-    ]
+    rows = [row(person=f"Person {n}", source_url=f"https://example.com/n/{n}") for n in range(40)]
     upload = upload_file(page, rows)
     status = page.locator("#upload-status")
     expect(status).to_contain_text("Waiting for a worker")
