@@ -80,7 +80,7 @@ def _fresh_caches():
     (whose rolled-back rows may have had the same slugs)."""
     from django.core.cache import caches
 
-    for alias in ("versions", "versioned", "default"):
+    for alias in ("versions", "versioned", "default", "progress"):
         caches[alias].clear()
 
 

@@ -138,6 +138,7 @@ class CitationSteps:
         )
         sources.update(zip(missing, ids, strict=True))
         self.result.sources_created = len(missing)
+        self.result.new_source_ids = list(ids)
         return sources
 
     def load_sources(self, urls: Iterable[str]) -> dict[str, int]:

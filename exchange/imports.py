@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, User
@@ -47,6 +47,7 @@ from people.models import (
 )
 from people.models.moves import same_move_key
 from people.tenures import ReplayedPosts, TenureConflict, tenure_drafts
+from stories.jobs import check_source_enqueue_many
 from stories.models import Citation, CitationDecision, Source, Statement
 from stories.services import public_role_changes
 
@@ -99,6 +100,7 @@ class ImportResult:
     citations_created: int = 0
     citations_verified: int = 0
     moves_made_public: int = 0
+    new_source_ids: list[int] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -150,6 +152,7 @@ def moves_import(
     dry_run: bool = False,
     stream: Stream | None = None,
     audit_action: AuditAction = AuditAction.MOVES_IMPORTED,
+    on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import checked rows, all or nothing; with ``dry_run`` check everything, write nothing.
 
@@ -158,7 +161,9 @@ def moves_import(
     without it every imported citation is pending. ``recorded_by`` is who recorded the
     moves (the editor who uploads the file on the desk; nobody for the command, where the
     file is the record). Returns the counts, the outcome of each line, and every error:
-    when there is any, nothing was written.
+    when there is any, nothing was written. ``on_progress(rows_done)`` is called as the
+    work goes (a share of the rows after each step, then per person in the tenures); it
+    runs inside the transaction, so it must write nowhere that transaction can hide.
     """
     result = ImportResult(
         filename=parsed.filename,
@@ -178,9 +183,12 @@ def moves_import(
         return result
     try:
         with transaction.atomic():
-            _Importer(parsed, result, verified_by, recorded_by, stream).run()
+            _Importer(parsed, result, verified_by, recorded_by, stream, on_progress).run()
             if dry_run:
                 raise _DryRun
+            # New sources get their first check and snapshot, as a source cited on the desk
+            # does, enqueued in this transaction (a job if and only if the source exists).
+            check_source_enqueue_many(result.new_source_ids)
             audit_record(
                 action=audit_action,
                 actor=recorded_by,
@@ -282,7 +290,9 @@ class _Importer(CitationSteps):
         verified_by: AbstractBaseUser | None,
         recorded_by: AbstractBaseUser | None,
         stream: Stream | None,
+        on_progress: Callable[[int], None] | None = None,
     ) -> None:
+        self.on_progress = on_progress
         self.parsed = parsed
         self.filename = parsed.filename
         self.result = result
@@ -305,6 +315,11 @@ class _Importer(CitationSteps):
     def refuse(self, line: int, message: str) -> None:
         self.errors.append(RowError(line, message, self.filename))
 
+    def progressed(self, share: float) -> None:
+        """Report ``share`` (0 to 1) of the work done, as rows."""
+        if self.on_progress is not None:
+            self.on_progress(int(len(self.rows) * share))
+
     def check(self) -> None:
         if self.errors:
             raise _Refused(self.errors)
@@ -315,6 +330,7 @@ class _Importer(CitationSteps):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         self.names.resolve()
         self.check()
+        self.progressed(0.1)
         self.names.create(self.rows_writer)
         self.result.people_created = self.names.created[Person]
         self.result.organizations_created = self.names.created[Organization]
@@ -325,6 +341,7 @@ class _Importer(CitationSteps):
         self.load_on_record()
         self.replayed = self.people_to_replay()
         self.delete_old_tenures()
+        self.progressed(0.2)
         writer = self.rows_writer
         writer.reserve(
             {
@@ -343,9 +360,12 @@ class _Importer(CitationSteps):
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         try:
             moves_by_line = self.find_or_create_moves()
+            self.progressed(0.35)
             self.find_or_create_citations(moves_by_line)
+            self.progressed(0.5)
             self.publish()
             self.replay()
+            self.progressed(1)
         finally:
             writer.close()
         if writer.postgresql:
@@ -585,7 +605,9 @@ class _Importer(CitationSteps):
             iterable = progress(
                 people, total=len(people), stream=self.stream, label="Tenures", unit="people"
             )
-        for person_id in iterable:
+        for done, person_id in enumerate(iterable):
+            if done % 100 == 0 and people:
+                self.progressed(0.5 + 0.45 * done / len(people))
             by_organization: dict[int, list[RoleChange | _NewMove]] = defaultdict(list)
             for change in self.changes_by_person[person_id]:
                 by_organization[change.organization_id].append(change)

@@ -9,6 +9,6 @@ app_name = "data"
 
 urlpatterns = [
     path("desk/import/", views.moves_import_upload, name="moves-import"),
-    path("desk/import/confirm/", views.moves_import_confirm, name="moves-import-confirm"),
+    path("desk/import/<int:pk>/", views.moves_upload_detail, name="moves-upload"),
     path("desk/export/moves.csv", views.moves_export, name="moves-export"),
 ]

@@ -1,43 +1,46 @@
-"""The desk's CSV import and export for editors: upload, preview every row with its
-errors, confirm; and the moves as CSV, in the import's columns.
+"""The desk's CSV import and export for editors: upload, watch the import run, see the
+result; and the moves as CSV, in the import's columns.
 
-The file is checked in full on upload (a dry run: every rule, tenure conflicts included)
-and shown row by row. Only a file without errors can be confirmed; its content waits in the
-session under a random token until then, and the confirmation names both the token and the
-file's SHA-256, so what is imported is exactly what was previewed, never a new upload. It
-is checked again on confirmation, since the desk may have changed in between.
+An upload is stored (``MovesUpload``, the file's text in the row) and imported by a
+background job (exchange/upload_jobs.py), so a file of 100,000 rows holds no request open.
+The upload's page shows the progress (rows done, rows a second, time left), refreshed with
+htmx every second from a partial, or by a link without JavaScript; then the result, or every
+error with its line when the file was refused (nothing imported).
 """
 
 from __future__ import annotations
 
-import secrets
-
 from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from exchange.csv_export import moves_csv_lines
-from exchange.csv_format import COLUMNS, ParsedFile, moves_parse
-from exchange.imports import ImportNotAllowed, ImportResult, import_verifier, moves_import
+from exchange.csv_format import COLUMNS
+from exchange.imports import ImportNotAllowed, import_verifier
+from exchange.models import MovesUpload, UploadState
+from exchange.upload_jobs import moves_upload_run, progress_read
 from stories.views.access import editor_required
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # larger files go through `manage.py import_moves`
-SESSION_KEY = "moves_import"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # about 200,000 rows; larger files: `manage.py import_moves`
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8, with a header row. Up to 2 MB; larger files go through "
-        "the import_moves command.",
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, with a header row. Up to 20 MB; larger files go through the "
+            "import_moves command."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     verify = forms.BooleanField(
-        label="I have checked every source in this file: record the citations as verified "
-        "by me, so the moves are public",
+        label=_(
+            "I have checked every source in this file: record the citations as verified "
+            "by me, so the moves are public"
+        ),
         required=False,
     )
 
@@ -45,117 +48,76 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                f"This file is {upload.size / 1024 / 1024:.1f} MB; the desk takes up to 2 MB. "
-                "Split it, or ask for it to be imported with the import_moves command."
+                _(
+                    "This file is %(size).1f MB; the desk takes up to 20 MB. Split it, or ask "
+                    "for it to be imported with the import_moves command."
+                ),
+                params={"size": upload.size / 1024 / 1024},
             )
+        data = upload.read()
+        try:
+            self.text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as wrong:
+            raise forms.ValidationError(
+                _(
+                    "This file is not UTF-8 text (byte %(at)s cannot be read): save it from "
+                    "the spreadsheet as “CSV UTF-8”."
+                ),
+                params={"at": f"{wrong.start + 1:,}"},
+            ) from None
+        if "\x00" in self.text:
+            raise forms.ValidationError(_("This file is not a CSV file: it holds binary data."))
         return upload
-
-
-def _verifier(request: HttpRequest, verify: bool):
-    return import_verifier(request.user.get_username()) if verify else None
-
-
-def _preview(
-    request: HttpRequest,
-    form: UploadForm,
-    parsed: ParsedFile,
-    result: ImportResult,
-    *,
-    token: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    errors_by_line: dict[int, list[str]] = {}
-    for error in result.errors:
-        errors_by_line.setdefault(error.line, []).append(error.message)
-    rows = [
-        {
-            "line": row.line,
-            "cells": [row.cells.get(column, "") for column in COLUMNS],
-            "source": row.canonical_url,
-            "errors": errors_by_line.get(row.line, []),
-            "outcome": result.outcomes.get(row.line, ""),
-        }
-        for row in parsed.rows
-    ]
-    row_lines = {row.line for row in parsed.rows}
-    context = {
-        "form": form,
-        "parsed": parsed,
-        "result": result,
-        "rows": rows,
-        "columns": COLUMNS,
-        "file_errors": [error for error in result.errors if error.line not in row_lines],
-        "wrong_lines": len(errors_by_line),
-        "token": token,
-    }
-    return render(request, "desk/import_moves.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 @editor_required
 def moves_import_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a file; see every row with its errors and what importing it would add."""
+    """Upload a file: stored, queued for import, and its page shown while it runs."""
     form = UploadForm(request.POST or None, request.FILES or None)
+    recent = MovesUpload.objects.select_related("uploaded_by").defer("content", "errors")[:10]
+    context = {"form": form, "columns": COLUMNS, "recent": recent}
     if request.method != "POST" or not form.is_valid():
         status = 400 if form.is_bound else 200
-        return render(request, "desk/import_moves.html", {"form": form}, status=status)
-    upload = form.cleaned_data["file"]
-    data = upload.read()
-    filename = upload.name.rsplit("/", 1)[-1]
-    try:
-        verifier = _verifier(request, form.cleaned_data["verify"])
-    except ImportNotAllowed as refused:
-        form.add_error("verify", str(refused))
-        return render(request, "desk/import_moves.html", {"form": form}, status=400)
-    parsed = moves_parse(data, filename=filename)
-    result = moves_import(
-        parsed=parsed, verified_by=verifier, recorded_by=request.user, dry_run=True
+        return render(request, "desk/import_moves.html", context, status=status)
+    verify = form.cleaned_data["verify"]
+    if verify:
+        try:
+            import_verifier(request.user.get_username())
+        except ImportNotAllowed as refused:
+            form.add_error("verify", str(refused))
+            return render(request, "desk/import_moves.html", context, status=400)
+    upload = MovesUpload.objects.create(
+        uploaded_by=request.user,
+        filename=form.cleaned_data["file"].name.rsplit("/", 1)[-1][:255],
+        content=form.text,
+        verify=verify,
     )
-    request.session.pop(SESSION_KEY, None)
-    if not result.ok:
-        return _preview(request, form, parsed, result, status=400)
-    token = secrets.token_urlsafe(16)
-    request.session[SESSION_KEY] = {
-        "token": token,
-        "filename": filename,
-        "digest": parsed.digest,
-        "content": data.decode("utf-8-sig"),
-        "verify": bool(verifier),
-    }
-    return _preview(request, form, parsed, result, token=token)
+    moves_upload_run.enqueue(upload.pk)
+    return redirect("data:moves-upload", pk=upload.pk)
 
 
-@require_POST
+def _upload_context(upload: MovesUpload) -> dict:
+    progress = progress_read(upload) if upload.state == UploadState.RUNNING else None
+    return {"upload": upload, "progress": progress, "errors": upload.errors}
+
+
+@require_GET
 @editor_required
-def moves_import_confirm(request: HttpRequest) -> HttpResponse:
-    """Import the previewed file, exactly as previewed (or nothing, if it no longer fits)."""
-    pending = request.session.get(SESSION_KEY)
-    if (
-        not pending
-        or not secrets.compare_digest(request.POST.get("token", ""), pending["token"])
-        or request.POST.get("digest", "") != pending["digest"]
-    ):
-        messages.error(
-            request,
-            "That preview is no longer waiting here (it was imported, replaced by another "
-            "upload, or the session expired): upload the file again.",
-        )
-        return redirect("data:moves-import")
-    try:
-        verifier = _verifier(request, pending["verify"])
-    except ImportNotAllowed as refused:
-        messages.error(request, str(refused))
-        return redirect("data:moves-import")
-    parsed = moves_parse(pending["content"], filename=pending["filename"])
-    result = moves_import(parsed=parsed, verified_by=verifier, recorded_by=request.user)
-    if not result.ok:
-        request.session.pop(SESSION_KEY, None)
-        return _preview(request, UploadForm(), parsed, result, status=409)
-    request.session.pop(SESSION_KEY, None)
-    messages.success(
-        request, f"{result.filename}: {result.rows:,} rows imported: {result.summary()}"
+def moves_upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An upload's import: its progress while it runs, then its result or its errors.
+
+    Requested by htmx (every second while it runs), only the status partial is sent.
+    """
+    upload = get_object_or_404(
+        MovesUpload.objects.select_related("uploaded_by").defer("content"), pk=pk
     )
-    return redirect("data:moves-import")
+    template = "desk/moves_upload.html"
+    if request.htmx:
+        template += "#status"
+    response = render(request, template, _upload_context(upload))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

@@ -272,6 +272,8 @@ if REDIS_URL := os.environ.get("REDIS_URL", "").strip():
     }
     # The versions (newsroom/cache.py): in Redis, which every process sees.
     CACHES["versions"] = CACHES["default"]
+    # The progress of running jobs (exchange/upload_jobs.py): seen by every web process.
+    CACHES["progress"] = CACHES["default"]
 else:
     CACHES = {
         # Whole pages too (newsroom/page_cache.py): room for thousands, not Django's 300 (a page
@@ -295,6 +297,12 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.environ.get("NEWSROOM_VERSIONS_DIR", str(VAR_DIR / "versions")),
             "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
+        # The progress of running jobs (exchange/upload_jobs.py), written by a worker and
+        # read by the development server: files, which both processes see.
+        "progress": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("NEWSROOM_PROGRESS_DIR", str(VAR_DIR / "progress")),
         },
     }
 

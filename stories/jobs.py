@@ -35,6 +35,40 @@ def check_source(source_id: int) -> str:
     return check.status
 
 
+def check_source_enqueue_many(source_ids: list[int]) -> None:
+    """Enqueue check_source for each of many new sources (a CSV import's), in bulk.
+
+    On the database backend the jobs' rows are written with one INSERT per 1,000, as
+    django-tasks-db's own ``enqueue`` would write them one by one (its signal is not sent:
+    nothing listens for it on enqueue); any other backend enqueues them one at a time.
+    """
+    from django.tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.compat import normalize_json
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend = task_backends[check_source.backend]
+    if not isinstance(backend, DatabaseBackend):
+        for source_id in source_ids:
+            check_source.enqueue(source_id)
+        return
+    DBTaskResult.objects.bulk_create(
+        [
+            DBTaskResult(
+                id=backend._get_id(),
+                args_kwargs=normalize_json({"args": [source_id], "kwargs": {}}),
+                priority=check_source.priority,
+                task_path=check_source.module_path,
+                queue_name=check_source.queue_name,
+                run_after=check_source.run_after or get_date_max(),  # as its save() does
+                backend_name=backend.alias,
+            )
+            for source_id in source_ids
+        ],
+        batch_size=1000,
+    )
+
+
 @job(max_attempts=3)
 def check_stale_sources(stale_days: int) -> int:
     """The nightly check (settings.JOBS_SCHEDULE): one check_source job for each source not

@@ -46,7 +46,6 @@ WRITES = {
     "stories:source-edit",
     "stories:statement-edit",
     "data:moves-import",
-    "data:moves-import-confirm",
     "login",
     "logout",
     "password_change",
