@@ -22,6 +22,7 @@ from functools import total_ordering
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class Precision(models.TextChoices):
@@ -132,9 +133,12 @@ class PartialDate:
         return self.date.isoformat()
 
     def display(self) -> str:
-        """The date at its precision in the active locale: "January 2017", "2018"."""
+        """The date at its precision in the active locale: "January 2017", "2018"; in
+        Japanese "2017年1月", "2018年", "2024年9月25日" (never a day the fact does not know)."""
         if self.precision == Precision.YEAR:
-            return str(self.date.year)
+            return pgettext("a year alone, as in 'joined in 2018'", "%(year)d") % {
+                "year": self.date.year
+            }
         if self.precision == Precision.MONTH:
             return formats.date_format(self.date, "YEAR_MONTH_FORMAT")
         return formats.date_format(self.date, "DATE_FORMAT")

@@ -80,7 +80,7 @@ def test_display_follows_the_readers_locale():
     with translation.override("ja"):
         assert PartialDate.parse("2017-01").display() == "2017年1月"
         assert PartialDate.parse("2024-09-25").display() == "2024年9月25日"
-        assert PartialDate.parse("2018").display() == "2018"
+        assert PartialDate.parse("2018").display() == "2018年"
 
 
 def test_partial_dates_compare_by_their_ranges_not_as_text():
