@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StoryStatus(models.TextChoices):
-    DRAFT = "draft", "draft"
-    IN_REVIEW = "in_review", "in review"
-    PUBLISHED = "published", "published"
-    CORRECTED = "corrected", "corrected"
-    WITHDRAWN = "withdrawn", "withdrawn"
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    PUBLISHED = "published", _("published")
+    CORRECTED = "corrected", _("corrected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 PUBLIC_STATUSES = (StoryStatus.PUBLISHED, StoryStatus.CORRECTED)
@@ -27,7 +27,7 @@ class PublishedChange(models.TextChoices):
 
 class StoryLanguage(models.TextChoices):
     ENGLISH = "en", "English"
-    JAPANESE = "ja", "日本語 (Japanese)"
+    JAPANESE = "ja", _("日本語 (Japanese)")
 
 
 class StoryQuerySet(models.QuerySet["Story"]):
@@ -196,8 +196,8 @@ class Correction(models.Model):
 
 
 class FlagResolution(models.TextChoices):
-    CORRECTION = "correction", "resolved by a correction"
-    WITHDRAWAL = "withdrawal", "closed when the story was withdrawn"
+    CORRECTION = "correction", _("resolved by a correction")
+    WITHDRAWAL = "withdrawal", _("closed when the story was withdrawn")
 
 
 class CorrectionFlag(models.Model):
