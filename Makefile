@@ -47,7 +47,7 @@ compilemessages: $(CATALOGUES)
 messages: venv
 	@command -v xgettext >/dev/null 2>&1 || { \
 		echo "GNU gettext is missing: apt-get install -y gettext" >&2; exit 1; }
-	DEBUG=1 $(PY) manage.py makemessages -l ja --no-location --no-obsolete --no-fuzzy-matching \
+	DEBUG=1 $(PY) manage.py makemessages -l ja --no-location --no-obsolete \
 		--ignore=.venv --ignore=node_modules --ignore=var --ignore=static
 
 run: venv compilemessages

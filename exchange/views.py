@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exchange.csv_export import moves_csv_lines
@@ -30,14 +31,18 @@ SESSION_KEY = "moves_import"
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8, with a header row. Up to 2 MB; larger files go through "
-        "the import_moves command.",
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, with a header row. Up to 2 MB; larger files go through "
+            "the import_moves command."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     verify = forms.BooleanField(
-        label="I have checked every source in this file: record the citations as verified "
-        "by me, so the moves are public",
+        label=_(
+            "I have checked every source in this file: record the citations as verified "
+            "by me, so the moves are public"
+        ),
         required=False,
     )
 

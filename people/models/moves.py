@@ -28,7 +28,7 @@ class RoleChangeKind(models.TextChoices):
 
 # The choices as forms offer them: "was" alone would not say what it records.
 KIND_FORM_CHOICES = [
-    (kind.value, "held (was in the post on that date; when they took it up is unknown)")
+    (kind.value, _("held (was in the post on that date; when they took it up is unknown)"))
     if kind == RoleChangeKind.HELD
     else (kind.value, kind.label)
     for kind in RoleChangeKind

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -35,24 +36,29 @@ from stories.views.access import desk_member_required, editor_required
 
 
 class StoryForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    dek = forms.CharField(label="Dek", max_length=500, required=False)
-    language = forms.ChoiceField(choices=StoryLanguage.choices, initial=StoryLanguage.ENGLISH)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    dek = forms.CharField(label=gettext_lazy("Dek"), max_length=500, required=False)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"), choices=StoryLanguage.choices, initial=StoryLanguage.ENGLISH
+    )
     body = forms.CharField(
+        label=gettext_lazy("Body"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 18, "class": "story-body", "spellcheck": "true"}),
-        help_text="Markdown. Cite with a marker like [^c12]: pick one from the citations below.",
+        help_text=gettext_lazy(
+            "Markdown. Cite with a marker like [^c12]: pick one from the citations below."
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # An editor's edit of published text (the service refuses it without one).
     change = forms.ChoiceField(
-        label=_("This edit of published text is"),
+        label=gettext_lazy("This edit of published text is"),
         choices=PublishedChange.choices,
         widget=forms.RadioSelect,
         required=False,
     )
     correction = forms.CharField(
-        label=_("The correction readers see (dated, never edited)"),
+        label=gettext_lazy("The correction readers see (dated, never edited)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

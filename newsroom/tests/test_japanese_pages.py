@@ -1,0 +1,266 @@
+"""Every reader page and desk page in Japanese: no text left in English, no date that breaks
+its precision (issue 17).
+
+Two checks. The catalogue is complete (every message translated, none fuzzy) and every
+template's text is wrapped for translation (a scan of the sources, which also covers pages no
+test renders). And the pages as served under /ja/ from the demo desk: each run of Latin text
+on the page must be data (a name, a title, a quote, a source: the desk's own words, shown as
+written) or one of a few words that stay as they are (Newsroom, CSV); anything else is English
+that came out untranslated. Dates known only to the month or the year never gain a day.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from people.models import Organization, Person, RoleChange
+from people.tests.factories import editor
+from stories.models import Citation, Story
+
+CATALOGUE = Path(settings.BASE_DIR, "locale", "ja", "LC_MESSAGES", "django.po")
+TEMPLATES = sorted(Path(settings.BASE_DIR, "templates").rglob("*.html")) + sorted(
+    Path(settings.BASE_DIR, "templates").rglob("*.svg")
+)
+# Shown as they are in Japanese too.
+KEPT = {
+    "English",
+    "Markdown",
+    "URL",
+    "zh-Hans",
+    "Popolo",
+    "UTF-8",
+    "MB",
+    "import_moves",
+    "Newsroom",
+    "CSV",
+    "SVG",
+    "Wikidata",
+    "X",
+    "YYYY",
+    "YYYY-MM",
+    "YYYY-MM-DD",
+    "Q42",
+}
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def test_the_catalogue_is_complete():
+    entries = CATALOGUE.read_text().split("\n\n")[1:]
+    assert len(entries) > 500
+    # An empty msgstr is one with no continuation line after it.
+    untranslated = [
+        entry for entry in entries if re.search(r'^msgstr(\[0\])? ""(?!\n")', entry, re.M)
+    ]
+    fuzzy = [entry for entry in entries if re.search(r"^#,.*\bfuzzy\b", entry, re.M)]
+    assert untranslated == [], untranslated[:5]
+    assert fuzzy == [], fuzzy[:5]
+
+
+def _untranslated_text(source: str) -> list[str]:
+    """Text in a template that is not inside a translation tag, a variable or a comment."""
+    text = re.sub(r"\{% comment %\}.*?\{% endcomment %\}", "", source, flags=re.S)
+    text = re.sub(r"\{% (blocktranslate|blocktrans)\b.*?\{% end\1 %\}", "", text, flags=re.S)
+    text = re.sub(r"\{#.*?#\}", "", text, flags=re.S)
+    text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", "§", text, flags=re.S)
+    text = re.sub(r"<(script|style|code)\b.*?</\1>", "", text, flags=re.S)
+    found = re.findall(
+        r'\b(?:alt|title|aria-label|placeholder|data-label)="([^"]*[A-Za-z]{2}[^"]*)"', text
+    )
+    for chunk in re.split(r"<[^>]*>", text):
+        words = chunk.replace("§", " ").strip()
+        if re.search(r"[A-Za-z]{2,}", words) and not words.startswith("<?xml"):
+            found.append(words)
+    return [item for item in found if item.strip() not in KEPT and "Newsroom" not in item]
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda path: str(path.name))
+def test_every_template_text_is_wrapped_for_translation(path):
+    assert _untranslated_text(path.read_text()) == []
+
+
+class VisibleText(HTMLParser):
+    """The page's text and the attributes people read, without scripts, code or forms' data."""
+
+    SKIP = {"script", "style", "code", "pre", "textarea"}
+    READ = ("alt", "title", "aria-label", "placeholder")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skipping += 1
+        for name, value in attrs:
+            if name in self.READ and value:
+                self.chunks.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data):
+        if not self._skipping and data.strip():
+            self.chunks.append(data)
+
+
+def _data_corpus() -> str:
+    """Every text the desk holds (names, titles, quotes, sources, stories, users), one per
+    line: what pages show as written, in whatever language it was written."""
+    values: list[str] = []
+    for label in ("people", "stories", "auth", "newsroom"):
+        for model in apps.get_app_config(label).get_models():
+            fields = [
+                field.attname
+                for field in model._meta.concrete_fields
+                if isinstance(field, (models.CharField, models.TextField, models.URLField))
+            ]
+            if fields:
+                for row in model._default_manager.values_list(*fields):
+                    values.extend(str(value) for value in row if value)
+    values.extend(person.initials for person in Person.objects.all())
+    return "\n".join(" ".join(value.split()) for value in values)
+
+
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9_'’.,:;()/&@#+\-–— ]*[A-Za-z0-9]|[A-Za-z]")
+
+
+def _english_left(html: str, corpus: str) -> list[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    left = []
+    for chunk in parser.chunks:
+        text = " ".join(chunk.split())
+        for match in LATIN_RUN.finditer(text):
+            # Data is often listed ("CEO, OpenAI"): each piece on its own.
+            for piece in re.split(r"[,;:]\s", match.group(0)):
+                run = re.sub(r"^[^A-Za-z]+|\s+[0-9]+$", "", piece).strip(" .,:;()-–—")
+                if not re.search(r"[A-Za-z]{2,}", run) or run.startswith("http"):
+                    continue
+                if run in corpus or all(word in KEPT for word in run.split()):
+                    continue
+                left.append(run)
+    return left
+
+
+@pytest.fixture
+def japanese_pages(db, client):
+    call_command("load_demo_desk", verbosity=0)
+    caches["versioned"].clear()
+    client.force_login(editor())
+    story = Story.objects.published().first()
+    person = Person.objects.order_by("pk").first()
+    organization = Organization.objects.order_by("pk").first()
+    move = RoleChange.objects.order_by("pk").first()
+    citation = Citation.objects.exclude(statement=None).order_by("pk").first()
+    urls = [
+        reverse("home"),
+        reverse("stories:story-list"),
+        reverse("stories:story-detail", args=[story.slug]),
+        reverse("stories:correction-list"),
+        reverse("people:person-list"),
+        reverse("people:person-list") + "?q=a",
+        reverse("people:person-detail", args=[person.slug]),
+        reverse("people:organization-list"),
+        reverse("people:organization-detail", args=[organization.slug]),
+        reverse("people:organization-detail", args=[organization.slug]) + "?as_of=2024-10-01",
+        reverse("stories:desk-home"),
+        reverse("stories:verify-queue"),
+        reverse("stories:review-queue"),
+        reverse("stories:story-new"),
+        reverse("stories:story-edit", args=[story.pk]),
+        reverse("stories:story-revisions", args=[story.pk]),
+        reverse("stories:move-record"),
+        reverse("stories:move-detail", args=[move.pk]),
+        reverse("stories:citation-detail", args=[citation.pk]),
+        reverse("stories:source-edit", args=[citation.source_id]),
+        reverse("stories:statement-edit", args=[citation.statement_id]),
+        reverse("stories:audit-log"),
+        reverse("data:moves-import"),
+        reverse("password_change"),
+    ]
+    return client, [f"/ja{url}" for url in urls]
+
+
+@pytest.mark.lazy_queries_allowed
+def test_every_page_in_japanese_is_japanese(japanese_pages):
+    client, urls = japanese_pages
+    corpus = _data_corpus()
+    problems = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert '<html lang="ja">' in html, url
+        left = _english_left(html, corpus)
+        if left:
+            problems[url] = left
+    assert problems == {}, "\n".join(f"{url}: {left}" for url, left in problems.items())
+
+
+@pytest.mark.lazy_queries_allowed
+def test_the_sign_in_and_not_found_pages_in_japanese(client, db):
+    corpus = _data_corpus()
+    for url, status in (("/ja/accounts/login/", 200), ("/ja/no-such-page/", 404)):
+        response = client.get(url)
+        assert response.status_code == status
+        assert _english_left(response.content.decode(), corpus) == [], url
+
+
+def _japanese_day(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@pytest.mark.lazy_queries_allowed
+def test_dates_on_japanese_pages_keep_their_precision(japanese_pages):
+    """A date known only to the month or the year never shows as its first day, and no
+    English month name is left outside the desk's own words."""
+    client, urls = japanese_pages
+    corpus = _data_corpus()
+    known = [
+        value
+        for move in RoleChange.objects.all()
+        for value in (move.effective, move.announced)
+        if value is not None
+    ]
+    assert {value.precision for value in known} >= {"month", "year", "day"}
+    # The first day of a coarse date, unless some fact (or today) really falls on it.
+    real_days = {_japanese_day(value.date) for value in known if value.precision == "day"}
+    real_days.add(_japanese_day(timezone.localdate()))
+    made_up = {_japanese_day(value.date) for value in known if value.precision != "day"}
+    made_up -= real_days
+    english_date = re.compile(rf"\b(?:{'|'.join(MONTHS)})(?: [0-9]{{1,2}},)? [0-9]{{4}}\b")
+    for url in urls:
+        parser = VisibleText()
+        parser.feed(client.get(url).content.decode())
+        text = " ".join(parser.chunks)
+        for wrong in made_up:
+            assert wrong not in text, (url, wrong)
+        for match in english_date.finditer(text):
+            assert match.group(0) in corpus, (url, match.group(0))
