@@ -61,6 +61,16 @@ class Story(models.Model):
         help_text="Citation ids in the order the body first cites them: footnote 1, 2, ...",
     )
     language = models.CharField(max_length=5, choices=StoryLanguage, default=StoryLanguage.ENGLISH)
+    # A translation names its original; the original's ``translations`` are its versions in
+    # other languages. Each is reviewed and published on its own.
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text="The story this one translates (in another language).",
+    )
     status = models.CharField(max_length=10, choices=StoryStatus, default=StoryStatus.DRAFT)
     authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="stories")
     organizations = models.ManyToManyField(

@@ -108,12 +108,24 @@ def story_create(
     body: str = "",
     language: str = StoryLanguage.ENGLISH,
     citations: Iterable[Citation] = (),
+    translation_of: Story | None = None,
 ) -> Story:
     """Start a draft with the citations picked for it (the new-story page's picker); its
-    markers must name those. Nothing is written when anything is refused."""
+    markers must name those. Nothing is written when anything is refused.
+
+    ``translation_of``: the story this one translates (a translation of a translation names
+    the original), in another language; the two are linked both ways.
+    """
     require(author, "stories.add_story", "Only journalists and editors write stories.")
     if not title.strip():
         raise ValidationError({"title": ["Give the story a title."]})
+    if translation_of is not None:
+        if translation_of.translation_of_id:
+            translation_of = Story.objects.get(pk=translation_of.translation_of_id)
+        if translation_of.language == language:
+            raise ValidationError(
+                {"translation_of": [_("A translation is in another language than its original.")]}
+            )
     citations = list(citations)
     errors = marker_errors(body, attached_ids=[citation.pk for citation in citations])
     if errors:
@@ -124,6 +136,7 @@ def story_create(
             dek=dek.strip(),
             body=body,
             language=language,
+            translation_of=translation_of,
             created_by=author,
         )
         story.slug = unique_slug(story, story.title)

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -153,6 +154,7 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
         "sources": sources,
         "authors": list(story.authors.all()),
         "corrections": corrections,
+        "editions": _other_editions(story),
         # Absolute and without the request's query string: one URL per story for search
         # engines and link previews, however the reader arrived (?utm_source=...).
         "canonical_url": request.build_absolute_uri(story.get_absolute_url()),
@@ -178,6 +180,24 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
             corrections=corrections,
         ),
     )
+
+
+def _other_editions(story: Story) -> list[Story]:
+    """The story's published versions in other languages (its original, the original's other
+    translations, or its own translations), each at its address in its language's edition."""
+    original = story.translation_of_id or story.pk
+    others = list(
+        Story.objects.published()
+        .filter(Q(pk=original) | Q(translation_of_id=original))
+        .exclude(pk=story.pk)
+        .exclude(language=story.language)
+        .only("slug", "title", "language")
+        .order_by("language", "pk")
+    )
+    for other in others:
+        with translation.override(other.language):
+            other.edition_url = other.get_absolute_url()
+    return others
 
 
 def _sources(story: Story, corrections: list[Correction]) -> list[SourceEntry]:
