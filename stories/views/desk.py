@@ -106,10 +106,10 @@ def move_record(request: HttpRequest) -> HttpResponse:
         result = form.save(recorded_by=request.user)
         if result is not None:
             if result.role_change_created:
-                messages.success(request, "Move recorded. Its citation waits for an editor.")
+                messages.success(request, _("Move recorded. Its citation waits for an editor."))
             else:
                 messages.success(
-                    request, "This move was already on record: your citation was added to it."
+                    request, _("This move was already on record: your citation was added to it.")
                 )
             _tell_if_source_reused_as_is(request, form, result.citation.source)
             return redirect("stories:move-detail", pk=result.role_change.pk)
@@ -151,7 +151,7 @@ def move_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         citation = form.save(role_change=role_change, recorded_by=request.user)
         if citation is not None:
-            messages.success(request, "Citation added. It waits for an editor.")
+            messages.success(request, _("Citation added. It waits for an editor."))
             _tell_if_source_reused_as_is(request, form, citation.source)
             return redirect("stories:move-detail", pk=pk)
     citations = (

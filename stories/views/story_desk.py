@@ -353,7 +353,7 @@ def story_attach(request: HttpRequest, pk: int) -> HttpResponse:
         for message in refused.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "Attached.")
+        messages.success(request, _("Attached."))
     return _back_to_editor(request, story)
 
 
@@ -373,7 +373,7 @@ def story_detach(request: HttpRequest, pk: int) -> HttpResponse:
         for message in refused.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "Detached.")
+        messages.success(request, _("Detached."))
     return _back_to_editor(request, story)
 
 
@@ -396,23 +396,23 @@ def _back_to_editor(request: HttpRequest, story: Story) -> HttpResponse:
 WORKFLOW = {
     "submit": (
         lambda story, user, data: services.story_submit(story=story, user=user),
-        "Sent to the editors for review.",
+        gettext_lazy("Sent to the editors for review."),
     ),
     "send-back": (
         lambda story, user, data: services.story_send_back(
             story=story, editor=user, note=data.get("note", "")
         ),
-        "Sent back to the authors.",
+        gettext_lazy("Sent back to the authors."),
     ),
     "publish": (
         lambda story, user, data: services.story_publish(story=story, editor=user),
-        "Published.",
+        gettext_lazy("Published."),
     ),
     "withdraw": (
         lambda story, user, data: services.story_withdraw(
             story=story, editor=user, note=data.get("note", "")
         ),
-        "Withdrawn: readers now get its tombstone, with your notice.",
+        gettext_lazy("Withdrawn: readers now get its tombstone, with your notice."),
     ),
     "correct": (
         lambda story, user, data: services.story_add_correction(
@@ -421,7 +421,7 @@ WORKFLOW = {
             text=data.get("note", ""),
             resolved_flag_ids=_ids(data.getlist("resolves")),
         ),
-        "Correction added to the article.",
+        gettext_lazy("Correction added to the article."),
     ),
 }
 
