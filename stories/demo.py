@@ -555,8 +555,12 @@ def load_stories(people: DemoPeople, *, journalist: User, editor: User) -> int:
             story_publish(story=story, editor=editor)
             # Demo data only: date the story the day after the changes it reports, so the
             # sidebar's "as when published" view shows September 2024.
+            # The Japanese version follows a few hours later.
+            published_at = PUBLISHED_AT + datetime.timedelta(
+                hours=6 if spec is JAPANESE_STORY else 0
+            )
             Story.objects.filter(pk=story.pk).update(
-                first_published_at=PUBLISHED_AT, last_updated_at=PUBLISHED_AT
+                first_published_at=published_at, last_updated_at=published_at
             )
         created += 1
     return created
