@@ -21,7 +21,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -264,3 +265,27 @@ def test_dates_on_japanese_pages_keep_their_precision(japanese_pages):
             assert wrong not in text, (url, wrong)
         for match in english_date.finditer(text):
             assert match.group(0) in corpus, (url, match.group(0))
+
+
+@pytest.mark.lazy_queries_allowed
+def test_japanese_pages_keep_the_query_budgets_of_their_english_twins(japanese_pages):
+    """Cold, a Japanese page reads what its English twin reads, plus the two queries of the
+    names in Japanese (people/names.py) once per data version; warm, both read nothing."""
+    client, urls = japanese_pages
+    client.logout()
+    readers = [url for url in urls if "/desk/" not in url and "password" not in url]
+    for url in readers:
+        english = url.removeprefix("/ja")
+        caches["versioned"].clear()
+        with CaptureQueriesContext(connection) as cold_english:
+            client.get(english)
+        caches["versioned"].clear()
+        with CaptureQueriesContext(connection) as cold_japanese:
+            client.get(url)
+        assert len(cold_japanese) <= len(cold_english) + 2, url
+        client.get(english)  # its cached pieces were cleared with the Japanese page's
+        with CaptureQueriesContext(connection) as warm_japanese:
+            client.get(url)
+        with CaptureQueriesContext(connection) as warm_english:
+            client.get(english)
+        assert len(warm_japanese) == len(warm_english), url
