@@ -152,3 +152,9 @@ def test_any_text_is_either_a_date_or_a_clear_refusal(text):
     else:
         assert value.earliest <= value.latest
         assert PartialDate.parse(value.isoformat()) == value
+
+
+def test_a_refused_date_is_explained_in_japanese_on_japanese_pages():
+    with translation.override("ja"), pytest.raises(InvalidPartialDate) as refused:
+        PartialDate.parse("2024-02-30")
+    assert "2024年2月は29日までなので" in str(refused.value)

@@ -118,7 +118,7 @@ def story_create(
     """
     require(author, "stories.add_story", "Only journalists and editors write stories.")
     if not title.strip():
-        raise ValidationError({"title": ["Give the story a title."]})
+        raise ValidationError({"title": [_("Give the story a title.")]})
     if translation_of is not None:
         if translation_of.translation_of_id:
             translation_of = Story.objects.get(pk=translation_of.translation_of_id)
@@ -393,7 +393,7 @@ def story_send_back(*, story: Story, editor: AbstractBaseUser, note: str) -> Sto
     """Return a story in review to its authors, with a note saying what to fix."""
     require(editor, "stories.publish_story", "Only editors send stories back.")
     if not note.strip():
-        raise ValidationError({"note": ["Tell the authors what to fix."]})
+        raise ValidationError({"note": [_("Tell the authors what to fix.")]})
     with transaction.atomic():
         locked = Story.objects.select_for_update().get(pk=story.pk)
         if locked.status != StoryStatus.IN_REVIEW:

@@ -19,6 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
 from newsroom.batches import chunks
@@ -173,9 +174,9 @@ def citation_decide(
     decision = CitationState(decision)
     note = note.strip()
     if not editor.has_perm("stories.verify_citation"):
-        raise PermissionDenied("Only editors can verify, dispute or reject citations.")
+        raise PermissionDenied(_("Only editors can verify, dispute or reject citations."))
     if decision == CitationState.PENDING:
-        raise ValidationError({"decision": ["Choose verified, disputed or rejected."]})
+        raise ValidationError({"decision": [_("Choose verified, disputed or rejected.")]})
     if decision in NOTE_REQUIRED and not note:
         raise ValidationError(
             {"note": [f"Say why the citation is {decision.label}: the journalist will read it."]}
