@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -131,6 +132,7 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
     """Read the story and render its pieces; ``None`` when this audience may not see it."""
     story = (
         Story.objects.prefetch_related("authors", "corrections", "organizations")
+        .annotate(has_editions=_has_other_editions())
         .filter(slug=slug)
         .first()
     )
@@ -182,9 +184,23 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
     )
 
 
+def _has_other_editions() -> Exists:
+    """Whether a story has a published version in another language: asked within the story's
+    own query, so a story without one (most) costs nothing more."""
+    original = Coalesce(OuterRef("translation_of_id"), OuterRef("pk"))
+    return Exists(
+        Story.objects.published()
+        .filter(Q(pk=original) | Q(translation_of_id=original))
+        .exclude(pk=OuterRef("pk"))
+        .exclude(language=OuterRef("language"))
+    )
+
+
 def _other_editions(story: Story) -> list[Story]:
     """The story's published versions in other languages (its original, the original's other
     translations, or its own translations), each at its address in its language's edition."""
+    if not story.has_editions:
+        return []
     original = story.translation_of_id or story.pk
     others = list(
         Story.objects.published()
