@@ -70,3 +70,19 @@ def test_feeds_per_language(client, demo):
     feed = client.get("/feeds/stories/en/").content.decode()
     assert english.title in feed and japanese.title not in feed
     assert client.get("/feeds/stories/fr/").status_code == 404
+
+
+def test_the_desk_starts_a_story_s_version_in_another_language(client, demo):
+    english, _japanese = demo
+    client.force_login(User.objects.get(username="journalist"))
+    page = client.get(f"/ja/desk/stories/new/?translation_of={english.pk}").content.decode()
+    assert f'<input type="hidden" name="translation_of" value="{english.pk}">' in page
+    assert '<option value="ja" selected>' in page
+    response = client.post(
+        "/ja/desk/stories/new/",
+        {"translation_of": english.pk, "title": "二つ目の日本語版", "language": "ja", "body": ""},
+    )
+    assert response.status_code == 302
+    draft = Story.objects.get(title="二つ目の日本語版")
+    assert draft.translation_of_id == english.pk and draft.status == "draft"
+    assert response["Location"] == f"/ja/desk/stories/{draft.pk}/"

@@ -137,7 +137,14 @@ def story_new(request: HttpRequest) -> HttpResponse:
     picker = {"query": query, "chosen": chosen, "moves": _attach_candidates(query)}
     if request.method == "GET" and request.htmx:
         return render(request, "desk/story_new.html#picker-results", picker)
-    form = StoryForm(request.POST or None)
+    # ?translation_of=<id>: the draft is that story's version in another language.
+    original = _original(data.get("translation_of", ""))
+    other_language = next(
+        (code for code in StoryLanguage.values if original and code != original.language), None
+    )
+    form = StoryForm(
+        request.POST or None, initial={"language": other_language} if original else None
+    )
     if request.method == "POST" and "find" not in request.POST and form.is_valid():
         try:
             story = services.story_create(
@@ -147,6 +154,7 @@ def story_new(request: HttpRequest) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 language=form.cleaned_data["language"],
                 citations=chosen,
+                translation_of=original,
             )
         except ValidationError as refused:
             _add_errors(form, refused)
@@ -161,7 +169,17 @@ def story_new(request: HttpRequest) -> HttpResponse:
     if "find" in request.POST:
         form = StoryForm(request.POST)  # shown again as typed, without errors
         form.errors.clear()
-    return render(request, "desk/story_new.html", {"form": form, **picker})
+    return render(request, "desk/story_new.html", {"form": form, "original": original, **picker})
+
+
+def _original(value: str) -> Story | None:
+    """The story a new draft translates, from the address or the form (none if unknown)."""
+    pk = parse_id(value)
+    return (
+        Story.objects.only("pk", "title", "language", "translation_of_id").filter(pk=pk).first()
+        if pk
+        else None
+    )
 
 
 @require_http_methods(["GET", "POST"])
