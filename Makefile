@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3.14 python3 pyth
 .PHONY: help run test venv lint format demo clean browser-deps bench compilemessages messages
 
 help:
-	@echo "make run   - set up .venv, migrate, load the demo desk, serve http://127.0.0.1:$(PORT)"
+	@echo "make run   - set up .venv, migrate, load the demo desk, serve http://127.0.0.1:$(PORT) and run a worker"
 	@echo "make test  - run the whole test suite (SQLite; PostgreSQL when DATABASE_URL names one)"
 	@echo "make browser-deps - axe-core for the browser tests (Chromium: apt-get install -y chromium)"
 	@echo "make bench - the benchmark on PostgreSQL (README, Performance): writes bench/results.json"
@@ -54,7 +54,11 @@ run: venv compilemessages
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo_desk
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The background worker beside the development server, as one command: when the server
+	@# stops (Ctrl-C, or it exits), the trap stops the worker too, and waits for it.
+	@DEBUG=1 $(PY) manage.py run_worker & worker=$$!; \
+		trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv compilemessages
 	@mkdir -p var

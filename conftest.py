@@ -15,6 +15,18 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _own_versions(tmp_path_factory):
+    """The page and fragment versions in this run's own folder: they are shared by every
+    process using the folder (newsroom/cache.py), and another test run in the same checkout
+    must not bump or clear this one's."""
+    caches = {**settings.CACHES}
+    if caches["versions"]["BACKEND"].endswith("FileBasedCache"):
+        caches["versions"] = {**caches["versions"], "LOCATION": str(tmp_path_factory.mktemp("v"))}
+    with override_settings(CACHES=caches):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _plain_http():
     """The test client and live server speak plain HTTP, so the suite turns off what
     production turns on for HTTPS: the redirect, and cookies sent only over HTTPS (Chromium
@@ -81,3 +93,27 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     """Tests create many accounts; a slow password hash would only slow them down."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with no cached page or fragment and no version from an earlier test
+    (whose rolled-back rows may have had the same slugs)."""
+    from django.core.cache import caches
+
+    for alias in ("versions", "versioned", "default"):
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _jobs_keep_the_test_connection(monkeypatch):
+    """Jobs run in the test's process (newsroom.jobs.jobs_run_due) inside its transaction.
+
+    django-tasks-db's worker closes "old" connections around each job, as a long-running
+    process should; in a test that would close the connection holding the test's
+    transaction (on PostgreSQL; SQLite's in-memory database is never closed), so it is a
+    no-op here, as Django's test case makes it for requests.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)

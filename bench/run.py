@@ -10,7 +10,12 @@
    settings plus the bare ``baseline`` view); wrk, from its own process on loopback, loads
    each endpoint in turn at the same concurrency for the same time, after a warm-up (each
    path once, then a few seconds of load).
-5. A table is printed and bench/results.json written.
+5. With the same server: the article pages again, each request carrying the ETag its page
+   answered with (``304 Not Modified``: bench/conditional.lua); then the mixed run, readers
+   loading every reader endpoint while bench/writer.py verifies one new move a second and
+   publishes a story a minute through the desk's services.
+6. A table is printed and bench/results.json written: the latest run at the top level, and
+   each scale's latest run under ``scales`` (run once with BENCH_SCALE=small, once full).
 
 Environment: DATABASE_URL, BENCH_SCALE (full, small), BENCH_DURATION (seconds per endpoint,
 20), BENCH_CONNECTIONS (8), BENCH_PORT (8765), BENCH_IMPORT_ROWS (20000), REDIS_URL (default
@@ -43,6 +48,8 @@ WORK = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results.json"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 WARM_UP_SECONDS = 3
+# The reader pages the mixed run loads together (their paths interleaved).
+MIXED = ["article page", "person profile", "organization as_of", "/stories/", "people search"]
 ENDPOINTS = [
     "baseline",
     "article page",
@@ -157,7 +164,9 @@ def warm_up(port: int, paths: Path) -> None:
             response.read()
 
 
-def load(wrk: str, port: int, paths: Path, seconds: int, connections: int) -> dict:
+def load(
+    wrk: str, port: int, paths: Path, seconds: int, connections: int, script: str = "paths.lua"
+) -> dict:
     command = [
         wrk,
         "--threads",
@@ -169,7 +178,7 @@ def load(wrk: str, port: int, paths: Path, seconds: int, connections: int) -> di
         "--timeout",
         "10s",
         "--script",
-        str(ROOT / "bench" / "paths.lua"),
+        str(ROOT / "bench" / script),
         f"http://127.0.0.1:{port}",
     ]
     output = subprocess.run(
@@ -183,6 +192,52 @@ def load(wrk: str, port: int, paths: Path, seconds: int, connections: int) -> di
         "p99_ms": round(figures["p99_us"] / 1000, 2),
         "errors": figures["non_2xx"] + figures["socket_errors"],
     }
+
+
+def paths_file(name: str) -> Path:
+    return WORK / f"{name.replace('/', '_').replace(' ', '_')}.txt"
+
+
+def conditional_run(wrk: str, port: int, seconds: int, connections: int) -> dict:
+    """The article pages, each request with the ETag its page answered (304s)."""
+    lines = []
+    for path in paths_file("article page").read_text().split():
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+            if etag := response.headers.get("ETag"):
+                lines.append(f"{path}\t{etag}")
+    tagged = WORK / "conditional.txt"
+    tagged.write_text("\n".join(lines) + "\n")
+    load(wrk, port, tagged, WARM_UP_SECONDS, connections, "conditional.lua")
+    return load(wrk, port, tagged, seconds, connections, "conditional.lua")
+
+
+def mixed_run(env: dict[str, str], wrk: str, port: int, seconds: int, connections: int) -> dict:
+    """Readers on every reader endpoint while the desk writes (bench/writer.py)."""
+    lists = [paths_file(name).read_text().split() for name in MIXED]
+    interleaved = [path for group in zip(*lists, strict=False) for path in group]
+    mixed = WORK / "mixed.txt"
+    mixed.write_text("\n".join(interleaved) + "\n")
+    report = WORK / "writer.json"
+    writer = subprocess.Popen(
+        [PYTHON, "-m", "bench.writer", str(seconds + 1), str(report)], cwd=ROOT, env=env
+    )
+    try:
+        figures = load(wrk, port, mixed, seconds, connections)
+    finally:
+        writer.wait(timeout=seconds + 120)
+    figures["writer"] = json.loads(report.read_text()) if report.exists() else {}
+    return figures
+
+
+def record_results(results: dict, scale: str) -> None:
+    """The latest run at the top level; each scale's latest under ``scales``."""
+    try:
+        scales = json.loads(RESULTS.read_text()).get("scales", {})
+    except (OSError, ValueError):
+        scales = {}
+    scales[scale] = {key: value for key, value in results.items() if key != "scales"}
+    results["scales"] = scales
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
 
 
 def worker_rss_mb(master: int) -> float:
@@ -237,6 +292,80 @@ def table(results: dict, warm_queries: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
+def summarize(prepared: dict, measured: dict, rows_per_second: float, rss: float) -> dict:
+    """What bench/results.json holds for one run."""
+    baseline = measured["baseline"]
+    results = {
+        "scale": prepared["scale"],
+        "baseline": {key: baseline[key] for key in ("rps", "p50_ms", "p99_ms")},
+        "endpoints": [
+            {
+                "name": name,
+                "path": prepared["paths"][name],
+                "rps": measured[name]["rps"],
+                "p50_ms": measured[name]["p50_ms"],
+                "p99_ms": measured[name]["p99_ms"],
+                "queries": prepared["queries"][name],
+                "ratio": round(measured[name]["rps"] / baseline["rps"], 3),
+            }
+            for name in ENDPOINTS[1:]
+        ],
+        "conditional_304": {
+            **{key: measured["304 article page"][key] for key in ("rps", "p50_ms", "p99_ms")},
+            "ratio": round(measured["304 article page"]["rps"] / baseline["rps"], 3),
+        },
+        "mixed": {
+            "endpoints": MIXED,
+            **{key: measured["mixed"][key] for key in ("rps", "p50_ms", "p99_ms", "errors")},
+            "ratio": round(measured["mixed"]["rps"] / baseline["rps"], 3),
+            "writer": measured["mixed"]["writer"],
+        },
+        "as_of_query_ms": prepared["as_of"]["median_ms"],
+        "import_rows_per_s": round(rows_per_second, 1),
+        "worker_rss_mb": rss,
+    }
+    return results
+
+
+def print_report(results: dict, prepared: dict, rss: float) -> None:
+    print()
+    print(table(results, prepared["warm_queries"]))
+    conditional, mixed = results["conditional_304"], results["mixed"]
+    print(
+        f"\n304 article page: {conditional['rps']:.0f} req/s ({conditional['ratio']:.2f}), "
+        f"p99 {conditional['p99_ms']} ms; mixed run: {mixed['rps']:.0f} req/s "
+        f"({mixed['ratio']:.2f}), p99 {mixed['p99_ms']} ms, writer {mixed['writer']}"
+    )
+    print(
+        f"\nleadership on a date: {results['as_of_query_ms']} ms median; "
+        f"import: {results['import_rows_per_s']:,.0f} rows/s; "
+        f"largest worker: {rss} MB."
+    )
+    snapshots = results["snapshots"]
+    print(
+        f"citing a source to its snapshot on the desk: "
+        f"{snapshots['cite_to_snapshot_median_ms']} ms median, "
+        f"{snapshots['cite_to_snapshot_max_ms']} ms at most; background worker: "
+        f"{snapshots['job_worker_rss_mb']} MB. Written to {RESULTS.relative_to(ROOT)}; "
+        f"the query plan to {(WORK / 'as_of_plan.txt').relative_to(ROOT)}."
+    )
+
+
+def snapshot_figures(env: dict[str, str]) -> dict:
+    """bench/snapshots.py: citing a source to its snapshot on the desk; the worker's memory."""
+    say("From citing a new source to its snapshot on the desk (one background worker)")
+    runs = os.environ.get("BENCH_SNAPSHOTS", "20")
+    measured = subprocess.run(
+        [PYTHON, "-m", "bench.snapshots", runs],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(measured.stdout)
+
+
 def main() -> None:
     env = environment()
     scale = os.environ.get("BENCH_SCALE", "full")
@@ -265,12 +394,13 @@ def main() -> None:
     prepared = json.loads((WORK / "prepare.json").read_text())
     say("Import rate (a dry-run CSV import)")
     rows_per_second = import_rate(env)
+    snapshots = snapshot_figures(env)
     say(f"gunicorn on 127.0.0.1:{port}; wrk: {connections} connections, {seconds} s per endpoint")
     server = serve(env, port)
     measured: dict[str, dict] = {}
     try:
         for name in ENDPOINTS:
-            paths = WORK / f"{name.replace('/', '_').replace(' ', '_')}.txt"
+            paths = paths_file(name)
             warm_up(port, paths)
             load(wrk, port, paths, WARM_UP_SECONDS, connections)
             measured[name] = load(wrk, port, paths, seconds, connections)
@@ -278,40 +408,18 @@ def main() -> None:
             print(f"  {name}: {figures['rps']} req/s, p99 {figures['p99_ms']} ms", flush=True)
             if figures["errors"]:
                 print(f"  ! {figures['errors']} requests failed or were not 2xx", flush=True)
+        measured["304 article page"] = conditional_run(wrk, port, seconds, connections)
+        say("Mixed run: readers while the desk verifies a move a second, a story a minute")
+        measured["mixed"] = mixed_run(env, wrk, port, seconds, connections)
         rss = worker_rss_mb(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    baseline = measured["baseline"]
-    results = {
-        "scale": prepared["scale"],
-        "baseline": {key: baseline[key] for key in ("rps", "p50_ms", "p99_ms")},
-        "endpoints": [
-            {
-                "name": name,
-                "path": prepared["paths"][name],
-                "rps": measured[name]["rps"],
-                "p50_ms": measured[name]["p50_ms"],
-                "p99_ms": measured[name]["p99_ms"],
-                "queries": prepared["queries"][name],
-                "ratio": round(measured[name]["rps"] / baseline["rps"], 3),
-            }
-            for name in ENDPOINTS[1:]
-        ],
-        "as_of_query_ms": prepared["as_of"]["median_ms"],
-        "import_rows_per_s": round(rows_per_second, 1),
-        "worker_rss_mb": rss,
-    }
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    results = summarize(prepared, measured, rows_per_second, rss)
+    results["snapshots"] = snapshots
+    record_results(results, scale)
     (WORK / "as_of_plan.txt").write_text(prepared["as_of"]["plan"])
-    print()
-    print(table(results, prepared["warm_queries"]))
-    print(
-        f"\nleadership on a date: {results['as_of_query_ms']} ms median; "
-        f"import: {results['import_rows_per_s']:,.0f} rows/s; "
-        f"largest worker: {rss} MB. Written to {RESULTS.relative_to(ROOT)}; "
-        f"the query plan to {(WORK / 'as_of_plan.txt').relative_to(ROOT)}."
-    )
+    print_report(results, prepared, rss)
 
 
 if __name__ == "__main__":

@@ -147,6 +147,11 @@ class PersonTenure(Schema):
         "at its precision; else null.",
     )
     end: str | None = Field(description="At its precision; null when still held or unknown.")
+    end_by: str | None = Field(
+        None,
+        description="When a later title ended the tenure, its end unknown: the date it ended "
+        "no later than, at its precision (``end`` is then null); else null.",
+    )
 
 
 class PersonDetail(Schema):
@@ -401,7 +406,8 @@ def person_detail(request: HttpRequest, slug: str):
                 title=tenure.post.title,
                 start=_at_precision(tenure.start),
                 held_on=_at_precision(tenure.seen),
-                end=_at_precision(tenure.end),
+                end=None if tenure.end_is_bound else _at_precision(tenure.end),
+                end_by=_at_precision(tenure.end) if tenure.end_is_bound else None,
             )
             for tenure in tenures
         ],

@@ -45,6 +45,8 @@ class DocumentResult(ImportResult):
     mapped: list[str] = field(default_factory=list)
     skipped: list[RowError] = field(default_factory=list)
     counts: dict[str, Counter] = field(default_factory=dict)
+    # Checks at entry (people/checks.py): imported anyway, printed as warnings.
+    warnings: list[RowError] = field(default_factory=list)
 
     def counts_summary(self) -> str:
         """``persons: 3 (2 new, 1 on the desk); memberships: 5 (4 imported, 1 skipped)``."""
@@ -114,6 +116,7 @@ class DocumentReader:
         self.filename = filename
         self.errors: list[RowError] = []
         self.skipped: list[RowError] = []
+        self.warnings: list[RowError] = []
         self.mapped: list[str] = []
         self.counts: dict[str, Counter] = {}
         self.rows: list[MoveRow] = []
@@ -124,6 +127,9 @@ class DocumentReader:
 
     def skip(self, where: str, message: str) -> None:
         self.skipped.append(RowError(0, message, self.filename, where=where))
+
+    def warn(self, where: str, message: str) -> None:
+        self.warnings.append(RowError(0, f"warning: {message}", self.filename, where=where))
 
     def map(self, where: str, message: str) -> None:
         self.mapped.append(f"{where}: {message}")
@@ -314,6 +320,7 @@ class DocumentImport:
             ]
         result.dry_run = dry_run
         result.mapped, result.skipped, result.counts = reader.mapped, reader.skipped, reader.counts
+        result.warnings = reader.warnings
         if result.errors:
             result.outcomes = {}
         return result

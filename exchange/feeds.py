@@ -21,16 +21,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from newsroom.cache import data_version, versioned_cache
+from newsroom.page_cache import depends_on, serve
 from people.models import Organization, Person, RoleChange
 from stories.models import PUBLIC_STATUSES, Correction, Story, StoryLanguage, StoryStatus
 from stories.public_record import RecordEntry, record_entries
 
 FEED_SIZE = 50
-FEED_CACHE_SECONDS = 60 * 60  # keyed on the data version: never stale, this bounds memory
 SITE_NAME = "Newsroom"
 
 # Move entry ids are derived from this namespace and the move's primary key: the id stays the
@@ -72,24 +70,27 @@ class AtomFeed(Feed):
     # The feed-level author makes every entry valid Atom, even one whose authors are gone.
     author_name = SITE_NAME
 
+    # The lists the feed shows (newsroom/page_cache.py); a feed about one thing adds it.
+    page_tags: tuple[str, ...] = ()
+
+    def subject_tags(self, **kwargs) -> tuple[str, ...]:
+        return ()
+
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        """The whole feed, cached on the data version (newsroom/cache.py): feeds are the same
-        for every reader and carry no per-request nonce. Absolute links and dates in the
-        reader's language put the host and the language in the key too."""
-        key = (
-            f"feed:{request.scheme}:{request.get_host()}:{get_language()}:"
-            f"{request.get_full_path()}:{data_version()}"
-        )
-        store = versioned_cache()
-        response = store.get(key)
-        if response is None:
-            response = super().__call__(request, *args, **kwargs)
+        """The whole feed, cached for readers like a reader page (newsroom/page_cache.py):
+        feeds carry nothing per request, and the key holds the host and the language (the
+        links are absolute, the dates in the reader's language)."""
+
+        def build() -> HttpResponse:
+            depends_on(request, *self.subject_tags(**kwargs))
+            response = super(AtomFeed, self).__call__(request, *args, **kwargs)
             # Django's feed writer appends every XML event to the response as a chunk of its
             # own (about a thousand for a feed of 50 entries), and a WSGI server writes each
             # chunk to the socket separately: one body, one write.
             response.content = response.content
-            store.set(key, response, FEED_CACHE_SECONDS)
-        return response
+            return response
+
+        return serve(request, build, *self.page_tags)
 
     def item_title(self, item) -> str:
         # Atom titles are plain text, escaped by the XML writer: no HTML escaping here
@@ -102,6 +103,7 @@ class StoriesFeed(AtomFeed):
     withdrawal: "Withdrawn: …" with the editors' notice, so a reader who has it learns why."""
 
     title = f"{SITE_NAME}: stories"
+    page_tags = ("stories",)
     subtitle = "Stories about personnel moves in tech, every claim resting on a checked source."
 
     def link(self) -> str:
@@ -178,6 +180,7 @@ class MovesFeed(AtomFeed):
     """
 
     title = f"{SITE_NAME}: confirmed moves"
+    page_tags = ("moves",)
     subtitle = "Role changes in tech confirmed by an editor against their sources."
 
     def link(self) -> str:
@@ -239,6 +242,11 @@ class MovesFeed(AtomFeed):
 
 
 class OrganizationMovesFeed(MovesFeed):
+    page_tags = ()
+
+    def subject_tags(self, slug: str = "", **kwargs) -> tuple[str, ...]:
+        return (f"org:{slug}",)
+
     def get_object(self, request: HttpRequest, slug: str) -> Organization:
         return Organization.objects.public().get(slug=slug)
 
@@ -259,6 +267,11 @@ class OrganizationMovesFeed(MovesFeed):
 
 
 class PersonMovesFeed(MovesFeed):
+    page_tags = ()
+
+    def subject_tags(self, slug: str = "", **kwargs) -> tuple[str, ...]:
+        return (f"person:{slug}",)
+
     def get_object(self, request: HttpRequest, slug: str) -> Person:
         return Person.objects.public().get(slug=slug)
 
@@ -282,6 +295,7 @@ class CorrectionsFeed(AtomFeed):
     """Every correction and withdrawal, newest first: what /corrections/ lists."""
 
     title = f"{SITE_NAME}: corrections and withdrawals"
+    page_tags = ("stories",)
     subtitle = "Every correction the editors published and every story they withdrew."
 
     def link(self) -> str:

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from exchange.bulk import BulkRows
 from exchange.csv_format import MoveRow, ParsedFile, RowError, in_line_order
+from exchange.import_checks import founding_refusals
 from exchange.import_citations import CitationSteps
 from exchange.names import FileNames, name_key
 from newsroom.audit import audit_record
@@ -170,6 +171,10 @@ def moves_import(
         # rest of the file says, so they are reported with the file's other errors. (Tenure
         # conflicts depend on every row, so they wait until the rows themselves are right.)
         result.errors = in_line_order(parsed.errors + _name_errors(parsed))
+        return result
+    too_early = founding_refusals(parsed)
+    if too_early:
+        result.errors = too_early
         return result
     try:
         with transaction.atomic():

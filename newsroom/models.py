@@ -16,10 +16,13 @@ class AuditAction(models.TextChoices):
     SOURCE_EDITED = "source.edited", _("Source edited")
     STATEMENT_EDITED = "statement.edited", _("Quote edited")
     STORY_PUBLISHED = "story.published", _("Story published")
+    STORY_SCHEDULED = "story.scheduled", _("Story scheduled for publication")
+    STORY_UNSCHEDULED = "story.unscheduled", _("Scheduled publication pulled")
     STORY_SENT_BACK = "story.sent_back", _("Story sent back")
     STORY_WITHDRAWN = "story.withdrawn", _("Story withdrawn")
     STORY_CORRECTED = "story.corrected", _("Correction added")
     CORRECTION_FLAG_RESOLVED = "story.flag_resolved", _("Correction flag resolved")
+    CLAIM_CHECKED = "story.claim_checked", _("Flagged claim checked")
     ROLE_CHANGE_RECORDED = "role_change.recorded", _("Role change recorded")
     ROLE_CHANGE_EDITED = "role_change.edited", _("Role change edited")
     ROLE_CHANGE_DELETED = "role_change.deleted", _("Role change deleted")
@@ -135,3 +138,78 @@ class ProposedEdit(models.Model):
     @property
     def fields(self) -> list[str]:
         return [change["field"] for change in self.changes]
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker process that is, or was, alive (newsroom.jobs).
+
+    Each worker updates ``seen_at`` every JOBS_HEARTBEAT_SECONDS from a thread of its own, so
+    even a long job keeps it fresh. A running job whose worker has gone silent was cut short
+    (the process killed, its machine lost) and is run again.
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.host} (pid {self.pid})"
+
+
+class ScheduledRun(models.Model):
+    """A scheduled job enqueued for one due moment (settings.JOBS_SCHEDULE, newsroom.jobs).
+
+    Unique by name and moment: however many workers look at the schedule, each due moment
+    enqueues its job once.
+    """
+
+    name = models.CharField(max_length=100)
+    due_at = models.DateTimeField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "due_at"], name="scheduled_run_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """One thing a person should hear about, in their inbox on the desk (newsroom.notifications)
+    and, unless they turned e-mail off, by e-mail (``emailed_at`` once sent)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=50)
+    message = models.CharField(max_length=1000)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for user {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice about e-mail; without a row, e-mail is on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_preference",
+    )
+    email = models.BooleanField(_("send me e-mail"), default=True)
+
+    def __str__(self) -> str:
+        return f"user {self.user_id}: e-mail {'on' if self.email else 'off'}"

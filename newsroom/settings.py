@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_htmx",
+    "django_tasks_db",
     "newsroom",
     "people",
     "stories",
@@ -207,11 +208,13 @@ IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Security headers. Content Security Policy with nonces on every page: no inline script
-# runs without the request's nonce, and no inline style or event handler is used.
+# Security headers. Content Security Policy: scripts only from our own origin, never inline
+# (no nonce either: every script is a file, structured data is an inert data block), and no
+# inline style or event handler. A page then carries nothing per request and can be cached
+# whole for readers (newsroom/page_cache.py).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
@@ -271,16 +274,31 @@ if REDIS_URL := os.environ.get("REDIS_URL", "").strip():
             "OPTIONS": {"LOCAL": "process", "SHARED": "default"},
         },
     }
+    # The versions (newsroom/cache.py): in Redis, which every process sees.
+    CACHES["versions"] = CACHES["default"]
 else:
     CACHES = {
+        # Whole pages too (newsroom/page_cache.py): room for thousands, not Django's 300 (a page
+        # is some tens of kB: a few thousand bound the memory to about 150 MB).
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
         },
         # The same memory as "default" (LocMemCache shares storage by LOCATION).
         "versioned": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
+        },
+        # The versions (newsroom/cache.py) in small files every process on this machine
+        # reads: a write by another process (a command, a cron job) shows on the next
+        # request. A few small reads a page; never culled in practice (a culled version only
+        # costs a rebuild).
+        "versions": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("NEWSROOM_VERSIONS_DIR", str(VAR_DIR / "versions")),
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         },
     }
 
@@ -303,3 +321,60 @@ LOGGING = {
 SOURCE_CHECK_ALLOW_LOOPBACK = env_flag("SOURCE_CHECK_ALLOW_LOOPBACK")
 SOURCE_CHECK_TIMEOUT = float(os.environ.get("SOURCE_CHECK_TIMEOUT", "10"))
 SOURCE_CHECK_MAX_BYTES = int(os.environ.get("SOURCE_CHECK_MAX_BYTES", str(2_000_000)))
+
+# Background jobs: Django's tasks framework (django.tasks) on django-tasks-db, which keeps the
+# queue in this same database (README, "Background jobs"). `manage.py run_worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A failed job is tried again after JOBS_BACKOFF_SECONDS, then twice that, and so on (capped
+# at JOBS_BACKOFF_MAX_SECONDS), until it has been tried JOBS_MAX_ATTEMPTS times in all.
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "5"))
+JOBS_BACKOFF_SECONDS = float(os.environ.get("JOBS_BACKOFF_SECONDS", "30"))
+JOBS_BACKOFF_MAX_SECONDS = float(os.environ.get("JOBS_BACKOFF_MAX_SECONDS", "3600"))
+# Each worker says it is alive every JOBS_HEARTBEAT_SECONDS; a running job whose worker has
+# been silent for JOBS_WORKER_TIMEOUT_SECONDS (killed, its machine gone) is run again.
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
+JOBS_WORKER_TIMEOUT_SECONDS = float(os.environ.get("JOBS_WORKER_TIMEOUT_SECONDS", "60"))
+# Jobs that run by themselves, daily at "at" (HH:MM in TIME_ZONE): each due moment is
+# enqueued once, by whichever worker looks first (newsroom.jobs.jobs_enqueue_scheduled).
+SOURCE_CHECK_STALE_DAYS = int(os.environ.get("SOURCE_CHECK_STALE_DAYS", "7"))
+JOBS_SCHEDULE = [
+    {
+        "name": "check-stale-sources",
+        "task": "stories.jobs.check_stale_sources",
+        "at": os.environ.get("SOURCE_CHECK_AT", "03:00"),
+        "kwargs": {"stale_days": SOURCE_CHECK_STALE_DAYS},
+    },
+    {
+        "name": "editors-digest",
+        "task": "stories.jobs.send_editors_digest",
+        "at": os.environ.get("EDITORS_DIGEST_AT", "08:00"),
+    },
+]
+
+# E-mail (notifications, newsroom/notifications.py), with Django 6.1's MAILERS: SMTP when
+# EMAIL_HOST is set (README, Production), else printed to the console (development).
+# SITE_URL makes the links in e-mails absolute.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+if os.environ.get("EMAIL_HOST") and not env_flag("EMAIL_TO_CONSOLE"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_flag("EMAIL_USE_TLS", default=True),
+                "timeout": 30,
+            },
+        }
+    }
+else:
+    # No SMTP server named: mail is printed by the process that sends it (the worker).
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")

@@ -8,7 +8,7 @@ from django.urls import include, path
 
 from exchange import api
 from exchange.sitemaps import SITEMAPS
-from newsroom import accounts, views
+from newsroom import accounts, inbox, views
 from stories.views import home
 
 # Language-neutral: one address each (the API, feeds, the sitemap, the admin).
@@ -32,6 +32,9 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", accounts.password_change, name="password_change"),
+    path("desk/inbox/", inbox.inbox, name="inbox"),
+    path("desk/inbox/read/", inbox.inbox_mark_read, name="inbox-mark-read"),
+    path("desk/inbox/email/", inbox.inbox_email, name="inbox-email"),
     prefix_default_language=False,
 )
 

@@ -113,10 +113,10 @@ class OrganizationAdmin(ImageUploadAdmin):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "organization", "rank", "is_leadership"]
-    list_filter = ["rank", "is_leadership"]
+    list_display = ["title", "organization", "rank", "is_leadership", "one_holder"]
+    list_filter = ["rank", "is_leadership", "one_holder"]
     list_select_related = ["organization"]
-    list_editable = ["rank", "is_leadership"]
+    list_editable = ["rank", "is_leadership", "one_holder"]
     search_fields = ["title", "organization__name"]
     autocomplete_fields = ["organization"]
 

@@ -40,6 +40,7 @@ class RoleChangeForm(forms.ModelForm):
             "announced",
             "leaves_organization",
             "is_interim",
+            "keeps_other_titles",
             "reason",
             "is_public",
         ]
@@ -51,7 +52,13 @@ class RoleChangeForm(forms.ModelForm):
             values = services.role_change_values(self.instance)
             for field in ("title", "previous_title", "effective", "announced"):
                 self.initial.setdefault(field, values[field])
-            for field in ("kind", "leaves_organization", "is_interim", "reason"):
+            for field in (
+                "kind",
+                "leaves_organization",
+                "is_interim",
+                "keeps_other_titles",
+                "reason",
+            ):
                 self.initial[field] = values[field]
             self.initial["person"] = values["person"].pk
             self.initial["organization"] = values["organization"].pk
@@ -91,6 +98,7 @@ class RoleChangeForm(forms.ModelForm):
             "previous_title": data.get("previous_title", ""),
             "leaves_organization": data.get("leaves_organization", False),
             "is_interim": data.get("is_interim", False),
+            "keeps_other_titles": data.get("keeps_other_titles", False),
             "reason": data.get("reason", ""),
             "is_public": data.get("is_public", False),
         }

@@ -71,6 +71,12 @@ def tenure_span(tenure: Tenure, *, cutoff: datetime.date | None = None) -> str:
     start, seen, end = tenure.start, tenure.seen, tenure.end
     if end is not None and cutoff is not None and end.earliest > cutoff:
         end = None
+    if end and tenure.end_is_bound:
+        # Ended by a later title: when exactly is unknown, no later than ``end``.
+        since = start.display() if start else seen.display() if seen else ""
+        if not since:
+            return _("by %(end)s") % {"end": end.display()}
+        return _("%(start)s – by %(end)s") % {"start": since, "end": end.display()}
     if start and end:
         if start == end:
             return start.display()

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from people.models import Organization, Person, RoleChange, Tenure
 from people.models.tenures import TenureQuerySet
@@ -31,7 +32,14 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 def leadership_query(
     organization: Organization, day: datetime.date, *, staff: bool = False
 ) -> TenureQuerySet:
-    """The query behind :func:`leadership_on` (the benchmark times it on its own)."""
+    """The query behind :func:`leadership_on` (the benchmark times it on its own).
+
+    Before the organization's founding (its earliest possible day) nobody led it: empty,
+    rather than the "uncertain" holders whose unknown start is unbounded.
+    """
+    founded = organization.founded
+    if founded is not None and day < founded.earliest:
+        return Tenure.objects.none()
     return (
         Tenure.objects.for_audience(staff=staff)
         .at(organization)
@@ -66,6 +74,44 @@ def changes_between(
 AROUND_DAYS = 90
 
 
+@dataclass(frozen=True)
+class WindowCount:
+    """How many changes fell in a window, at their precision: ``certain`` ones wholly inside
+    it, ``possible`` ones (known only to the month or year) whose range straddles an edge."""
+
+    certain: int
+    possible: int
+
+    @property
+    def low(self) -> int:
+        return self.certain
+
+    @property
+    def high(self) -> int:
+        return self.certain + self.possible
+
+    def __str__(self) -> str:
+        if not self.possible:
+            return str(self.certain)
+        return _("%(low)d–%(high)d") % {"low": self.low, "high": self.high}
+
+
+def count_in_window(
+    changes: list[RoleChange], first_day: datetime.date, last_day: datetime.date
+) -> WindowCount:
+    """Count ``changes`` between two days (both included) at their precision: "May 2024" in
+    a window that starts on May 20 may or may not be inside it."""
+    certain = possible = 0
+    for change in changes:
+        if change.effective_latest < first_day or change.effective_date > last_day:
+            continue
+        if first_day <= change.effective_date and change.effective_latest <= last_day:
+            certain += 1
+        else:
+            possible += 1
+    return WindowCount(certain=certain, possible=possible)
+
+
 def organization_overview(
     organization: Organization, day: datetime.date, *, staff: bool = False
 ) -> dict[str, object]:
@@ -85,6 +131,7 @@ def organization_overview(
         departures = departures.public()
     departures_12 = list(departures.for_display().newest_first())
     departures_6 = [change for change in departures_12 if change.effective_latest >= half_year_ago]
+    day_before = day - datetime.timedelta(days=1)
     return {
         "leadership": with_succession(leadership_on(organization, day, staff=staff)),
         "around": changes_between(organization, around_from, around_to, staff=staff),
@@ -94,6 +141,8 @@ def organization_overview(
         "year_ago": year_ago,
         "departures_6_months": departures_6,
         "departures_12_months": departures_12,
+        "departures_6_count": count_in_window(departures_6, half_year_ago, day_before),
+        "departures_12_count": count_in_window(departures_12, year_ago, day_before),
     }
 
 

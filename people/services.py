@@ -17,6 +17,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
+from newsroom.cache import touches
 from newsroom.dates import PartialDate
 from newsroom.models import AuditAction
 from newsroom.proposed_edits import (
@@ -24,6 +25,8 @@ from newsroom.proposed_edits import (
     proposed_edit_pending,
     proposed_edit_values,
 )
+from people.cache_tags import move_tags, person_tags
+from people.checks import before_founding
 from people.models import (
     Organization,
     OrganizationName,
@@ -103,6 +106,7 @@ def person_create(
     return person
 
 
+@touches(lambda _, *, person, **kwargs: person_tags(person))
 def person_add_names(*, person: Person, names: Iterable[OtherName]) -> None:
     """Add other names, skipping any the person already has (ignoring case)."""
     known = {person.name.casefold()} | {
@@ -196,6 +200,7 @@ def post_get_or_create(
     return post
 
 
+@touches(lambda change, **kwargs: move_tags(change.pk))
 def role_change_record(
     *,
     person: Person,
@@ -207,6 +212,7 @@ def role_change_record(
     previous_title: str = "",
     leaves_organization: bool = False,
     is_interim: bool = False,
+    keeps_other_titles: bool = False,
     reason: str = "",
     is_public: bool = False,
     recorded_by: AbstractBaseUser | None = None,
@@ -232,6 +238,7 @@ def role_change_record(
             previous_post=previous_post,
             leaves_organization=leaves_organization,
             is_interim=is_interim,
+            keeps_other_titles=keeps_other_titles,
             reason=reason.strip(),
             is_public=is_public,
             recorded_by=recorded_by,
@@ -245,6 +252,7 @@ def role_change_record(
     return change
 
 
+@touches(lambda _, *, role_change, **kwargs: move_tags(role_change.pk), before=True)
 def role_change_update(
     *, role_change: RoleChange, proposed_by: AbstractBaseUser | None = None, **changes: object
 ) -> RoleChange:
@@ -288,6 +296,7 @@ def _current_values(role_change: RoleChange) -> dict[str, object]:
         "announced": role_change.announced,
         "leaves_organization": role_change.leaves_organization,
         "is_interim": role_change.is_interim,
+        "keeps_other_titles": role_change.keeps_other_titles,
         "reason": role_change.reason,
     }
 
@@ -337,6 +346,7 @@ def dry_run(action) -> None:
         pass
 
 
+@touches(lambda _, *, role_change, **kwargs: move_tags(role_change.pk), before=True)
 def role_change_apply(*, role_change: RoleChange, **changes: object) -> RoleChange:
     """Write an edit of a role change: an unconfirmed move's, or one an editor verified.
     Tenures are rebuilt for every person/organization touched.
@@ -388,11 +398,13 @@ _EDITABLE = {
     "announced",
     "leaves_organization",
     "is_interim",
+    "keeps_other_titles",
     "reason",
     "is_public",
 }
 
 
+@touches(lambda _, *, role_change, **kwargs: move_tags(role_change.pk), before=True)
 def role_change_delete(*, role_change: RoleChange) -> None:
     """Delete a role change and rebuild the tenures it shaped."""
     with transaction.atomic():
@@ -402,6 +414,7 @@ def role_change_delete(*, role_change: RoleChange) -> None:
         _rebuild_pair(*pair, role_change)
 
 
+@touches(lambda _, *, role_change, **kwargs: move_tags(role_change.pk))
 def role_change_set_public(*, role_change: RoleChange, is_public: bool) -> RoleChange:
     """Confirm a role change for readers, or withdraw the confirmation (rule 3)."""
     if role_change.is_public == is_public:
@@ -434,6 +447,9 @@ def _validate(change: RoleChange) -> None:
             "The previous title is the same as the new one; leave it empty or name the title "
             "the person held before."
         )
+    too_early = before_founding(change.organization, change.effective)
+    if too_early:
+        errors.setdefault("effective", []).append(too_early)
     duplicate = RoleChange.objects.same_move(
         person_id=change.person_id,
         post=change.post,

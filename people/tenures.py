@@ -16,6 +16,12 @@ replayed in date order:
   nothing when a tenure of the post is open; otherwise it opens one whose start is unknown,
   held for certain from that date on (``seen``) and possibly before it, back to the
   person's last arrival (``start_after``) or their previous tenure of the post;
+- ended by a later title: a new title (joined, appointed or promoted without naming a
+  previous title, "held" of a post not open, or a departure from a post whose start is
+  unknown) ends each other title the person still holds there no later than the new one
+  began (``end_is_bound``: the mirror of "held", an upper bound, never an invented day),
+  unless the new one is interim or recorded as held at once (``keeps_other_titles``); the
+  new title then began after the older one did;
 - the same person may hold the same post again later, and several posts at once, but never
   the same post twice at once; and no tenure ends before it starts.
 
@@ -72,6 +78,8 @@ class TenureDraft:
     start_after: datetime.date | None = None
     # With an unknown start: the date a "held" record puts the person in the post.
     seen: PartialDate | None = None
+    # The end is only a bound: ended no later than ``end`` (by a later title).
+    end_is_bound: bool = False
 
     def columns(self, *, scope: TenureScope, person_id: int, organization_id: int) -> dict:
         """The Tenure row's column values (the bulk writers insert these directly)."""
@@ -85,6 +93,7 @@ class TenureDraft:
             "start_after": self.start_after,
             **partial_date_columns("seen", self.seen),
             **partial_date_columns("end", self.end),
+            "end_is_bound": self.end_is_bound,
             "started_by_id": self.started_by.pk if self.started_by else None,
             "ended_by_id": self.ended_by.pk if self.ended_by else None,
         }
@@ -181,6 +190,8 @@ class _Replay:
                 f"{day.display()}. Record the end of that tenure first, or correct the date.",
                 change,
             )
+        if not change.previous_post_id:
+            self._end_older_titles(change, by=day)
         self.open[change.post_id] = TenureDraft(
             post_id=change.post_id,
             post_title=change.post.title,
@@ -198,6 +209,7 @@ class _Replay:
         earlier = [tenure.end for tenure in self.closed if tenure.post_id == change.post_id]
         # Not before the person's last arrival, nor before their last tenure of the post ended.
         bounds = [bound for bound in (self.arrived, *(end.earliest for end in earlier)) if bound]
+        bounds.extend(self._end_older_titles(change, by=day))
         start_after = max(bounds) if bounds else None
         self.open[change.post_id] = TenureDraft(
             post_id=change.post_id,
@@ -238,10 +250,10 @@ class _Replay:
         )
         if later_start is not None:
             raise TenureConflict(
-                f"{change.person}'s tenure as {title} at {change.organization} would end on "
-                f"{day.display()}, before it starts ({later_start.effective.display()}). "
-                "Check the dates; if they also held it earlier, record when that earlier "
-                "tenure began first.",
+                f"{change.person}'s tenure as {title} at {change.organization} starts on "
+                f"{later_start.effective.display()}, so it cannot end earlier, on "
+                f"{day.display()}. Check the dates; if they also held it earlier, record when "
+                "that earlier tenure began first.",
                 change,
             )
         earlier = [tenure for tenure in self.closed if tenure.post_id == post_id]
@@ -254,7 +266,9 @@ class _Replay:
                 "began first.",
                 change,
             )
-        start_after = self.arrived
+        bounds = [self.arrived] if self.arrived else []
+        bounds.extend(self._end_older_titles(change, by=day, post_id=post_id))
+        start_after = max(bounds) if bounds else None
         self.closed.append(
             TenureDraft(
                 post_id=post_id,
@@ -267,14 +281,60 @@ class _Replay:
             )
         )
 
+    def _end_older_titles(
+        self, change: RoleChange, *, by: PartialDate, post_id: int | None = None
+    ) -> list[datetime.date]:
+        """A new title ends the person's older open titles here no later than it began
+        (``by``), unless it is interim or held at once; returns the days those titles began,
+        after which the new one began.
+
+        Older: begun (or seen) before the new title's earliest day, so two titles of the same
+        day or year are not ordered. A title whose end is recorded later (its departure, or a
+        promotion naming it) was held alongside until then; nor does a title end the one that
+        replaced it.
+        """
+        if change.is_interim or getattr(change, "keeps_other_titles", False):
+            return []
+        post_id = post_id or change.post_id
+        began = []
+        for other_id, tenure in list(self.open.items()):
+            known = tenure.start or tenure.seen
+            if (
+                other_id == post_id
+                or known is None
+                or known.latest >= by.earliest
+                or getattr(tenure.started_by, "previous_post_id", None) == post_id
+                or other_id in self._ended_later(change)
+            ):
+                continue
+            self.open.pop(other_id)
+            tenure.end = by
+            tenure.end_is_bound = True
+            tenure.ended_by = change
+            self.closed.append(tenure)
+            began.append(known.earliest)
+        return began
+
+    def _ended_later(self, change: RoleChange) -> set[int]:
+        """The posts whose end is recorded after ``change`` in the replay."""
+        position = next(
+            index for index, (_, step_change) in enumerate(self.steps) if step_change is change
+        )
+        ended = set()
+        for step, later in self.steps[position + 1 :]:
+            if step != _END:
+                continue
+            ended.add(later.previous_post_id if later.kind_enum.opens_tenure else later.post_id)
+        return ended
+
     def _end(
         self, tenure: TenureDraft, day: PartialDate, change: RoleChange, title: str = ""
     ) -> None:
         if tenure.start is not None and day.latest < tenure.start.earliest:
             raise TenureConflict(
                 f"{change.person}'s tenure as {title or tenure.post_title} at "
-                f"{change.organization} would end on {day.display()}, before it starts "
-                f"({tenure.start.display()}).",
+                f"{change.organization} starts on {tenure.start.display()}, so it cannot end "
+                f"earlier, on {day.display()}.",
                 change,
             )
         tenure.end = day

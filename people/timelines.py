@@ -282,6 +282,9 @@ def tenure_segments(
             return [Segment(SegmentKind.UNCERTAIN, lead_first, max(possible_end, lead_first + DAY))]
         certain_first, lead_kind = seen.latest, SegmentKind.UNKNOWN_START
         lead_first = min(lead_first, certain_first)
+    if tenure.end_is_bound:
+        # Ended by a later title: no day after what is recorded of it is certain.
+        certain_end = certain_first
     if certain_first >= certain_end:
         # Never certainly held on any day: the dates' ranges meet (a start and an end in the
         # same month or year). One uncertain stretch over every possible day.

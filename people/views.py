@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from newsroom.cache import CACHE_SECONDS, cached, data_version, versioned_cache
 from newsroom.dates import InvalidPartialDate, parse_iso_day
+from newsroom.page_cache import depends_on, reader_page
 from newsroom.permissions import can_see_unconfirmed
 from people.models import Organization, Person, Tenure
 from people.pictures import (
@@ -36,6 +37,7 @@ PAGE_SIZE = 50
 
 @require_GET
 @vary_on_headers("HX-Request")
+@reader_page("people")
 def person_list(request: HttpRequest) -> HttpResponse:
     """Everyone, or those whose name or other name matches ``q`` (any script)."""
     query = " ".join(request.GET.get("q", "").split())[:200]
@@ -78,9 +80,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reader_page()
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A profile. The career is read only when its cached fragment is missing (the fragment
     and the structured data are keyed on the data version, see newsroom/cache.py)."""
+    depends_on(request, f"person:{slug}")
     staff = can_see_unconfirmed(request.user)
     version = data_version()
     person = _person(slug, staff=staff, version=version)
@@ -142,6 +146,7 @@ def _person(slug: str, *, staff: bool, version: int) -> Person:
 
 
 @require_GET
+@reader_page("organizations")
 def organization_list(request: HttpRequest) -> HttpResponse:
     organizations = (
         Organization.objects.visible_to(staff=can_see_unconfirmed(request.user))
@@ -178,10 +183,12 @@ def _zoom(request: HttpRequest) -> tuple[datetime.date | None, datetime.date | N
 
 @require_GET
 @vary_on_headers("HX-Request")
+@reader_page()
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Leadership on ``?as_of=YYYY-MM-DD`` (today by default), with moves around that day,
     and the pictures: the leadership timeline (zoomed with ``from`` and ``to``) and the
     turnover."""
+    depends_on(request, f"org:{slug}")
     staff = can_see_unconfirmed(request.user)
     version = data_version()
     organization = _organization(slug, staff=staff, version=version)

@@ -71,6 +71,12 @@ class FetchResult:
     content_type: str  # the media type, lower case without parameters ("text/html"); or ""
     error: str  # why it is not ok, for people ("HTTP 404", "timed out after 10 s"); or ""
     fetched: bool  # an HTTP response was received from final_url
+    # What a snapshot keeps (stories.snapshots): the raw body as received (at most max_bytes),
+    # whether it was cut there, and the response's status line and headers.
+    body: bytes = b""
+    truncated: bool = False
+    reason: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class FetchRefused(Exception):
@@ -318,7 +324,20 @@ def _read_response(
     elif not error and encoding != "identity":
         error = f"unsupported Content-Encoding {encoding!r} (we asked for identity)"
     text = _decode(body, response.headers.get_content_charset()) if encoding == "identity" else ""
-    return FetchResult(url, final_url, status, not error, text, content_type, error, True)
+    return FetchResult(
+        url,
+        final_url,
+        status,
+        not error,
+        text,
+        content_type,
+        error,
+        True,
+        body=body,
+        truncated=size > max_bytes,
+        reason=response.reason or "",
+        headers=tuple(response.getheaders()),
+    )
 
 
 def fetch(

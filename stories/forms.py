@@ -3,14 +3,24 @@ of verified material."""
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from newsroom.forms import PartialDateField, parse_id
 from newsroom.models import ProposedEditState
+from people.checks import (
+    date_warnings,
+    similar_organizations,
+    similar_people,
+    title_warnings,
+)
 from people.models import KIND_FORM_CHOICES, Organization, Person, RoleChange
 from people.services import NewName
 from stories.canonical import InvalidSourceURL, canonical_url
@@ -226,6 +236,24 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
         label=_("Leaves the organization (every title held there ends)"), required=False
     )
     is_interim = forms.BooleanField(label=_("Interim"), required=False)
+    keeps_other_titles = forms.BooleanField(
+        label=_("A second post held at once (the titles already held there go on)"),
+        required=False,
+    )
+    title_resolution = forms.ChoiceField(
+        label=_("The title is close to a post the person holds"),
+        required=False,
+        choices=[
+            ("", _("Not answered")),
+            ("same", _("The same post under another name: record the post held")),
+            ("ends", _("A new post that ends the one held")),
+            ("both", _("A second post held at once")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    confirm_warnings = forms.BooleanField(
+        label=_("I checked the warnings above: record it as entered"), required=False
+    )
     effective = PartialDateField(label=_("Effective date"))
     announced = PartialDateField(label=_("Announced date"), required=False)
     reason = forms.CharField(
@@ -240,11 +268,22 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
         "previous_title",
         "leaves_organization",
         "is_interim",
+        "keeps_other_titles",
         "effective",
         "announced",
         "reason",
+        "title_resolution",
+        "confirm_warnings",
     ]
     field_aliases = {"person": "person_name", "organization": "organization_name"}
+
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or datetime.date.today()
+        # What the checks at entry found (people/checks.py), for the template.
+        self.similar: dict[str, list] = {}
+        self.title_conflicts: list = []
+        self.warnings: list[str] = []
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -262,7 +301,77 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
                 )
             except ValidationError as invalid:
                 self.add_error(f"{field}_name", invalid)
+        self._check_names(cleaned)
+        self._check_title(cleaned)
+        self._check_warnings(cleaned)
         return cleaned
+
+    def _check_names(self, cleaned: dict) -> None:
+        """A new name close to one on record: offer that one first; creating a new one takes
+        an explicit "this is someone else" (the "new" choice)."""
+        for field, find, noun in (
+            ("person", similar_people, _("person")),
+            ("organization", similar_organizations, _("organization")),
+        ):
+            entered = cleaned.get(field)
+            if not isinstance(entered, NewName) or entered.confirmed:
+                continue
+            candidates = find(entered.name)
+            if not candidates:
+                continue
+            self.similar[field] = candidates
+            names = ", ".join(
+                candidate.name + (f" ({candidate.also})" if candidate.also else "")
+                for candidate in candidates
+            )
+            self.add_error(
+                f"{field}_name",
+                ValidationError(
+                    _(
+                        "Possibly the same %(noun)s as %(names)s, already on record: pick them "
+                        "below, or “this is someone else” to create a new %(noun)s."
+                    )
+                    % {"noun": noun, "names": names},
+                    code="possibly_same",
+                ),
+            )
+
+    def _check_title(self, cleaned: dict) -> None:
+        """Conflicting titles and one holder at a time, with what the journalist chose."""
+        person, organization = cleaned.get("person"), cleaned.get("organization")
+        if isinstance(organization, NewName) or organization is None:
+            return
+        found = title_warnings(
+            person=None if isinstance(person, NewName) else person,
+            organization=organization,
+            title=cleaned.get("title", ""),
+            kind=cleaned.get("kind") or "joined",
+            effective=cleaned.get("effective"),
+            previous_title=cleaned.get("previous_title", ""),
+        )
+        self.warnings.extend(found.message for found in found if found.kind == "one_holder")
+        conflicts = [warning for warning in found if warning.kind == "conflict"]
+        if not conflicts or cleaned.get("keeps_other_titles"):
+            return
+        held = conflicts[0].tenure.post.title
+        resolution = cleaned.get("title_resolution")
+        if resolution == "same":
+            cleaned["title"] = held
+            cleaned["kind"] = "held"
+        elif resolution == "ends":
+            cleaned["previous_title"] = held
+        elif resolution == "both":
+            cleaned["keeps_other_titles"] = True
+        else:
+            self.title_conflicts = conflicts
+            for conflict in conflicts:
+                self.add_error("title", ValidationError(conflict.message, code="conflict"))
+
+    def _check_warnings(self, cleaned: dict) -> None:
+        self.warnings.extend(date_warnings(cleaned.get("effective"), today=self.today))
+        if self.warnings and not cleaned.get("confirm_warnings"):
+            for warning in self.warnings:
+                self.add_error(None, ValidationError(warning, code="warning"))
 
     def save(self, *, recorded_by) -> MoveWithCitation | None:
         """Hand the cleaned values to the service: everything is written, or nothing, with
@@ -279,6 +388,7 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
                 previous_title=data.get("previous_title", ""),
                 leaves_organization=data.get("leaves_organization", False),
                 is_interim=data.get("is_interim", False),
+                keeps_other_titles=data.get("keeps_other_titles", False),
                 reason=data.get("reason", ""),
                 recorded_by=recorded_by,
                 **self.citation_arguments(),
@@ -361,4 +471,28 @@ class EditDecisionForm(forms.Form):
             and not cleaned.get("note", "").strip()
         ):
             self.add_error("note", _("Say why you reject the edit."))
+        return cleaned
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class ScheduleForm(forms.Form):
+    """When to publish a story: a date and time, read in the time zone chosen beside it."""
+
+    publish_at = forms.DateTimeField(
+        label=_("Publish on"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        moment, zone = cleaned.get("publish_at"), cleaned.get("time_zone")
+        if moment is not None and zone:
+            # The field read the time in the site's time zone; it was meant in `zone`.
+            naive = timezone.make_naive(moment) if timezone.is_aware(moment) else moment
+            cleaned["publish_at"] = naive.replace(tzinfo=zoneinfo.ZoneInfo(zone))
         return cleaned

@@ -14,7 +14,8 @@ What a check concludes, and why:
   So link_status is left as it was (an unchecked source stays UNCHECKED) and only the
   note records the error. The check reports these as "unreachable".
 
-Every check sets last_checked_at. last_fetched_at is set only when a server actually
+A check also keeps a snapshot of what the server sent (stories.snapshots), whenever one
+answered. Every check sets last_checked_at. last_fetched_at is set only when a server actually
 answered (FetchResult.fetched), so it says when we last heard from the page, never when
 we last tried. The Source is saved once, with update_fields, leaving updated_at alone:
 that one records edits by people, and a nightly check is not an edit.
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from stories.fetching import FetchResult, fetch, quote_found
 from stories.models import LinkStatus, Source, Statement
+from stories.snapshots import snapshot_record
 
 type CheckStatus = Literal["live", "dead", "changed", "unreachable"]
 
@@ -105,4 +107,5 @@ def source_check(
         source.last_fetched_at = now
         fields.append("last_fetched_at")
     source.save(update_fields=fields)
+    snapshot_record(source=source, result=result, now=now)
     return SourceCheck(source=source, status=status, note=source.last_check_note)

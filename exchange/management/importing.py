@@ -62,6 +62,8 @@ class ImportCommand(PoolClosingCommand):
                 )
                 % {"file": path.name, "count": count}
             )
+        for warning in result.warnings:
+            self.stderr.write(str(warning))
         if result.dry_run:
             self.stdout.write(_("%(file)s: dry run, nothing written.") % {"file": path.name})
             for line in result.mapped:

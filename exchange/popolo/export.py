@@ -133,7 +133,14 @@ def _membership_ends(membership, tenure, post_ids, sources, held: list[RoleChang
     """Dates at their precision, the role change at each end, held records, and sources."""
     if tenure.start:
         membership["start_date"] = tenure.start.isoformat()
-    if tenure.end:
+    if tenure.end and tenure.end_is_bound:
+        # Ended by a later title: the end is unknown, no later than this (not a Popolo
+        # end_date, which would invent it). Importers derive it again from the later title.
+        membership["ended_by_later_title"] = {
+            "no_later_than": tenure.end.isoformat(),
+            "post_id": post_ids[tenure.ended_by.post_id] if tenure.ended_by else None,
+        }
+    elif tenure.end:
         membership["end_date"] = tenure.end.isoformat()
     urls: set[str] = set()
     if tenure.started_by is not None and tenure.start is not None:
@@ -142,7 +149,7 @@ def _membership_ends(membership, tenure, post_ids, sources, held: list[RoleChang
             "change": tenure.started_by.kind,
             "sources": sources[tenure.started_by_id],
         }
-    if tenure.ended_by is not None:
+    if tenure.ended_by is not None and not tenure.end_is_bound:
         ended_by = tenure.ended_by
         urls |= set(sources[ended_by.pk])
         membership["end"] = {

@@ -21,6 +21,7 @@ from exchange.popolo.memberships import (
 from newsroom.dates import PartialDate
 from newsroom.models import AuditAction
 from newsroom.progress import Stream
+from people.checks import similar_organizations, similar_people
 from stories.canonical import canonical_url
 
 DEFAULT_ID_SCHEME = "popolo"
@@ -91,6 +92,7 @@ class PopoloImport(DocumentImport):
         identities_resolve(named_organizations, ORGANIZATIONS, scheme=self.id_scheme, reader=reader)
         if reader.errors:
             return
+        _warn_possibly_same(named_people, named_organizations, reader)
         self.created["people"] = identities_create(
             named_people, PEOPLE, scheme=self.id_scheme, reader=reader
         )
@@ -100,3 +102,26 @@ class PopoloImport(DocumentImport):
         self.created["posts"] = entities.posts_create(posts, reader)
         spans_join(spans)
         memberships_rows(spans, reader)
+
+
+def _warn_possibly_same(named_people, named_organizations, reader) -> None:
+    """Entries the desk does not have, close to one it has (people/checks.py): created, with
+    a warning naming what they may be. One query per new name."""
+    for named, find, noun in (
+        (named_people, similar_people, _("person")),
+        (named_organizations, similar_organizations, _("organization")),
+    ):
+        for entry in named:
+            if entry.record is not None:
+                continue
+            candidates = find(entry.name)
+            if candidates:
+                reader.warn(
+                    entry.path,
+                    _("new %(noun)s “%(name)s”: possibly the same as %(names)s on the desk.")
+                    % {
+                        "noun": noun,
+                        "name": entry.name,
+                        "names": ", ".join(candidate.name for candidate in candidates),
+                    },
+                )

@@ -282,6 +282,7 @@ def test_a_person_with_names_and_public_tenures(client, desk):
                 "start": "2022-05",
                 "held_on": None,
                 "end": "2024-09-25",
+                "end_by": None,
             }
         ],
     }
@@ -534,3 +535,13 @@ def test_the_api_keeps_the_promises_of_its_openapi_document(desk, wsgi_app, mode
         if mode == GenerationMode.NEGATIVE and operation.path == "/api/people/{slug}":
             continue  # any text is a slug (an unknown one is a 404): nothing invalid to send
         examples(operation, mode)()
+
+
+def test_a_tenure_ended_by_a_later_title_gives_its_bound_not_an_end(client, desk):
+    from people.tests.factories import record
+
+    record(desk["mira"], desk["openai"], "held", "Advisor", "2024-10")
+    record(desk["mira"], desk["openai"], "joined", "Board", "2025")
+    tenures = get(client, "/api/people/mira-murati").json()["tenures"]
+    advisor = next(tenure for tenure in tenures if tenure["title"] == "Advisor")
+    assert (advisor["end"], advisor["end_by"]) == (None, "2025")

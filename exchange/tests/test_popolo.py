@@ -38,7 +38,13 @@ def test_the_export_holds_public_data_with_dates_at_their_precision(demo):
     bob = [m for m in document["memberships"] if m["person_id"] == "person/bob-mcgrew"]
     dates = {m["role"]: (m.get("start_date"), m.get("end_date")) for m in bob}
     assert dates["Member of Technical Staff"] == ("2017-01", "2018")
-    assert dates["VP of Research"] == ("2018", "2024-09-25")
+    # Ended by the later title (Chief Research Officer): no end_date, a bound.
+    assert dates["VP of Research"] == ("2018", None)
+    vp = next(m for m in bob if m["role"] == "VP of Research")
+    assert vp["ended_by_later_title"] == {
+        "no_later_than": "2024-09-25",
+        "post_id": "post/openai/chief-research-officer",
+    }
     staff = next(m for m in bob if m["role"] == "Member of Technical Staff")
     assert staff["end"]["change"] == "promoted"
     assert staff["end"]["post_id"] == "post/openai/vp-of-research"
@@ -251,3 +257,23 @@ def test_the_import_command_lists_errors_and_exits_1(tmp_path):
         call_command("import_popolo", str(path), stderr=err)
     assert failed.value.returncode == 1
     assert "bad.json:memberships[0].person_id: names nothing in this document" in err.getvalue()
+
+
+def test_a_new_person_close_to_one_on_the_desk_is_imported_with_a_warning():
+    from people.tests.factories import OrganizationFactory, PersonFactory
+
+    PersonFactory(name="Matt Knight")
+    OrganizationFactory(name="OpenAI")
+    result = run(
+        {
+            "persons": [{"id": "p1", "name": "Matthew Knight"}],
+            "organizations": [{"id": "o1", "name": "OpenAI, Inc."}],
+        }
+    )
+    assert result.ok
+    assert [str(warning) for warning in result.warnings] == [
+        "popolo.json:persons[0]: warning: new person “Matthew Knight”: possibly the same as "
+        "Matt Knight on the desk.",
+        "popolo.json:organizations[0]: warning: new organization “OpenAI, Inc.”: possibly the "
+        "same as OpenAI on the desk.",
+    ]

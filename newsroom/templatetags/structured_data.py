@@ -23,11 +23,14 @@ def json_for_html(data: object) -> str:
 
 @register.simple_tag(takes_context=True)
 def json_ld(context: template.Context, data: object) -> SafeString | str:
-    """A ``<script type="application/ld+json">`` with the request's CSP nonce, or nothing."""
+    """A ``<script type="application/ld+json">``, or nothing.
+
+    A data block, which the browser never runs, so the Content-Security-Policy does not
+    apply to it and it needs no nonce: the page carries nothing per request and can be
+    cached whole (newsroom/page_cache.py)."""
     if not data:
         return ""
     return format_html(
-        '<script type="application/ld+json" nonce="{}">{}</script>',
-        context.get("csp_nonce", ""),
+        '<script type="application/ld+json">{}</script>',
         mark_safe(json_for_html(data)),  # noqa: S308 - <, > and & are escaped above
     )

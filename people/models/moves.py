@@ -140,6 +140,13 @@ class RoleChange(models.Model):
         "still hold there ends on the same day.",
     )
     is_interim = models.BooleanField(default=False)
+    keeps_other_titles = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="A second post held at once: the titles the person already holds at the "
+        "organization go on. Otherwise a new title (not interim) ends each of them, no later "
+        "than it began.",
+    )
     effective_date = models.DateField("effective (earliest day)")
     effective_precision = models.CharField(max_length=5, choices=Precision)
     effective_latest = models.DateField("effective (latest day)", editable=False)

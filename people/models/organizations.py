@@ -119,7 +119,15 @@ class Organization(models.Model):
         self.name = " ".join(self.name.split())
         if not self.slug:
             self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
+        from newsroom.cache import touching
+        from people.cache_tags import organization_tags
+
+        new = self._state.adding
+        # The pages that show this (newsroom/page_cache.py), not every page.
+        with touching() as scope:
+            super().save(*args, **kwargs)
+            if scope.wrote:
+                scope.update(organization_tags(self, new=new))
 
     def get_absolute_url(self) -> str:
         return reverse("people:organization-detail", args=[self.slug])
@@ -189,6 +197,13 @@ class Post(models.Model):
         "counts as leadership",
         default=False,
         help_text="Shown in the organization's leadership and in story sidebars.",
+    )
+    one_holder = models.BooleanField(
+        "one holder at a time",
+        default=False,
+        db_default=False,
+        help_text="Set by an editor (CEO, CTO…): the desk warns when a second holder is "
+        "recorded while the first one's tenure is open.",
     )
 
     class Meta:

@@ -104,7 +104,15 @@ class Person(models.Model):
             self.sort_name = default_sort_name(self.name)
         if not self.slug:
             self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
+        from newsroom.cache import touching
+        from people.cache_tags import person_tags
+
+        new = self._state.adding
+        # The pages that show this (newsroom/page_cache.py), not every page.
+        with touching() as scope:
+            super().save(*args, **kwargs)
+            if scope.wrote:
+                scope.update(person_tags(self, new=new))
 
     def get_absolute_url(self) -> str:
         return reverse("people:person-detail", args=[self.slug])

@@ -74,8 +74,11 @@ class TenureQuerySet(models.QuerySet["Tenure"]):
         )
         # Held for certain from its latest possible start, or (start unknown) from the
         # latest day of the date it was recorded as held on.
-        certainly = (Q(start_latest__lte=day) | Q(seen_latest__lte=day)) & (
-            Q(end_date__isnull=True) | Q(end_date__gt=day)
+        # An end known only as a bound ("ended by") makes no day after the start certain.
+        certainly = (
+            (Q(start_latest__lte=day) | Q(seen_latest__lte=day))
+            & (Q(end_date__isnull=True) | Q(end_date__gt=day))
+            & (Q(end_is_bound=False) | Q(start_latest=day) | Q(seen_latest=day))
         )
         held = self.filter(possibly)
         if connections[self.db].vendor == "postgresql":
@@ -149,6 +152,10 @@ class Tenure(models.Model):
     end_date = models.DateField(null=True, blank=True, help_text="Empty while still held.")
     end_precision = models.CharField(max_length=5, choices=Precision, blank=True)
     end_latest = models.DateField(null=True, blank=True)
+    # "Ended by": the end is not known, only that it came no later than ``end`` (the day a
+    # later title began), the mirror of ``seen``. Held for certain only up to what is
+    # recorded of it (its start, or the day it was seen), possibly up to ``end``.
+    end_is_bound = models.BooleanField(default=False, db_default=False)
     # SET_NULL, not CASCADE: deleting a role change goes through the service, which
     # rebuilds these rows anyway.
     started_by = models.ForeignKey(
@@ -205,11 +212,15 @@ class Tenure(models.Model):
 
     def span(self) -> str:
         """ "January 2017 – 2018", "since May 2022", "until September 25, 2024", "since at
-        least September 25, 2024" (start unknown, recorded in the post that day).
+        least September 25, 2024" (start unknown, recorded in the post that day), "2018 – by
+        September 25, 2024" (ended by a later title: when exactly is unknown).
 
         templates/people/_tenure_span.html writes the same words for pages.
         """
         start, seen, end = self.start, self.seen, self.end
+        if end and self.end_is_bound:
+            since = start.display() if start else f"since at least {seen.display()}" if seen else ""
+            return f"{since} – by {end.display()}" if since else f"by {end.display()}"
         if start and end:
             if start == end and start.precision != Precision.DAY:
                 return start.display()

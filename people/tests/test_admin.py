@@ -67,7 +67,7 @@ def test_a_refused_move_shows_the_services_message_and_saves_nothing(editor_clie
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "before it starts" in html
+    assert "cannot end earlier" in html
     assert RoleChange.objects.count() == 1
 
 

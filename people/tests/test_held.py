@@ -186,8 +186,8 @@ def test_a_held_record_is_not_a_move(kwon, openai):
 
 def test_a_career_places_a_held_tenure_by_its_date(kwon, openai):
     record(kwon, openai, "joined", "General Counsel", "2018")
-    record(kwon, openai, "held", "Chief Strategy Officer", "2024-09-25")
-    record(kwon, openai, "appointed", "Board observer", "2020")
+    record(kwon, openai, "held", "Chief Strategy Officer", "2024-09-25", keeps_other_titles=True)
+    record(kwon, openai, "appointed", "Board observer", "2020", keeps_other_titles=True)
     titles = [tenure.post.title for tenure in person_career(kwon, staff=True)["tenures"]]
     assert titles == ["General Counsel", "Chief Strategy Officer", "Board observer"]
 

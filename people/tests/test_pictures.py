@@ -147,10 +147,10 @@ def test_bob_mcgrews_career_is_drawn_at_its_precision(openai):
                 ("fade_out", "2018-01-01", "2018-12-31"),
             ]
         ],
-        "VP of Research": [
-            [("fade_in", "2018-01-01", "2018-12-31"), ("certain", "2018-12-31", "2024-09-25")]
-        ],
-        "Chief Research Officer": [[("uncertain", "2017-01-01", "2024-09-25")]],
+        # Ended by the later title, Chief Research Officer, whose start is unknown: no day
+        # after 2018 is certain for either.
+        "VP of Research": [[("uncertain", "2018-01-01", "2024-09-25")]],
+        "Chief Research Officer": [[("uncertain", "2018-01-01", "2024-09-25")]],
     }
     assert all(row.subtitle == "OpenAI" for row in timeline.rows)
     assert next(bar.href for bar in timeline.bars) == "/organizations/openai/?as_of=2017-01-31"

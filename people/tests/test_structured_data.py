@@ -19,7 +19,7 @@ from people.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-JSON_LD = re.compile(r'<script type="application/ld\+json" nonce="[^"]*">(.*?)</script>', re.S)
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
 def json_ld(response) -> list[dict]:

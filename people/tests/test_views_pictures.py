@@ -173,7 +173,8 @@ def test_the_profile_draws_the_career(client, demo):
     assert 'id="career-timeline-heading"' in html
     assert "<caption>Career of Bob McGrew</caption>" in html
     assert "uncertain on every day" in html  # Chief Research Officer, start unknown
-    assert 'href="/organizations/openai/?as_of=2018-12-31"' in html
+    # VP of Research, ended by the later title: uncertain too, linked from its first day.
+    assert 'href="/organizations/openai/?as_of=2018-01-01"' in html
 
 
 def history(organization, count: int) -> None:

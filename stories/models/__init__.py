@@ -1,6 +1,7 @@
 """Sources, statements and citations (and, with the stories issue, stories)."""
 
 from stories.models.citations import Citation, CitationDecision, CitationState
+from stories.models.snapshots import SourceSnapshot
 from stories.models.sources import (
     QUOTE_MAX_LENGTH,
     TRANSLATION_MAX_LENGTH,
@@ -11,6 +12,7 @@ from stories.models.sources import (
 )
 from stories.models.stories import (
     PUBLIC_STATUSES,
+    ClaimCheck,
     Correction,
     CorrectionFlag,
     FlagResolution,
@@ -28,6 +30,7 @@ __all__ = [
     "Citation",
     "CitationDecision",
     "CitationState",
+    "ClaimCheck",
     "Correction",
     "CorrectionFlag",
     "FlagResolution",
@@ -35,6 +38,7 @@ __all__ = [
     "PublishedChange",
     "Source",
     "SourceKind",
+    "SourceSnapshot",
     "Statement",
     "Story",
     "StoryLanguage",

@@ -87,6 +87,14 @@ class Story(models.Model):
     last_updated_at = models.DateTimeField(
         null=True, blank=True, help_text="Last change readers can see: an edit or a correction."
     )
+    # An embargo (stories.services.scheduling): a story in review that a job publishes at
+    # this moment, entered in ``scheduled_time_zone`` by ``scheduled_by``. Until then it is
+    # in review like any other, and so nowhere public.
+    scheduled_for = models.DateTimeField(null=True, blank=True, db_index=True)
+    scheduled_time_zone = models.CharField(max_length=64, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -248,3 +256,31 @@ class CorrectionFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story} needs a correction (citation {self.citation_id})"
+
+
+class ClaimCheck(models.Model):
+    """An editor's "checked" on a claim the desk flagged in a story (stories/claims.py): the
+    flag's fingerprint, what it said, and the editor's note. Kept with the story and shown
+    in its history; a flag with a check no longer blocks publication."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="claim_checks")
+    fingerprint = models.CharField(max_length=32)
+    kind = models.CharField(max_length=10)
+    claim = models.CharField(max_length=300)
+    message = models.TextField()
+    note = models.TextField()
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["checked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "fingerprint"], name="one_check_per_story_and_claim"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story}: “{self.claim}” checked"

@@ -14,6 +14,7 @@ from stories.services.citations import (
     statement_get_or_create,
     statement_update,
 )
+from stories.services.claims import claim_check, quote_claims, story_claims
 from stories.services.edits import ProposedEditConflict, proposed_edit_decide
 from stories.services.publishing import (
     stories_flag_for_correction,
@@ -28,6 +29,7 @@ from stories.services.rules import (
     marker_errors,
     publication_blockers,
 )
+from stories.services.scheduling import scheduled_local, story_schedule, story_unschedule
 from stories.services.stories import (
     STORY_FIELDS,
     StoryConflict,
@@ -62,13 +64,16 @@ __all__ = [
     "citation_decide",
     "citation_record",
     "citations_set_state",
+    "claim_check",
     "is_held",
     "marker_errors",
     "move_record_with_citation",
     "proposed_edit_decide",
     "public_role_changes",
     "publication_blockers",
+    "quote_claims",
     "role_change_sync_public",
+    "scheduled_local",
     "source_apply",
     "source_get_or_create",
     "source_update",
@@ -78,12 +83,15 @@ __all__ = [
     "stories_flag_for_correction",
     "story_add_correction",
     "story_attach",
+    "story_claims",
     "story_create",
     "story_detach_citation",
     "story_detach_role_change",
     "story_publish",
     "story_save",
+    "story_schedule",
     "story_send_back",
     "story_submit",
+    "story_unschedule",
     "story_withdraw",
 ]

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
+from newsroom.cache import touches
 from newsroom.dates import PartialDate
 from newsroom.models import AuditAction
 from newsroom.proposed_edits import proposed_edit_hold, proposed_edit_pending
@@ -33,7 +34,9 @@ from people.services import (
     person_get_or_create,
     role_change_record,
 )
+from stories.cache_tags import citation_tags
 from stories.canonical import InvalidSourceURL, canonical_url
+from stories.jobs import check_source
 from stories.models import Citation, CitationDecision, CitationState, Source, SourceKind, Statement
 from stories.services.verification import citation_history_fields
 
@@ -91,6 +94,10 @@ def source_get_or_create(
     except IntegrityError:
         # Entered by someone else a moment ago: one document, one source.
         return Source.objects.get(canonical_url=canonical), False
+    # First cited: check it and keep a snapshot, in the background. Enqueued in this same
+    # transaction (the queue is in the database), so the job exists if and only if the source
+    # does.
+    check_source.enqueue(source.pk)
     return source, True
 
 
@@ -357,6 +364,7 @@ def _edited(material: Source | Statement, action, changed: list[str], editor) ->
 # Citations ------------------------------------------------------------------------------------
 
 
+@touches(lambda citation, **kwargs: citation_tags(citation))
 def citation_add(
     *,
     role_change: RoleChange,
@@ -511,6 +519,7 @@ def move_record_with_citation(
     previous_title: str = "",
     leaves_organization: bool = False,
     is_interim: bool = False,
+    keeps_other_titles: bool = False,
     reason: str = "",
     recorded_by: AbstractBaseUser | None = None,
     **citation: object,
@@ -536,6 +545,7 @@ def move_record_with_citation(
             previous_title=previous_title,
             leaves_organization=leaves_organization,
             is_interim=is_interim,
+            keeps_other_titles=keeps_other_titles,
             reason=reason,
             recorded_by=recorded_by,
         )

@@ -17,11 +17,15 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
+from newsroom.cache import touches
 from newsroom.models import AuditAction
+from newsroom.notifications import notify
+from stories.cache_tags import of_story
 from stories.models import (
     Citation,
     Correction,
@@ -33,6 +37,7 @@ from stories.models import (
 from stories.services.rules import StoryNotPublishable, publication_blockers, require
 
 
+@touches(of_story)
 def story_publish(*, story: Story, editor: AbstractBaseUser) -> Story:
     """Publish a story in review; refused, naming each blocker, while any stands."""
     require(editor, "stories.publish_story", "Only editors publish stories.")
@@ -50,11 +55,21 @@ def story_publish(*, story: Story, editor: AbstractBaseUser) -> Story:
         locked.first_published_at = locked.first_published_at or now
         locked.last_updated_at = now
         locked.review_note = ""
+        # Published, by hand or by its job: an embargo has nothing left to do.
+        locked.scheduled_for = None
+        locked.scheduled_time_zone = ""
         locked.save()
         audit_record(action=AuditAction.STORY_PUBLISHED, obj=locked, actor=editor)
+        notify(
+            recipients=locked.authors.all(),
+            kind="story.published",
+            message=_("Your story “%(title)s” was published.") % {"title": locked.title},
+            url=reverse("stories:story-detail", args=[locked.slug]),
+        )
     return locked
 
 
+@touches(of_story)
 def story_withdraw(*, story: Story, editor: AbstractBaseUser, note: str) -> Story:
     """Take a published story down. Readers then get its tombstone (410): the headline, the
     dates and this notice, which the feeds and /corrections/ carry too.
@@ -114,6 +129,7 @@ def _resolve_flags(
         )
 
 
+@touches(of_story)
 def story_add_correction(
     *,
     story: Story,
@@ -162,6 +178,7 @@ def correction_check(*, story: Story, text: str, resolved_flag_ids: Iterable[int
     return flags
 
 
+@touches(of_story)
 def correction_add(
     *,
     story: Story,
@@ -204,7 +221,7 @@ def stories_flag_for_correction(*, citation: Citation, note: str) -> int:
     flagged = 0
     for story in stories:
         # An open flag says why as of the latest decision (disputed, then rejected).
-        _, created = CorrectionFlag.objects.update_or_create(
+        _flag, created = CorrectionFlag.objects.update_or_create(
             story=story,
             citation=citation,
             resolved_at=None,
@@ -212,4 +229,12 @@ def stories_flag_for_correction(*, citation: Citation, note: str) -> int:
             create_defaults={"reason": reason, "created_at": now},
         )
         flagged += created
+        if created:
+            notify(
+                recipients=story.authors.all(),
+                kind="story.flagged",
+                message=_("Your story “%(title)s” is flagged for a correction: %(reason)s")
+                % {"title": story.title, "reason": reason},
+                url=reverse("stories:story-edit", args=[story.pk]),
+            )
     return flagged

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from people.models import Organization
 from stories.models import Citation, CitationState, Story, StoryStatus
 from stories.rendering import render_body
+from stories.services.claims import story_claims
 
 EDITABLE_BY_AUTHORS = {StoryStatus.DRAFT, StoryStatus.IN_REVIEW}
 
@@ -61,9 +62,17 @@ def marker_errors(body: str, attached_ids: Iterable[int]) -> list[str]:
     rendered = render_body(body)
     cited = rendered.citation_ids
     attached = set(attached_ids)
-    existing = set(Citation.objects.filter(pk__in=cited).values_list("pk", flat=True))
+    # An attached citation exists: only the others are looked up (none, most of the time).
+    others = [citation_id for citation_id in cited if citation_id not in attached]
+    existing = (
+        set(Citation.objects.filter(pk__in=others).values_list("pk", flat=True))
+        if others
+        else set()
+    )
     errors = []
     for citation_id in cited:
+        if citation_id in attached:
+            continue
         if citation_id not in existing:
             errors.append(f"[^c{citation_id}] names no citation: check the number.")
         elif citation_id not in attached:
@@ -140,18 +149,22 @@ class StoryNotPublishable(ValidationError):
         self.blocking = [blocker.citation for blocker in blockers if blocker.citation]
 
 
-def publication_blockers(story: Story) -> list[PublicationBlocker]:
+def publication_blockers(
+    story: Story, *, citations: list[Citation] | None = None
+) -> list[PublicationBlocker]:
     """Everything that keeps ``story`` from publication; empty when it may go out.
 
     - each attached citation that is not verified (a pending one links to its row in the
       verification queue, a disputed or rejected one to its page, to decide again);
     - a body that cites no verified citation at all: every story rests on at least one;
-    - a marker that names no attached citation, or text that tries to be a marker.
+    - a marker that names no attached citation, or text that tries to be a marker;
+    - a claim the desk flagged (stories/claims.py) that no editor has marked checked.
 
     This is the one list of blockers: the editor's page shows it, ``story_publish`` refuses
-    with it, and any further check adds its own here.
+    with it, and any further check adds its own here. ``citations``: the story's citations
+    when the caller has read them already (with their moves' people, posts, organizations).
     """
-    citations = story_citations(story)
+    citations = story_citations(story) if citations is None else citations
     editor_url = reverse("stories:story-edit", args=[story.pk])
     blockers = [_citation_blocker(citation) for citation in unverified(citations)]
     cited = set(render_body(story.body).citation_ids)
@@ -173,6 +186,15 @@ def publication_blockers(story: Story) -> list[PublicationBlocker]:
             message=message, url=f"{editor_url}#id_body", link_text=_("Fix the marker in the body")
         )
         for message in marker_errors(story.body, [citation.pk for citation in citations])
+    ]
+    blockers += [
+        PublicationBlocker(
+            message=_("A claim to check: %(message)s") % {"message": claim.flag.message},
+            url=f"{editor_url}#claims-heading",
+            link_text=_("Mark it checked, with a note"),
+        )
+        for claim in story_claims(story)
+        if claim.is_open
     ]
     return blockers
 

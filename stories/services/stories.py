@@ -15,13 +15,17 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
+from newsroom.cache import touches
 from newsroom.models import AuditAction
+from newsroom.notifications import notify
 from newsroom.slugs import unique_slug
 from people.models import Organization, Person, RoleChange
+from stories.cache_tags import of_story
 from stories.models import (
     Citation,
     CitationState,
@@ -100,6 +104,7 @@ class StoryConflict(Exception):
 # Drafting -----------------------------------------------------------------------------------
 
 
+@touches(of_story)
 def story_create(
     *,
     author: AbstractBaseUser,
@@ -150,6 +155,7 @@ def story_create(
     return story
 
 
+@touches(of_story)
 def story_save(
     *,
     story: Story,
@@ -288,6 +294,7 @@ def _keep_revision(story: Story, user: AbstractBaseUser, *, change: str = "") ->
     )
 
 
+@touches(of_story)
 def story_attach(
     *,
     story: Story,
@@ -334,6 +341,7 @@ def story_attach(
         story.people.add(*people, *{move.person_id for move in moves.values()})
 
 
+@touches(of_story)
 def story_detach_citation(*, story: Story, user: AbstractBaseUser, citation: Citation) -> None:
     """Detach a citation the body no longer cites."""
     require_edit(story, user)
@@ -344,6 +352,7 @@ def story_detach_citation(*, story: Story, user: AbstractBaseUser, citation: Cit
     story.citations.remove(citation)
 
 
+@touches(of_story)
 def story_detach_role_change(
     *, story: Story, user: AbstractBaseUser, role_change: RoleChange
 ) -> None:
@@ -371,6 +380,7 @@ def story_detach_role_change(
 # Workflow -----------------------------------------------------------------------------------
 
 
+@touches(of_story)
 def story_submit(*, story: Story, user: AbstractBaseUser) -> Story:
     """Send a draft to the editors' review queue."""
     with transaction.atomic():
@@ -389,6 +399,7 @@ def story_submit(*, story: Story, user: AbstractBaseUser) -> Story:
     return locked
 
 
+@touches(of_story)
 def story_send_back(*, story: Story, editor: AbstractBaseUser, note: str) -> Story:
     """Return a story in review to its authors, with a note saying what to fix."""
     require(editor, "stories.publish_story", "Only editors send stories back.")
@@ -406,5 +417,12 @@ def story_send_back(*, story: Story, editor: AbstractBaseUser, note: str) -> Sto
         locked.save(update_fields=["status", "review_note", "updated_at"])
         audit_record(
             action=AuditAction.STORY_SENT_BACK, obj=locked, actor=editor, detail=note.strip()
+        )
+        notify(
+            recipients=locked.authors.all(),
+            kind="story.returned",
+            message=_("Your story “%(title)s” was sent back: %(note)s")
+            % {"title": locked.title, "note": note.strip()},
+            url=reverse("stories:story-edit", args=[locked.pk]),
         )
     return locked

@@ -15,17 +15,22 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection, Iterable
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
 from newsroom.batches import chunks
+from newsroom.cache import touches
 from newsroom.models import AuditAction
+from newsroom.notifications import notify
 from people.models import RoleChange
 from people.services import role_change_set_public
+from stories.cache_tags import citation_tags
 from stories.models import Citation, CitationDecision, CitationState
 from stories.services.publishing import stories_flag_for_correction
 
@@ -157,6 +162,7 @@ def citations_set_state(
         citation.decision_note = note
 
 
+@touches(lambda _, *, citation, **kwargs: citation_tags(citation))
 def citation_decide(
     *,
     citation: Citation,
@@ -205,7 +211,28 @@ def citation_decide(
             role_change_sync_public(role_change_id=locked.role_change_id)
         if decision in NOTE_REQUIRED:
             stories_flag_for_correction(citation=locked, note=note)
+        _notify_decision(citation=locked, editor=editor, note=note)
     # Keep the caller's object in step without dropping what it already loaded.
     for field in ("state", "decided_by", "decided_at", "decision_note"):
         setattr(citation, field, getattr(locked, field))
     return locked
+
+
+def _notify_decision(*, citation: Citation, editor: AbstractBaseUser, note: str) -> None:
+    """The journalist who recorded the citation hears of the decision (not the editor who
+    took it, when the same person)."""
+    if citation.created_by_id is None or citation.created_by_id == editor.pk:
+        return
+    message = _("Citation %(number)s was marked %(state)s by %(editor)s.") % {
+        "number": citation.pk,
+        "state": citation.get_state_display(),
+        "editor": editor.get_username(),
+    }
+    if note:
+        message += " " + _("Note: %(note)s") % {"note": note}
+    notify(
+        recipients=get_user_model().objects.filter(pk=citation.created_by_id),
+        kind=f"citation.{citation.state}",
+        message=message,
+        url=reverse("stories:citation-detail", args=[citation.pk]),
+    )

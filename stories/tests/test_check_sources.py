@@ -113,8 +113,13 @@ class TestSourceCheck:
 
     def test_one_fetch_and_one_update(self, server: str, django_assert_num_queries) -> None:
         source = make_source(f"{server}/live", QUOTE)
-        with django_assert_num_queries(2):  # the statements, then the UPDATE
+        # The statements, the UPDATE; then the snapshot: the latest one read, the new one
+        # written (or, the page unchanged, the latest one marked as seen again).
+        with django_assert_num_queries(4):
             source_check(source=source)
+        with django_assert_num_queries(4):
+            source_check(source=source)
+        assert source.snapshots.count() == 1
 
     def test_a_check_is_not_an_edit(self, server: str) -> None:
         source = make_source(f"{server}/live", QUOTE)

@@ -293,7 +293,7 @@ def test_a_rule_refusal_from_the_service_is_shown_and_nothing_is_saved(client):
     record(person, organization, "joined", "VP of Research, Post-Training", "2025")
     client.force_login(journalist())
     response = client.post(reverse("stories:move-record"), move_form(speaker_name=""))
-    assert "before it starts" in errors_of(response)
+    assert "cannot end earlier" in errors_of(response)
     assert RoleChange.objects.count() == 1 and not Source.objects.exists()
 
 

@@ -77,14 +77,21 @@ VISITS = [
     Visit("stories:story-attach", "post", 302, 302, ("story",)),
     Visit("stories:story-detach", "post", 404, 404, ("story",)),
     Visit("stories:story-revisions", "get", 200, 200, ("story",)),
+    Visit("stories:story-claim-check", "post", FORBIDDEN, 302, ("story",)),
     Visit("stories:story-workflow", "post", 302, 302, ("story", "submit")),
     Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "send-back")),
     Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "publish")),
     Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "withdraw")),
     Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "correct")),
+    Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "schedule")),
+    Visit("stories:story-workflow", "post", FORBIDDEN, 302, ("story", "unschedule")),
     Visit("stories:review-queue", "get", FORBIDDEN, 200),
     Visit("stories:verify-queue", "get", FORBIDDEN, 200),
     Visit("stories:audit-log", "get", FORBIDDEN, 200),
+    Visit("stories:job-list", "get", FORBIDDEN, 200),
+    Visit("inbox", "get", 200, 200),
+    Visit("inbox-mark-read", "post", 302, 302),
+    Visit("inbox-email", "post", 302, 302),  # no choice: back, with the error
     Visit("stories:citation-detail", "get", 200, 200, ("citation",)),
     Visit("stories:citation-decide", "post", FORBIDDEN, 400, ("citation",)),  # no decision
     Visit("stories:edit-decide", "post", FORBIDDEN, 302, ("edit",)),  # no decision: back

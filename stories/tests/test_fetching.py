@@ -153,7 +153,9 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch, names: dict[str, list[str]]) -> li
 
 def test_fetches_a_page(server: str) -> None:
     result = fetch(f"{server}/page", allow_loopback=True)
-    assert result == FetchResult(
+    assert result.body == PAGE.encode()
+    assert ("Content-Type", "text/html; charset=utf-8") in result.headers
+    assert dataclasses.replace(result, body=b"", reason="", headers=()) == FetchResult(
         url=f"{server}/page",
         final_url=f"{server}/page",
         status=200,

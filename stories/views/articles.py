@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from newsroom.cache import CACHE_SECONDS, cached, data_version, versioned_cache
+from newsroom.page_cache import depends_on, reader_page
 from newsroom.permissions import is_desk_member
 from people.embeds import TimelineRequest, story_timelines
 from people.models import Organization, RoleChange
@@ -34,6 +35,7 @@ PAGE_SIZE = 20
 
 
 @require_GET
+@reader_page("stories")
 def story_list(request: HttpRequest) -> HttpResponse:
     """Published stories, newest first.
 
@@ -87,6 +89,7 @@ class Article:
     title: str
     language: str
     organization_ids: tuple[int, ...]
+    organization_slugs: tuple[str, ...]
     first_published_at: datetime.datetime | None
     head_html: str  # meta and Open Graph tags
     main_html: str  # the <article> element (and, for the desk, the "not public" notice)
@@ -169,6 +172,11 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
         title=story.title,
         language=story.language,
         organization_ids=tuple(organization.pk for organization in story.organizations.all()),
+        # The organizations its sidebar shows, and those its body draws timelines of.
+        organization_slugs=tuple(
+            {o.slug for o in story.organizations.all()}
+            | {marker.slug for marker in timeline_placeholders(story.body_html)}
+        ),
         first_published_at=story.first_published_at,
         head_html=render_to_string("stories/_story_meta.html", context),
         main_html=render_to_string("stories/_article.html", context),
@@ -356,11 +364,15 @@ def _sidebar_context(request: HttpRequest, article: Article, *, version: int) ->
 
 
 @require_GET
+@reader_page()
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    depends_on(request, f"story:{slug}")
     version = data_version()
     article = _article(request, slug, version=version)
     if isinstance(article, Tombstone):
         return _tombstone(request, article)
+    # The sidebar: the leadership of the story's organizations.
+    depends_on(request, *(f"org:{slug}" for slug in article.organization_slugs))
     return render(
         request,
         "stories/story_detail.html",

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from newsroom.page_cache import reader_page
 from stories.models import Correction
 from stories.public_record import record_entries
 
@@ -14,6 +15,7 @@ PAGE_SIZE = 50
 
 
 @require_GET
+@reader_page("stories")
 def correction_list(request: HttpRequest) -> HttpResponse:
     """Every correction and withdrawal, newest first, with the date, the story and the text."""
     paginator = Paginator(Correction.objects.public_record(), PAGE_SIZE)

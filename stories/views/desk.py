@@ -135,9 +135,17 @@ def _choices(request: HttpRequest, form: forms.Form) -> dict[str, object]:
     if not form.is_bound:
         return {}
     options = {}
+    similar = getattr(form, "similar", {})
     for field, (model, _field) in LOOKUPS.items():
         name = request.POST.get(f"{field}_name", "")
-        options[f"{field}_options"] = entity_options(model.objects.all(), name)
+        # Possibly the same as one on record (people/checks.py): those first.
+        first = similar.get(field, [])
+        shown = {candidate.pk for candidate in first}
+        others = [
+            option for option in entity_options(model.objects.all(), name) if option.pk not in shown
+        ]
+        options[f"{field}_options"] = [*first, *others]
+        options[f"{field}_similar"] = bool(first)
         options[f"{field}_chosen"] = request.POST.get(f"{field}_choice", "")
     return options
 

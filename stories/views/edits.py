@@ -49,6 +49,7 @@ LABELS = {
     "announced": gettext_lazy("Announced date"),
     "leaves_organization": gettext_lazy("Leaves the organization"),
     "is_interim": gettext_lazy("Interim"),
+    "keeps_other_titles": gettext_lazy("A second post held at once"),
     "reason": gettext_lazy("Reason for leaving"),
 }
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +23,7 @@ from newsroom.permissions import is_editor
 from people.models import RoleChange
 from stories import services
 from stories.canonical import InvalidSourceURL, canonical_url
+from stories.forms import ScheduleForm
 from stories.models import (
     Citation,
     CitationState,
@@ -90,19 +93,25 @@ def _editor_context(request: HttpRequest, story: Story, form: StoryForm, **extra
         "marker_errors": services.marker_errors(
             form["body"].value() or "", [citation.pk for citation in attached]
         ),
-        "blockers": services.publication_blockers(story)
+        "blockers": services.publication_blockers(story, citations=attached)
         if story.status == StoryStatus.IN_REVIEW
         else [],
         "can_edit": services.can_edit(
             story, request.user, author_ids=[author.pk for author in story.authors.all()]
         ),
         "is_editor": is_editor(request.user),
+        "schedule_form": ScheduleForm(initial={"time_zone": settings.TIME_ZONE}),
         "flags": list(
             CorrectionFlag.objects.filter(story=story, resolved_at__isnull=True).select_related(
                 "citation"
             )
         ),
         "role_changes": list(story.role_changes.for_display().order_by("effective_date")),
+        # Claims the desk can check, in the text as typed (flags never block saving).
+        "claims": services.story_claims(
+            story,
+            text="\n".join(str(form[name].value() or "") for name in ("title", "dek", "body")),
+        ),
         "conflict_fields": {},
         **extra,
     }
@@ -403,6 +412,21 @@ def _ids(values: list[str]) -> list[int]:
     return [number for value in values if (number := parse_id(value)) is not None]
 
 
+def _schedule(story: Story, user, data) -> Story:
+    form = ScheduleForm(data)
+    if not form.is_valid():
+        raise ValidationError(
+            [
+                f"{form.fields[field].label}: {error}" if field in form.fields else str(error)
+                for field, errors in form.errors.items()
+                for error in errors
+            ]
+        )
+    return services.story_schedule(
+        story=story, editor=user, publish_at=form.cleaned_data["publish_at"]
+    )
+
+
 def _back_to_editor(request: HttpRequest, story: Story) -> HttpResponse:
     if request.htmx:
         response = HttpResponse(status=204)
@@ -425,6 +449,14 @@ WORKFLOW = {
     "publish": (
         lambda story, user, data: services.story_publish(story=story, editor=user),
         gettext_lazy("Published."),
+    ),
+    "schedule": (
+        lambda story, user, data: _schedule(story, user, data),
+        gettext_lazy("Scheduled: it will be published then, and shows nowhere before."),
+    ),
+    "unschedule": (
+        lambda story, user, data: services.story_unschedule(story=story, editor=user),
+        gettext_lazy("Pulled: the story stays in review, unpublished."),
     ),
     "withdraw": (
         lambda story, user, data: services.story_withdraw(
@@ -492,7 +524,15 @@ def story_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "desk/story_revisions.html",
-        {"story": story, "revisions": revisions, "older": older, "newer": newer, "diff": diff},
+        {
+            "story": story,
+            "revisions": revisions,
+            "older": older,
+            "newer": newer,
+            "diff": diff,
+            # Flagged claims an editor checked, with their notes: part of the story's history.
+            "claim_checks": list(story.claim_checks.select_related("checked_by")),
+        },
     )
 
 
@@ -516,3 +556,23 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .order_by("created_at")
     )
     return render(request, "desk/review_queue.html", {"in_review": in_review, "flags": flags})
+
+
+@require_POST
+@editor_required
+def story_claim_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """An editor marks a flagged claim checked, with a note (kept with the story)."""
+    story = _story_for(request, pk)
+    try:
+        services.claim_check(
+            story=story,
+            fingerprint=request.POST.get("fingerprint", "")[:64],
+            note=request.POST.get("note", "")[:2000],
+            editor=request.user,
+        )
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Claim marked checked."))
+    return redirect(reverse("stories:story-edit", args=[pk]) + "#claims-heading")

@@ -19,7 +19,8 @@ from people.models import Organization, Person, RoleChange
 from stories.forms import DecisionForm
 from stories.models import Citation, CitationState
 from stories.permissions import can_edit_cited_material
-from stories.services import CitationConflict, citation_decide
+from stories.services import CitationConflict, citation_decide, quote_claims
+from stories.snapshots import snapshot_reading
 from stories.views.access import desk_member_required, editor_required
 from stories.views.edits import edits_of, shown, with_targets
 
@@ -49,11 +50,16 @@ def queue(request: HttpRequest) -> HttpResponse:
             .order_by("proposed_at", "pk")
         )[:PAGE_SIZE]
     )
+    page = counted_page(pending, request.GET.get("page", ""), PAGE_SIZE)
+    # Claims in the quotes (durations, counts, titles) that disagree with the record.
+    flags = quote_claims(page.object_list)
+    for citation in page.object_list:
+        citation.claim_flags = flags.get(citation.pk, [])
     return render(
         request,
         "desk/verify_queue.html",
         {
-            "page": counted_page(pending, request.GET.get("page", ""), PAGE_SIZE),
+            "page": page,
             "organization": organization,
             "person": person,
             **_filter_options(),
@@ -187,4 +193,6 @@ def _detail_context(request: HttpRequest, citation: Citation, form: DecisionForm
         "states": CitationState,
         # Staff see both: the verified version above, any edit waiting for an editor here.
         "edits": edits_of(citation.statement, citation.source, citation.role_change),
+        # What the source said when last fetched, with the quote found in it (or not).
+        "reading": snapshot_reading(citation),
     }

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stories', '0011_withdrawal_date_revision_language_quote_limit'),
+        ('stories', '0013_claim_checks'),
     ]
 
     operations = [
