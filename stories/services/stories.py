@@ -388,7 +388,8 @@ def story_submit(*, story: Story, user: AbstractBaseUser) -> Story:
         require_edit(locked, user)
         if locked.status != StoryStatus.DRAFT:
             raise ValidationError(
-                f"Only a draft can be submitted; this story is {locked.get_status_display()}."
+                _("Only a draft can be submitted; this story is %(status)s.")
+                % {"status": locked.get_status_display()}
             )
         errors = marker_errors(locked.body, locked.citations.values_list("pk", flat=True))
         if errors:
@@ -409,8 +410,8 @@ def story_send_back(*, story: Story, editor: AbstractBaseUser, note: str) -> Sto
         locked = Story.objects.select_for_update().get(pk=story.pk)
         if locked.status != StoryStatus.IN_REVIEW:
             raise ValidationError(
-                "Only a story in review can be sent back; "
-                f"this one is {locked.get_status_display()}."
+                _("Only a story in review can be sent back; this one is %(status)s.")
+                % {"status": locked.get_status_display()}
             )
         locked.status = StoryStatus.DRAFT
         locked.review_note = note.strip()
