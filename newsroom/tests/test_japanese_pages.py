@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zoneinfo
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -26,9 +27,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.models import Notification
 from people.models import Organization, Person, RoleChange
 from people.tests.factories import editor
-from stories.models import Citation, Story
+from stories.models import Citation, CitationState, SourceSnapshot, Story, StoryStatus
 
 CATALOGUE = Path(settings.BASE_DIR, "locale", "ja", "LC_MESSAGES", "django.po")
 TEMPLATES = sorted(Path(settings.BASE_DIR, "templates").rglob("*.html")) + sorted(
@@ -53,7 +55,10 @@ KEPT = {
     "YYYY-MM",
     "YYYY-MM-DD",
     "Q42",
+    "HTTP",
 }
+# Time zones are named by their IANA identifiers in every language ("Asia/Tokyo").
+ZONES = zoneinfo.available_timezones() | {"localtime"}
 MONTHS = [
     "January",
     "February",
@@ -164,7 +169,7 @@ def _english_left(html: str, corpus: str) -> list[str]:
                 run = re.sub(r"^[^A-Za-z]+|\s+[0-9]+$", "", piece).strip(" .,:;()-–—")
                 if not re.search(r"[A-Za-z]{2,}", run) or run.startswith("http"):
                     continue
-                if run in corpus or all(word in KEPT for word in run.split()):
+                if run in corpus or run in ZONES or all(word in KEPT for word in run.split()):
                     continue
                 left.append(run)
     return left
@@ -174,8 +179,10 @@ def _english_left(html: str, corpus: str) -> list[str]:
 def japanese_pages(db, client):
     call_command("load_demo_desk", verbosity=0)
     caches["versioned"].clear()
-    client.force_login(editor())
+    user = editor()
+    client.force_login(user)
     story = Story.objects.published().first()
+    archived_source, scheduled = _issues_14_16_19_pages(user)
     person = Person.objects.order_by("pk").first()
     organization = Organization.objects.order_by("pk").first()
     move = RoleChange.objects.order_by("pk").first()
@@ -205,8 +212,63 @@ def japanese_pages(db, client):
         reverse("stories:audit-log"),
         reverse("data:moves-import"),
         reverse("password_change"),
+        # Issues 14, 16 and 19: the inbox, background jobs, a scheduled story, the archived
+        # copy of a dead source (its snapshot also on the citation's page).
+        reverse("inbox"),
+        reverse("stories:job-list"),
+        reverse("stories:story-edit", args=[scheduled.pk]),
+        reverse("stories:source-archived", args=[archived_source.pk]),
     ]
     return client, [f"/ja{url}" for url in urls]
+
+
+def _issues_14_16_19_pages(user) -> tuple:
+    """What the pages of issues 14, 16 and 19 show beyond the demo desk: a dead source with a
+    snapshot (the verification screen's snapshot, the readers' archived copy, the Sources'
+    link to it), a notification in the inbox, a story in review scheduled for publication."""
+    now = timezone.now()
+    citation = (
+        Citation.objects.filter(state=CitationState.VERIFIED)
+        .exclude(statement=None)
+        .select_related("source", "statement")
+        .order_by("pk")
+        .first()
+    )
+    source = citation.source
+    SourceSnapshot.objects.create(
+        source=source,
+        taken_at=now,
+        last_seen_at=now,
+        url=source.canonical_url,
+        final_url=source.canonical_url,
+        status=200,
+        content_type="text/html",
+        content_hash="0" * 64,
+        text=f"{citation.statement.quote}",
+    )
+    source.link_status = "dead"
+    source.archive_url = ""
+    source.last_checked_at = now
+    source.save(update_fields=["link_status", "archive_url", "last_checked_at"])
+    Notification.objects.create(
+        recipient=user,
+        kind="story.published",
+        message="「OpenAIの幹部が退社」が公開されました。",
+        url=reverse("stories:story-list"),
+    )
+    scheduled = Story.objects.create(
+        title="予約公開の記事",
+        slug="yoyaku-kokai",
+        body="本文。",
+        language="ja",
+        status=StoryStatus.IN_REVIEW,
+        scheduled_for=now + datetime.timedelta(days=1),
+        scheduled_time_zone="Asia/Tokyo",
+        scheduled_by=user,
+        created_by=user,
+    )
+    scheduled.authors.add(user)
+    return source, scheduled
 
 
 @pytest.mark.lazy_queries_allowed
@@ -223,6 +285,22 @@ def test_every_page_in_japanese_is_japanese(japanese_pages):
         if left:
             problems[url] = left
     assert problems == {}, "\n".join(f"{url}: {left}" for url, left in problems.items())
+
+
+@pytest.mark.lazy_queries_allowed
+def test_the_pages_of_issues_14_16_19_show_their_parts_in_japanese(japanese_pages):
+    """The fixture's additions are on the pages the test above reads, in Japanese."""
+    client, urls = japanese_pages
+    inbox, jobs, scheduled, archived = (client.get(url).content.decode() for url in urls[-4:])
+    citation = next(url for url in urls if "/desk/citations/" in url)
+    assert "受信箱" in inbox and "「OpenAIの幹部が退社」が公開されました。" in inbox
+    assert "バックグラウンドジョブ" in jobs
+    assert "公開予定です" in scheduled and "予約を取り消す（審査中のまま）" in scheduled
+    assert "取得したページのテキスト" in archived and "<mark>" in archived
+    assert "最後に取得した時点の情報源" in client.get(citation).content.decode()
+    story = next(url for url in urls if "/stories/" in url and url != "/ja/stories/")
+    client.logout()
+    assert "保存したコピー" in client.get(story).content.decode()
 
 
 @pytest.mark.lazy_queries_allowed
