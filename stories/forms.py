@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from newsroom.forms import PartialDateField, parse_id
 from newsroom.models import ProposedEditState
@@ -320,7 +320,7 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
             if not candidates:
                 continue
             self.similar[field] = candidates
-            names = ", ".join(
+            names = pgettext("list separator", ", ").join(
                 candidate.name + (f" ({candidate.also})" if candidate.also else "")
                 for candidate in candidates
             )
