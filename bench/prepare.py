@@ -29,6 +29,7 @@ from bench.synthetic import desk_counts  # noqa: E402
 from people.models import Organization, Person, PersonName, Tenure  # noqa: E402
 from people.queries import leadership_on, leadership_query  # noqa: E402
 from stories.models import Story  # noqa: E402
+from stories.services.claims import story_claims  # noqa: E402
 
 SPREAD = 200  # different objects per endpoint
 QUERY_SAMPLES = 20  # requests per endpoint whose queries are counted (the largest is kept)
@@ -179,6 +180,33 @@ def as_of_query(rng: random.Random) -> dict[str, object]:
     }
 
 
+CLAIM_SAMPLES = 40
+
+
+def claim_checks(rng: random.Random) -> dict[str, object]:
+    """The claim checks of the editor's live preview (stories/claims.py), timed on stories of
+    the synthetic desk: what each keystroke's preview adds, with its queries."""
+    ids = _random_ids(Story.objects.all(), CLAIM_SAMPLES, rng)
+    stories = list(Story.objects.filter(pk__in=ids))
+    timings = []
+    for story in stories[:5]:
+        story_claims(story)  # warm the buffers like a running site's
+    for story in stories:
+        text = "\n".join([story.title, story.dek, story.body])
+        started = time.perf_counter()
+        story_claims(story, text=text)
+        timings.append((time.perf_counter() - started) * 1000)
+    if not timings:
+        return {"median_ms": None, "max_ms": None, "queries": None}
+    with CaptureQueriesContext(connection) as queries:
+        story_claims(stories[0], text=stories[0].body)
+    return {
+        "median_ms": round(statistics.median(timings), 2),
+        "max_ms": round(max(timings), 2),
+        "queries": len(queries),
+    }
+
+
 def main(output: Path) -> None:
     rng = random.Random(6)  # noqa: S311 - the same spread on every run, no secret
     output.mkdir(parents=True, exist_ok=True)
@@ -203,6 +231,11 @@ def main(output: Path) -> None:
     print(
         f"  leadership on a date: {as_of['median_ms']} ms median (the SQL), "
         f"{as_of['orm_median_ms']} ms (leadership_on, with Django's share)"
+    )
+    report["claims"] = claims = claim_checks(rng)
+    print(
+        f"  claim checks of the live preview: {claims['median_ms']} ms median, "
+        f"{claims['max_ms']} ms at most, {claims['queries']} queries"
     )
     (output / "prepare.json").write_text(json.dumps(report, indent=2))
 

@@ -110,12 +110,19 @@ def serve(request: HttpRequest, build: Callable[[], HttpResponse], *tags: str) -
             patch_cache_control(response, private=True, no_cache=True)
         return response
     content = response.content
+    etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+    if page is not None and page.etag == etag:
+        last_modified = page.last_modified  # rebuilt the same: not modified
+    else:
+        # Later than the copy it replaces, even within the same second, so a reader who
+        # asks If-Modified-Since that copy's date never gets 304 for different content.
+        last_modified = max(int(time.time()), page.last_modified + 1 if page else 0)
     page = CachedPage(
         tags=tags_read,
         content=content,
         content_type=response["Content-Type"],
-        etag=f'"{hashlib.sha256(content).hexdigest()[:32]}"',
-        last_modified=int(time.time()),
+        etag=etag,
+        last_modified=last_modified,
         content_language=response.get("Content-Language", ""),
     )
     store.set(key, page, CACHE_SECONDS)

@@ -342,39 +342,46 @@ JOBS_WORKER_TIMEOUT_SECONDS = float(os.environ.get("JOBS_WORKER_TIMEOUT_SECONDS"
 # Jobs that run by themselves, daily at "at" (HH:MM in TIME_ZONE): each due moment is
 # enqueued once, by whichever worker looks first (newsroom.jobs.jobs_enqueue_scheduled).
 SOURCE_CHECK_STALE_DAYS = int(os.environ.get("SOURCE_CHECK_STALE_DAYS", "7"))
-JOBS_SCHEDULE = [
-    {
-        "name": "check-stale-sources",
-        "task": "stories.jobs.check_stale_sources",
-        "at": os.environ.get("SOURCE_CHECK_AT", "03:00"),
-        "kwargs": {"stale_days": SOURCE_CHECK_STALE_DAYS},
-    },
-    {
-        "name": "editors-digest",
-        "task": "stories.jobs.send_editors_digest",
-        "at": os.environ.get("EDITORS_DIGEST_AT", "08:00"),
-    },
-]
+# JOBS_SCHEDULE_OFF=1 turns the schedule off (a benchmark's worker, a one-off worker).
+JOBS_SCHEDULE = (
+    []
+    if env_flag("JOBS_SCHEDULE_OFF")
+    else [
+        {
+            "name": "check-stale-sources",
+            "task": "stories.jobs.check_stale_sources",
+            "at": os.environ.get("SOURCE_CHECK_AT", "03:00"),
+            "kwargs": {"stale_days": SOURCE_CHECK_STALE_DAYS},
+        },
+        {
+            "name": "editors-digest",
+            "task": "stories.jobs.send_editors_digest",
+            "at": os.environ.get("EDITORS_DIGEST_AT", "08:00"),
+        },
+    ]
+)
 
-# E-mail (notifications, newsroom/notifications.py), with Django 6.1's MAILERS: SMTP when
-# EMAIL_HOST is set (README, Production), else printed to the console (development).
+# E-mail (notifications, newsroom/notifications.py), with Django 6.1's MAILERS: printed to
+# the console in development; SMTP in production (README, Production).
 # SITE_URL makes the links in e-mails absolute.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
-if os.environ.get("EMAIL_HOST") and not env_flag("EMAIL_TO_CONSOLE"):
+_email_host = os.environ.get("EMAIL_HOST", "")
+if _email_host or not DEBUG:
+    # Production: the SMTP server named, else the machine's own mail server (port 25).
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ["EMAIL_HOST"],
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "host": _email_host or "localhost",
+                "port": int(os.environ.get("EMAIL_PORT", "587" if _email_host else "25")),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_flag("EMAIL_USE_TLS", default=True),
+                "use_tls": env_flag("EMAIL_USE_TLS", default=bool(_email_host)),
                 "timeout": 30,
             },
         }
     }
 else:
-    # No SMTP server named: mail is printed by the process that sends it (the worker).
+    # Development: mail is printed by the process that sends it (the worker).
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")

@@ -279,7 +279,7 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
 
     def __init__(self, *args, today: datetime.date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.today = today or datetime.date.today()
+        self.today = today or timezone.localdate()
         # What the checks at entry found (people/checks.py), for the template.
         self.similar: dict[str, list] = {}
         self.title_conflicts: list = []

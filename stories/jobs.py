@@ -47,8 +47,10 @@ def check_stale_sources(stale_days: int) -> int:
         .values_list("pk", flat=True)
     )
     ids = list(stale)
+    # Below the default priority: a source cited a moment ago is checked before these.
+    nightly = check_source.using(priority=-10)
     for source_id in ids:
-        check_source.enqueue(source_id)
+        nightly.enqueue(source_id)
     return len(ids)
 
 

@@ -143,3 +143,15 @@ def test_a_write_by_another_process_shows_on_the_next_request(client, openai):
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert len(queries) > 0  # rebuilt: the other process's write was seen
+
+
+def test_a_page_changed_within_the_second_is_not_304_by_date(client, openai):
+    from django.utils.http import parse_http_date
+
+    url = openai.get_absolute_url()
+    first = client.get(url)
+    openai.name = "OpenAI Inc."
+    openai.save()
+    again = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert again.status_code == 200 and b"OpenAI Inc." in again.content
+    assert parse_http_date(again["Last-Modified"]) > parse_http_date(first["Last-Modified"])

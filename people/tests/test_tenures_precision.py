@@ -2,6 +2,7 @@
 founding, departures counted as a range when their dates straddle a window's edge."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -133,3 +134,33 @@ def test_the_organization_page_shows_a_range_of_departures(client, demo):
     assert RoleChange.objects.departures().filter(effective_precision="month").exists()
     assert "<strong>4–6</strong> in the 12 months before" in html
     assert "known only to the month or year" in html
+
+
+def test_rebuild_tenures_gives_existing_rows_their_bound_and_reports_refused_pairs(acme):
+    """After the upgrade that brought "ended by a later title", `rebuild_tenures` bounds the
+    tenures written before it; a pair whose records break rule 2 is reported, left as it
+    was, and does not stop the others."""
+    person = PersonFactory(name="Ada Lovelace")
+    record(person, acme, "joined", "VP of Research", "2018")
+    record(person, acme, "appointed", "Chief Research Officer", "2024-01")
+    # As a database migrated from before the bound would hold it: the older title open.
+    Tenure.objects.filter(person=person, post__title="VP of Research").update(
+        end_is_bound=False, end_date=None, end_precision="", end_latest=None
+    )
+    assert tenure(person, "VP of Research").is_current
+    broken = PersonFactory(name="Grace Hopper")
+    record(broken, acme, "joined", "CTO", "2019")
+    left = record(broken, acme, "left", "CTO", "2020-06-01")
+    # A departure moved before the arrival behind the desk's back (a bad manual fix).
+    RoleChange.objects.filter(pk=left.pk).update(
+        effective_date=day("2017-01-01"), effective_latest=day("2017-01-01")
+    )
+    kept = set(Tenure.objects.filter(person=broken).values_list("pk", flat=True))
+    errors = io.StringIO()
+    output = io.StringIO()
+    call_command("rebuild_tenures", stdout=output, stderr=errors)
+    older = tenure(person, "VP of Research")
+    assert older.end_is_bound and older.end == PartialDate.parse("2024-01")
+    assert "Grace Hopper" in errors.getvalue()
+    assert set(Tenure.objects.filter(person=broken).values_list("pk", flat=True)) == kept
+    assert "Rebuilt the tenures of 1 of 2 person and organization pairs." in output.getvalue()

@@ -114,3 +114,24 @@ def test_the_verification_queue_shows_the_flags_of_a_quote(client, demo):
     client.force_login(editor())
     page = html(client.get(reverse("stories:verify-queue")))
     assert "time at OpenAI on record is between 7 years 8 months" in page
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_claim_checks_read_the_same_queries_however_many_people(
+    count, django_assert_num_queries
+):
+    from people.tests.factories import OrganizationFactory, PersonFactory, record
+    from stories.services import story_create
+
+    acme = OrganizationFactory(name="Acme")
+    story = story_create(author=journalist(), title="Acme's people", body="")
+    lines = []
+    for number in range(count):
+        person = PersonFactory(name=f"Person Number{number}")
+        record(person, acme, "joined", f"Role {number}", "2020")
+        story.people.add(person)
+        lines.append(f"Person Number{number} spent 50 years at Acme.")
+    story.organizations.add(acme)
+    with django_assert_num_queries(11):
+        claims = story_claims(story, text="\n".join(lines))
+    assert len(claims) == count

@@ -49,6 +49,7 @@ def test_the_nightly_check_enqueues_a_check_of_each_stale_source_only():
     assert check_stale_sources.call(7) == 2
     checks = DBTaskResult.objects.filter(task_path="stories.jobs.check_source")
     assert sorted(row.args_kwargs["args"][0] for row in checks) == sorted([never.pk, old.pk])
+    assert {row.priority for row in checks} == {-10}  # after the checks of new citations
 
 
 def test_the_verification_queue_shows_each_sources_link_status_and_last_check(client):
