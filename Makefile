@@ -12,13 +12,15 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3.14 python3 pyth
 	if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
 		command -v $$candidate; break; fi; done)
 
-.PHONY: help run test venv lint format demo clean browser-deps bench
+.PHONY: help run test venv lint format demo clean browser-deps bench compilemessages messages
 
 help:
 	@echo "make run   - set up .venv, migrate, load the demo desk, serve http://127.0.0.1:$(PORT) and run a worker"
 	@echo "make test  - run the whole test suite (SQLite; PostgreSQL when DATABASE_URL names one)"
 	@echo "make browser-deps - axe-core for the browser tests (Chromium: apt-get install -y chromium)"
 	@echo "make bench - the benchmark on PostgreSQL (README, Performance): writes bench/results.json"
+	@echo "make compilemessages - compile the translations (locale/*.po -> .mo; needs GNU gettext)"
+	@echo "make messages - gather new strings into locale/ja/LC_MESSAGES/django.po"
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -32,7 +34,23 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed
 
-run: venv
+# Translations: the .po catalogues are committed, the compiled .mo files are built here.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+compilemessages: $(CATALOGUES)
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		echo "GNU gettext's msgfmt is missing: apt-get install -y gettext" >&2; exit 1; }
+	msgfmt --check -o $@ $<
+
+messages: venv
+	@command -v xgettext >/dev/null 2>&1 || { \
+		echo "GNU gettext is missing: apt-get install -y gettext" >&2; exit 1; }
+	DEBUG=1 $(PY) manage.py makemessages -l ja --no-location --no-obsolete \
+		--ignore=.venv --ignore=node_modules --ignore=var --ignore=static
+
+run: venv compilemessages
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo_desk
@@ -42,14 +60,14 @@ run: venv
 		trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 		DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: venv
+test: venv compilemessages
 	@mkdir -p var
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret-key-for-the-test-suite-0123456789} \
 		$(PY) -m pytest $(ARGS)
 
 # The benchmark (README, "Performance"): DATABASE_URL (default newsroom_bench on 127.0.0.1),
 # BENCH_SCALE=full|small, BENCH_DURATION (seconds per endpoint), BENCH_CONNECTIONS.
-bench: venv
+bench: venv compilemessages
 	@mkdir -p var
 	$(PY) -m bench.run
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import FETCH_RAISE, query
 from django.test import override_settings
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +51,15 @@ def _plain_http():
 
 
 @pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request under /ja/ leaves Japanese active in the thread; each test starts (and the
+    next one starts) in English, so ``reverse()`` gives the unprefixed addresses."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _no_lazy_queries(request, monkeypatch):
     """N+1 guard: a related object or deferred field loaded lazily raises FieldFetchBlocked.
 
@@ -60,6 +70,17 @@ def _no_lazy_queries(request, monkeypatch):
     if request.node.get_closest_marker("lazy_queries_allowed"):
         return
     monkeypatch.setattr(query, "DEFAULT_FETCH_MODE", FETCH_RAISE)
+
+
+def pytest_sessionstart(session):
+    """The Japanese pages need the compiled catalogue: build any .mo missing or older than
+    its .po (``make test`` has done so already; this covers a bare ``pytest``)."""
+    from newsroom.i18n import compile_catalogues
+
+    try:
+        compile_catalogues()
+    except RuntimeError as missing:
+        pytest.exit(str(missing), returncode=2)
 
 
 def pytest_collection_modifyitems(config, items):

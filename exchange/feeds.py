@@ -16,15 +16,16 @@ import uuid
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 
 from newsroom.page_cache import depends_on, serve
 from people.models import Organization, Person, RoleChange
-from stories.models import PUBLIC_STATUSES, Correction, Story, StoryStatus
+from stories.models import PUBLIC_STATUSES, Correction, Story, StoryLanguage, StoryStatus
 from stories.public_record import RecordEntry, record_entries
 
 FEED_SIZE = 50
@@ -112,8 +113,11 @@ class StoriesFeed(AtomFeed):
         return feed_id("stories")
 
     def items(self) -> QuerySet[Story]:
+        return self.shown()[:FEED_SIZE]
+
+    def shown(self) -> QuerySet[Story]:
         shown = Story.objects.filter(status__in=[*PUBLIC_STATUSES, StoryStatus.WITHDRAWN])
-        return shown.newest_first().prefetch_related("authors")[:FEED_SIZE]
+        return shown.newest_first().prefetch_related("authors")
 
     def item_title(self, story: Story) -> str:
         if story.is_withdrawn:
@@ -139,6 +143,31 @@ class StoriesFeed(AtomFeed):
             author.get_full_name() or author.get_username() for author in story.authors.all()
         ]
         return {"authors": authors, "language": story.language}
+
+
+class StoriesInLanguageFeed(StoriesFeed):
+    """The stories written in one language (``/feeds/stories/ja/``): a reader of the Japanese
+    edition follows the Japanese stories only."""
+
+    def get_object(self, request: HttpRequest, language: str) -> str:
+        if language not in StoryLanguage.values:
+            raise Http404("No stories are written in that language.")
+        return language
+
+    def title(self, language: str) -> str:
+        return f"{SITE_NAME}: {StoryLanguage(language).label}"
+
+    def get_feed(self, language: str, request: HttpRequest):
+        # Written in the edition's language: its declared language, its links (/ja/...) and
+        # its words ("取り下げ：…").
+        with translation.override(language):
+            return super().get_feed(language, request)
+
+    def feed_guid(self, language: str) -> str:
+        return feed_id(f"stories:{language}")
+
+    def items(self, language: str) -> QuerySet[Story]:
+        return self.shown().filter(language=language)[:FEED_SIZE]
 
 
 class MovesFeed(AtomFeed):

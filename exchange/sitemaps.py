@@ -1,5 +1,8 @@
 """The sitemap at ``/sitemap.xml``: reader pages only (published stories, people,
-organizations and the list pages). Drafts and the desk are never listed."""
+organizations and the list pages). Drafts and the desk are never listed.
+
+Every page is listed in both editions (English at the root, Japanese under ``/ja/``), each
+entry with its ``hreflang`` alternates and an ``x-default`` (Django's i18n sitemaps)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,13 @@ from people.models import Organization, Person
 from stories.models import Story
 
 
-class StorySitemap(Sitemap):
+class EditionsSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StorySitemap(EditionsSitemap):
     changefreq = "weekly"
     priority = 0.8
 
@@ -28,7 +37,7 @@ class StorySitemap(Sitemap):
         return story.last_updated_at or story.first_published_at
 
 
-class PersonSitemap(Sitemap):
+class PersonSitemap(EditionsSitemap):
     changefreq = "weekly"
     priority = 0.6
 
@@ -36,7 +45,7 @@ class PersonSitemap(Sitemap):
         return Person.objects.public().order_by("pk").only("slug")
 
 
-class OrganizationSitemap(Sitemap):
+class OrganizationSitemap(EditionsSitemap):
     changefreq = "weekly"
     priority = 0.6
 
@@ -44,7 +53,7 @@ class OrganizationSitemap(Sitemap):
         return Organization.objects.public().order_by("pk").only("slug")
 
 
-class ListPageSitemap(Sitemap):
+class ListPageSitemap(EditionsSitemap):
     changefreq = "daily"
     priority = 0.5
 

@@ -8,12 +8,15 @@ from exchange.feeds import (
     OrganizationMovesFeed,
     PersonMovesFeed,
     StoriesFeed,
+    StoriesInLanguageFeed,
 )
 
 app_name = "feeds"
 
 urlpatterns = [
     path("stories/", StoriesFeed(), name="stories"),
+    # The stories written in one language, for each edition (en, ja).
+    path("stories/<slug:language>/", StoriesInLanguageFeed(), name="stories-in"),
     path("corrections/", CorrectionsFeed(), name="corrections"),
     path("moves/", MovesFeed(), name="moves"),
     path("organizations/<slug:slug>/moves/", OrganizationMovesFeed(), name="organization-moves"),

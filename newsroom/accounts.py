@@ -14,6 +14,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
@@ -70,6 +71,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
         logger.info(
             "Password changed: username=%r address=%s", user.get_username(), client_ip(request)
         )
-        messages.success(request, "Password changed. You are signed out on every other device.")
+        messages.success(request, _("Password changed. You are signed out on every other device."))
         return redirect("home")
     return render(request, "registration/password_change_form.html", {"form": form})

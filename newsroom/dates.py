@@ -21,6 +21,7 @@ from functools import total_ordering
 
 from django.db import models
 from django.utils import formats
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,11 +36,11 @@ class InvalidPartialDate(ValueError):
 
 
 _PATTERN = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?$")
-_FORMAT_HELP = (
+_FORMAT_HELP = _(
     "Write a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2018, 2017-01 or 2024-09-25)."
 )
 # For parameters that take a single day (as_of, from, to).
-_DAY_HELP = "Write a single day as YYYY-MM-DD (for example 2024-09-25)."
+_DAY_HELP = _("Write a single day as YYYY-MM-DD (for example 2024-09-25).")
 
 
 @total_ordering
@@ -64,31 +65,49 @@ class PartialDate:
     def parse(cls, text: str) -> PartialDate:
         """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; anything else is refused."""
         if not isinstance(text, str):
-            raise InvalidPartialDate(f"Expected a date written as text, got {type(text).__name__}.")
+            raise InvalidPartialDate(
+                gettext("Expected a date written as text, got %(type)s.")
+                % {"type": type(text).__name__}
+            )
         value = text.strip()
         match = _PATTERN.match(value)
         if not match:
             shown = value if len(value) <= 40 else value[:37] + "..."
-            raise InvalidPartialDate(f"“{shown}” is not a date. {_FORMAT_HELP}")
+            raise InvalidPartialDate(
+                gettext("“%(value)s” is not a date.") % {"value": shown} + f" {_FORMAT_HELP}"
+            )
         year = int(match["year"])
         if year < 1:
-            raise InvalidPartialDate(f"“{value}” is not a date: there is no year 0000.")
+            raise InvalidPartialDate(
+                gettext("“%(value)s” is not a date: there is no year 0000.") % {"value": value}
+            )
         if match["month"] is None:
             return cls(datetime.date(year, 1, 1), Precision.YEAR)
         month = int(match["month"])
         if not 1 <= month <= 12:
             raise InvalidPartialDate(
-                f"“{value}” is not a date: the month must be between 01 and 12, not {month:02d}."
+                gettext(
+                    "“%(value)s” is not a date: the month must be between 01 and 12, not %(month)s."
+                )
+                % {"value": value, "month": f"{month:02d}"}
             )
         if match["day"] is None:
             return cls(datetime.date(year, month, 1), Precision.MONTH)
         day = int(match["day"])
         days_in_month = calendar.monthrange(year, month)[1]
         if not 1 <= day <= days_in_month:
-            month_name = calendar.month_name[month]
             raise InvalidPartialDate(
-                f"“{value}” is not a date: {month_name} {year} has {days_in_month} days, "
-                f"so the day must be between 01 and {days_in_month:02d}."
+                gettext(
+                    "“%(value)s” is not a date: %(month)s has %(days)s days, "
+                    "so the day must be between 01 and %(days)s."
+                )
+                % {
+                    "value": value,
+                    "month": formats.date_format(
+                        datetime.date(year, month, 1), "YEAR_MONTH_FORMAT"
+                    ),
+                    "days": days_in_month,
+                }
             )
         return cls(datetime.date(year, month, day), Precision.DAY)
 
@@ -132,9 +151,12 @@ class PartialDate:
         return self.date.isoformat()
 
     def display(self) -> str:
-        """The date at its precision in the active locale: "January 2017", "2018"."""
+        """The date at its precision in the active locale: "January 2017", "2018"; in
+        Japanese "2017年1月", "2018年", "2024年9月25日" (never a day the fact does not know)."""
         if self.precision == Precision.YEAR:
-            return str(self.date.year)
+            return pgettext("a year alone, as in 'joined in 2018'", "%(year)d") % {
+                "year": self.date.year
+            }
         if self.precision == Precision.MONTH:
             return formats.date_format(self.date, "YEAR_MONTH_FORMAT")
         return formats.date_format(self.date, "DATE_FORMAT")
@@ -155,12 +177,17 @@ def parse_iso_day(text: str, *, what: str = "date") -> datetime.date:
     except InvalidPartialDate as error:
         # Only a day will do here: the general hint (a year or a month is a date too)
         # would lead to a second refusal.
-        message = str(error).replace(_FORMAT_HELP, _DAY_HELP)
-        raise InvalidPartialDate(f"The {what} {message}") from None
+        message = str(error).replace(str(_FORMAT_HELP), str(_DAY_HELP))
+        raise InvalidPartialDate(
+            gettext("The %(what)s %(message)s") % {"what": what, "message": message}
+        ) from None
     if value.precision != Precision.DAY:
         raise InvalidPartialDate(
-            f"The {what} “{text.strip()}” names a whole {value.precision.label}; "
-            "give a single day as YYYY-MM-DD."
+            gettext(
+                "The %(what)s “%(text)s” names a whole %(precision)s; "
+                "give a single day as YYYY-MM-DD."
+            )
+            % {"what": what, "text": text.strip(), "precision": value.precision.label}
         )
     return value.date
 

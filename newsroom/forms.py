@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.dates import InvalidPartialDate, PartialDate
 
@@ -14,11 +15,11 @@ class PartialDateField(forms.Field):
     widget = forms.TextInput
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("help_text", "As precise as the source: 2018, 2017-01 or 2024-09-25.")
+        kwargs.setdefault("help_text", _("As precise as the source: 2018, 2017-01 or 2024-09-25."))
         super().__init__(**kwargs)
         self.widget.attrs.update(
             {
-                "placeholder": "YYYY, YYYY-MM or YYYY-MM-DD",
+                "placeholder": _("YYYY, YYYY-MM or YYYY-MM-DD"),
                 "maxlength": "10",
                 "size": "12",
                 "autocomplete": "off",

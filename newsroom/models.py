@@ -11,28 +11,28 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
-    CITATION_DECIDED = "citation.decided", "Citation decided"
-    CITATION_REOPENED = "citation.reopened", "Citation reopened (its quote or source edited)"
-    SOURCE_EDITED = "source.edited", "Source edited"
-    STATEMENT_EDITED = "statement.edited", "Quote edited"
-    STORY_PUBLISHED = "story.published", "Story published"
-    STORY_SCHEDULED = "story.scheduled", "Story scheduled for publication"
-    STORY_UNSCHEDULED = "story.unscheduled", "Scheduled publication pulled"
-    STORY_SENT_BACK = "story.sent_back", "Story sent back"
-    STORY_WITHDRAWN = "story.withdrawn", "Story withdrawn"
-    STORY_CORRECTED = "story.corrected", "Correction added"
-    CORRECTION_FLAG_RESOLVED = "story.flag_resolved", "Correction flag resolved"
-    CLAIM_CHECKED = "story.claim_checked", "Flagged claim checked"
-    ROLE_CHANGE_RECORDED = "role_change.recorded", "Role change recorded"
-    ROLE_CHANGE_EDITED = "role_change.edited", "Role change edited"
-    ROLE_CHANGE_DELETED = "role_change.deleted", "Role change deleted"
-    STORY_UPDATED = "story.updated", "Published story updated"
-    EDIT_PROPOSED = "edit.proposed", "Edit of verified material proposed"
-    EDIT_VERIFIED = "edit.verified", "Edit of verified material verified"
-    EDIT_REJECTED = "edit.rejected", "Edit of verified material rejected"
-    MOVES_IMPORTED = "import.moves", "Moves imported (CSV)"
-    POPOLO_IMPORTED = "import.popolo", "Popolo imported"
-    WIKIDATA_IMPORTED = "import.wikidata", "Wikidata imported"
+    CITATION_DECIDED = "citation.decided", _("Citation decided")
+    CITATION_REOPENED = "citation.reopened", _("Citation reopened (its quote or source edited)")
+    SOURCE_EDITED = "source.edited", _("Source edited")
+    STATEMENT_EDITED = "statement.edited", _("Quote edited")
+    STORY_PUBLISHED = "story.published", _("Story published")
+    STORY_SCHEDULED = "story.scheduled", _("Story scheduled for publication")
+    STORY_UNSCHEDULED = "story.unscheduled", _("Scheduled publication pulled")
+    STORY_SENT_BACK = "story.sent_back", _("Story sent back")
+    STORY_WITHDRAWN = "story.withdrawn", _("Story withdrawn")
+    STORY_CORRECTED = "story.corrected", _("Correction added")
+    CORRECTION_FLAG_RESOLVED = "story.flag_resolved", _("Correction flag resolved")
+    CLAIM_CHECKED = "story.claim_checked", _("Flagged claim checked")
+    ROLE_CHANGE_RECORDED = "role_change.recorded", _("Role change recorded")
+    ROLE_CHANGE_EDITED = "role_change.edited", _("Role change edited")
+    ROLE_CHANGE_DELETED = "role_change.deleted", _("Role change deleted")
+    STORY_UPDATED = "story.updated", _("Published story updated")
+    EDIT_PROPOSED = "edit.proposed", _("Edit of verified material proposed")
+    EDIT_VERIFIED = "edit.verified", _("Edit of verified material verified")
+    EDIT_REJECTED = "edit.rejected", _("Edit of verified material rejected")
+    MOVES_IMPORTED = "import.moves", _("Moves imported (CSV)")
+    POPOLO_IMPORTED = "import.popolo", _("Popolo imported")
+    WIKIDATA_IMPORTED = "import.wikidata", _("Wikidata imported")
 
 
 class AuditEntry(models.Model):

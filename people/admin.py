@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from newsroom.images import files_removed_unless_saved
 from people import services
@@ -62,7 +63,7 @@ class ReadOnlyRoleChangeInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="effective")
+    @admin.display(description=gettext_lazy("effective"))
     def effective_shown(self, change: RoleChange) -> str:
         return change.effective.isoformat()
 
@@ -75,7 +76,7 @@ class PersonAdmin(ImageUploadAdmin):
     readonly_fields = ["slug", "photo_preview"]
     inlines = [PersonNameInline, PersonIdentifierInline, ReadOnlyRoleChangeInline]
 
-    @admin.display(description="current photo")
+    @admin.display(description=gettext_lazy("current photo"))
     def photo_preview(self, person: Person) -> str:
         if not person.photo_thumbnail:
             return "—"
@@ -156,20 +157,22 @@ class RoleChangeAdmin(admin.ModelAdmin):
             .select_related("person", "organization", "post", "previous_post")
         )
 
-    @admin.display(description="effective", ordering="effective_date")
+    @admin.display(description=gettext_lazy("effective"), ordering="effective_date")
     def effective_shown(self, change: RoleChange) -> str:
         return change.effective.isoformat()
 
-    @admin.display(description="title", ordering="post__title")
+    @admin.display(description=gettext_lazy("title"), ordering="post__title")
     def post_title(self, change: RoleChange) -> str:
         return change.post.title
 
-    @admin.display(description="tenures")
+    @admin.display(description=gettext_lazy("tenures"))
     def tenures_link(self, change: RoleChange) -> str:
         if not change.pk:
             return "—"
         url = reverse("admin:people_tenure_changelist") + f"?person__id__exact={change.person_id}"
-        return format_html('<a href="{}">Tenures of {}</a>', url, change.person)
+        return format_html(
+            '<a href="{}">{}</a>', url, _("Tenures of %(person)s") % {"person": change.person}
+        )
 
     def save_form(self, request, form, change) -> RoleChange:
         # The service writes the change here, once, naming who recorded it (ModelAdmin's

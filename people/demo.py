@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from newsroom.dates import PartialDate
-from people.models import Organization, OrganizationKind, Person, Post, Rank, RoleChange
+from people.models import (
+    Organization,
+    OrganizationKind,
+    Person,
+    PersonName,
+    Post,
+    Rank,
+    RoleChange,
+)
 from people.services import (
     OtherName,
     organization_create,
@@ -42,23 +50,42 @@ ORGANIZATIONS = {
 }
 
 PEOPLE: dict[str, list[OtherName]] = {
-    "Sam Altman": [OtherName("アルトマン", "ja"), OtherName("サム", "ja", "given name")],
+    "Sam Altman": [
+        OtherName("サム・アルトマン", "ja"),
+        OtherName("アルトマン", "ja", "family name"),
+        OtherName("サム", "ja", "given name"),
+    ],
     "Mira Murati": [OtherName("ミラ・ムラティ", "ja"), OtherName("ミラ", "ja", "given name")],
     "Bob McGrew": [OtherName("ボブ・マグルー", "ja")],
     "Barret Zoph": [OtherName("バレット・ゾフ", "ja")],
     "Mark Chen": [OtherName("マーク・チェン", "ja")],
     "Jakub Pachocki": [OtherName("ヤクブ・パチョッキ", "ja")],
     "Josh Achiam": [OtherName("ジョシュア・アキアム", "ja"), OtherName("ジョシュ・アキアム", "ja")],
-    "Kevin Weil": [OtherName("ケビン", "ja", "given name")],
-    "Srinivas Narayanan": [OtherName("スリニヴァス", "ja", "given name")],
+    "Kevin Weil": [OtherName("ケビン・ワイル", "ja"), OtherName("ケビン", "ja", "given name")],
+    "Srinivas Narayanan": [
+        OtherName("スリニヴァス・ナラヤナン", "ja"),
+        OtherName("スリニヴァス", "ja", "given name"),
+    ],
     "Matt Knight": [OtherName("マット・ナイト", "ja"), OtherName("マシュー・ナイト", "ja")],
-    "Ilya Sutskever": [OtherName("イリヤ", "ja", "given name")],
-    "Jan Leike": [],
+    "Ilya Sutskever": [
+        OtherName("イリヤ・サツケバー", "ja"),
+        OtherName("イリヤ", "ja", "given name"),
+    ],
+    "Jan Leike": [OtherName("ヤン・ライケ", "ja")],
     "John Schulman": [OtherName("ジョン・シュルマン", "ja")],
     "Jason Kwon": [OtherName("ジェイソン・クォン", "ja")],
-    "Greg Brockman": [OtherName("グレッグ", "ja", "given name")],
-    "Dario Amodei": [OtherName("アモデイ", "ja", "family name")],
-    "Daniela Amodei": [OtherName("アモデイ", "ja", "family name")],
+    "Greg Brockman": [
+        OtherName("グレッグ・ブロックマン", "ja"),
+        OtherName("グレッグ", "ja", "given name"),
+    ],
+    "Dario Amodei": [
+        OtherName("ダリオ・アモデイ", "ja"),
+        OtherName("アモデイ", "ja", "family name"),
+    ],
+    "Daniela Amodei": [
+        OtherName("ダニエラ・アモデイ", "ja"),
+        OtherName("アモデイ", "ja", "family name"),
+    ],
     "Emmett Shear": [OtherName("エメット・シアー", "ja")],
 }
 
@@ -374,10 +401,23 @@ def load_people(*, confirm: bool = True) -> DemoPeople:
             if person is None:
                 person = person_create(name=name, other_names=other_names)
                 result.created += 1
+            else:
+                result.created += _add_missing_names(person, other_names)
             result.people[name] = person
         for move in MOVES:
             result.moves[move.key] = _record(move, result, confirm=confirm)
     return result
+
+
+def _add_missing_names(person: Person, other_names: list[OtherName]) -> int:
+    """A demo desk loaded before the Japanese edition gains the Japanese names it needs."""
+    known = {name.lower() for name in person.other_names.values_list("name", flat=True)}
+    missing = [other for other in other_names if other.name.lower() not in known]
+    for other in missing:
+        PersonName.objects.create(
+            person=person, name=other.name, language=other.language, note=other.note
+        )
+    return len(missing)
 
 
 def _record(move: Move, demo: DemoPeople, *, confirm: bool) -> RoleChange:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.forms import PartialDateField
 from newsroom.images import ImageUploadField, files_removed_unless_saved, save_processed_image
@@ -17,15 +18,15 @@ class RoleChangeForm(forms.ModelForm):
 
     kind = forms.ChoiceField(choices=KIND_FORM_CHOICES)
     title = forms.CharField(
-        max_length=200, help_text="The title started, held or, for a departure, ended."
+        max_length=200, help_text=_("The title started, held or, for a departure, ended.")
     )
     previous_title = forms.CharField(
         max_length=200,
         required=False,
-        help_text="For joined, appointed or promoted: a title that ends on the same day.",
+        help_text=_("For joined, appointed or promoted: a title that ends on the same day."),
     )
-    effective = PartialDateField(label="Effective date")
-    announced = PartialDateField(label="Announced date", required=False)
+    effective = PartialDateField(label=_("Effective date"))
+    announced = PartialDateField(label=_("Announced date"), required=False)
 
     class Meta:
         model = RoleChange
@@ -125,7 +126,7 @@ class RoleChangeForm(forms.ModelForm):
 
 
 class PersonForm(forms.ModelForm):
-    photo_upload = ImageUploadField(label="Photo", required=False)
+    photo_upload = ImageUploadField(label=_("Photo"), required=False)
 
     class Meta:
         model = Person
@@ -154,9 +155,9 @@ class PersonForm(forms.ModelForm):
 
 class OrganizationForm(forms.ModelForm):
     founded = PartialDateField(
-        required=False, help_text="YYYY, YYYY-MM or YYYY-MM-DD, as precisely as it is known."
+        required=False, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD, as precisely as it is known.")
     )
-    logo_upload = ImageUploadField(label="Logo", required=False)
+    logo_upload = ImageUploadField(label=_("Logo"), required=False)
 
     class Meta:
         model = Organization

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
 from newsroom.cache import touches
@@ -169,7 +170,7 @@ def post_get_or_create(
     """
     title = " ".join(title.split())
     if not title:
-        raise ValidationError({"title": "Give the title, e.g. “Chief Technology Officer”."})
+        raise ValidationError({"title": _("Give the title, e.g. “Chief Technology Officer”.")})
     post = Post.objects.filter(organization=organization, title__folded_exact=title).first()
     if post is None:
         guessed = rank if rank is not None else Rank.guess(title)

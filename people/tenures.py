@@ -36,6 +36,8 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from newsroom.dates import PartialDate, partial_date_columns
 from people.models import RoleChange, RoleChangeKind, Tenure, TenureScope
 
@@ -180,16 +182,25 @@ class _Replay:
             self.arrived = day.earliest
         held = self.open.get(change.post_id)
         if held is not None:
+            names = {
+                "person": change.person,
+                "title": change.post.title,
+                "organization": change.organization,
+                "day": day.display(),
+            }
             if held.start:
-                since = f" since {held.start.display()}"
+                message = gettext(
+                    "%(person)s already holds %(title)s at %(organization)s since %(since)s, "
+                    "so they cannot start it again on %(day)s. Record the end of that tenure "
+                    "first, or correct the date."
+                ) % {**names, "since": held.start.display()}
             else:
-                since = f" (recorded in it on {held.seen.display()})"
-            raise TenureConflict(
-                f"{change.person} already holds {change.post.title} at "
-                f"{change.organization}{since}, so they cannot start it again on "
-                f"{day.display()}. Record the end of that tenure first, or correct the date.",
-                change,
-            )
+                message = gettext(
+                    "%(person)s already holds %(title)s at %(organization)s (recorded in it on "
+                    "%(seen)s), so they cannot start it again on %(day)s. Record the end of "
+                    "that tenure first, or correct the date."
+                ) % {**names, "seen": held.seen.display()}
+            raise TenureConflict(message, change)
         if not change.previous_post_id:
             self._end_older_titles(change, by=day)
         self.open[change.post_id] = TenureDraft(
@@ -250,20 +261,36 @@ class _Replay:
         )
         if later_start is not None:
             raise TenureConflict(
-                f"{change.person}'s tenure as {title} at {change.organization} starts on "
-                f"{later_start.effective.display()}, so it cannot end earlier, on "
-                f"{day.display()}. Check the dates; if they also held it earlier, record when "
-                "that earlier tenure began first.",
+                gettext(
+                    "%(person)s's tenure as %(title)s at %(organization)s starts on %(start)s, "
+                    "so it cannot end earlier, on %(day)s. Check the dates; if they also held "
+                    "it earlier, record when that earlier tenure began first."
+                )
+                % {
+                    "person": change.person,
+                    "title": title,
+                    "organization": change.organization,
+                    "start": later_start.effective.display(),
+                    "day": day.display(),
+                },
                 change,
             )
         earlier = [tenure for tenure in self.closed if tenure.post_id == post_id]
         if earlier:
             # Likewise a second end with no start between the two.
             raise TenureConflict(
-                f"{change.person} holds no {title} tenure at {change.organization} on "
-                f"{day.display()} to end: the last one already ended on "
-                f"{earlier[-1].end.display()}. If they held it again, record when that "
-                "began first.",
+                gettext(
+                    "%(person)s holds no %(title)s tenure at %(organization)s on %(day)s to "
+                    "end: the last one already ended on %(end)s. If they held it again, record "
+                    "when that began first."
+                )
+                % {
+                    "person": change.person,
+                    "title": title,
+                    "organization": change.organization,
+                    "day": day.display(),
+                    "end": earlier[-1].end.display(),
+                },
                 change,
             )
         bounds = [self.arrived] if self.arrived else []
@@ -332,9 +359,17 @@ class _Replay:
     ) -> None:
         if tenure.start is not None and day.latest < tenure.start.earliest:
             raise TenureConflict(
-                f"{change.person}'s tenure as {title or tenure.post_title} at "
-                f"{change.organization} starts on {tenure.start.display()}, so it cannot end "
-                f"earlier, on {day.display()}.",
+                gettext(
+                    "%(person)s's tenure as %(title)s at %(organization)s starts on %(start)s, "
+                    "so it cannot end earlier, on %(day)s."
+                )
+                % {
+                    "person": change.person,
+                    "title": title or tenure.post_title,
+                    "organization": change.organization,
+                    "start": tenure.start.display(),
+                    "day": day.display(),
+                },
                 change,
             )
         tenure.end = day

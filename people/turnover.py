@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from people.models import RoleChange
 from people.timelines import DAY, FOOTER_LINE, PLOT_LEFT, PLOT_RIGHT, WIDTH, text_width
@@ -70,19 +71,23 @@ class Quarter:
 
     @property
     def description(self) -> str:
-        if self.possible:
-            return _(
-                "%(quarter)s: %(certain)d departures, and up to %(possible)d more whose date "
-                "is known only to the year"
-            ) % {
-                "quarter": self.label,
-                "certain": self.certain_count,
-                "possible": len(self.possible),
-            }
-        return _("%(quarter)s: %(certain)d departures") % {
+        counts = {
             "quarter": self.label,
             "certain": self.certain_count,
+            "possible": len(self.possible),
         }
+        known = ngettext(
+            "%(quarter)s: %(certain)d departure",
+            "%(quarter)s: %(certain)d departures",
+            self.certain_count,
+        )
+        if not self.possible:
+            return known % counts
+        return ngettext(
+            "%(known)s, and up to %(possible)d more whose date is known only to the year",
+            "%(known)s, and up to %(possible)d more whose dates are known only to the year",
+            len(self.possible),
+        ) % {**counts, "known": known % counts}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ rule 3 (public moves follow verified citations) are applied by stories.services.
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from stories.models import Citation, CitationDecision, Source, Statement
 
@@ -28,10 +29,12 @@ class SourceAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "link_status"]
     search_fields = ["canonical_url", "title", "publisher"]
 
-    @admin.display(description="edit")
+    @admin.display(description=gettext_lazy("edit"))
     def edit(self, source: Source) -> str:
         return format_html(
-            '<a href="{}">Edit on the desk</a>', reverse("stories:source-edit", args=[source.pk])
+            '<a href="{}">{}</a>',
+            reverse("stories:source-edit", args=[source.pk]),
+            gettext("Edit on the desk"),
         )
 
 

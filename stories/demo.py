@@ -465,6 +465,42 @@ The announcement named Matt Knight chief information officer.{knight-cio}
 }
 
 
+# The published story's Japanese version (the Japanese edition's own text, not a machine
+# translation): reviewed and published on its own, linked to the English original.
+JAPANESE_STORY = {
+    "title": "OpenAI、CTOと研究部門の幹部2人が同じ日に退社",
+    "dek": "ミラ・ムラティ、ボブ・マグルー、バレット・ゾフの3人が去り、研究部門はマーク・チェンが"
+    "チーフサイエンティストのヤクブ・パチョッキとともに率いる。",
+    "body": """\
+OpenAIの最高技術責任者（CTO）ミラ・ムラティ氏は2024年9月25日、約6年半務めた同社を去ると
+発表した。{murati-leaves}その数時間後、サム・アルトマンCEOは社員に対し、さらに2人の研究部門の
+幹部が退社すると伝えた。研究を統括してきたボブ・マグルー氏と、ポストトレーニングのチームを
+立ち上げて率いてきたバレット・ゾフ氏である。{mcgrew-leaves}ゾフ氏は自身の投稿でも退社を
+認めた。{zoph-post}
+
+## 研究部門を率いるのは誰か
+
+2018年にOpenAIに入社したマーク・チェン氏が研究担当上級副社長に昇進し、2024年5月に
+イリヤ・サツケバー氏の後を継いだチーフサイエンティストのヤクブ・パチョッキ氏とともに
+研究部門を率いる。{chen-svp}{pachocki-chief-scientist}
+
+ジョシュ・アキアム氏はミッション・アラインメント責任者に就き、{achiam-mission-alignment}
+マット・ナイト氏は最高情報セキュリティ責任者（CISO）を務める。{knight-ciso}
+
+## 退社が続いた1年
+
+今回の3人の退社は、5月のイリヤ・サツケバー氏とヤン・ライケ氏、{leike-leaves}8月に
+Anthropicへ移った共同創業者ジョン・シュルマン氏に続くものだ。{schulman-leaves}
+
+## OpenAIの歴代経営陣
+
+[timeline:openai]
+""",
+    "markers": PUBLISHED_STORY["markers"],
+    "language": "ja",
+}
+
+
 PUBLISHED_AT = datetime.datetime(2024, 9, 26, 9, 0, tzinfo=datetime.UTC)
 
 
@@ -476,7 +512,7 @@ def load_stories(people: DemoPeople, *, journalist: User, editor: User) -> int:
     moves["knight-cio"] = RoleChange.objects.get(
         person=people.people["Matt Knight"], post__title=TRAP_MOVE["title"]
     )
-    for spec, publish in ((PUBLISHED_STORY, True), (REVIEW_STORY, False)):
+    for spec, publish in ((PUBLISHED_STORY, True), (JAPANESE_STORY, True), (REVIEW_STORY, False)):
         if Story.objects.filter(title=spec["title"]).exists():
             continue
         citations = {
@@ -487,7 +523,17 @@ def load_stories(people: DemoPeople, *, journalist: User, editor: User) -> int:
             .first()
             for name, (move, url) in spec["markers"].items()
         }
-        story = story_create(author=journalist, title=spec["title"], dek=spec["dek"])
+        story = story_create(
+            author=journalist,
+            title=spec["title"],
+            dek=spec["dek"],
+            language=spec.get("language", "en"),
+            translation_of=(
+                Story.objects.filter(title=PUBLISHED_STORY["title"]).first()
+                if spec is JAPANESE_STORY
+                else None
+            ),
+        )
         story_attach(
             story=story,
             user=journalist,
@@ -509,8 +555,12 @@ def load_stories(people: DemoPeople, *, journalist: User, editor: User) -> int:
             story_publish(story=story, editor=editor)
             # Demo data only: date the story the day after the changes it reports, so the
             # sidebar's "as when published" view shows September 2024.
+            # The Japanese version follows a few hours later.
+            published_at = PUBLISHED_AT + datetime.timedelta(
+                hours=6 if spec is JAPANESE_STORY else 0
+            )
             Story.objects.filter(pk=story.pk).update(
-                first_published_at=PUBLISHED_AT, last_updated_at=PUBLISHED_AT
+                first_published_at=published_at, last_updated_at=published_at
             )
         created += 1
     return created

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from newsroom.forms import PartialDateField, parse_id
 from newsroom.models import ProposedEditState
@@ -27,8 +28,7 @@ from stories.models import Citation, CitationState, Source, SourceKind, Statemen
 from stories.services import MoveWithCitation, citation_record, move_record_with_citation
 
 NEW = "new"
-PLURALS = {"person": "people"}
-LANGUAGE_HELP = "A language tag: en, ja, zh-Hans…"
+LANGUAGE_HELP = _("A language tag: en, ja, zh-Hans…")
 
 
 def resolve_entity(
@@ -45,11 +45,19 @@ def resolve_entity(
     if choice and choice != NEW:
         picked = queryset.filter(pk=pk).first() if (pk := parse_id(choice)) else None
         if picked is None:
-            raise ValidationError(f"The {noun} you picked no longer exists; pick again.")
+            raise ValidationError(
+                _("The person you picked no longer exists; pick again.")
+                if noun == "person"
+                else _("The organization you picked no longer exists; pick again.")
+            )
         return picked
     if not name:
         if required:
-            raise ValidationError(f"Give the {noun}'s name.")
+            raise ValidationError(
+                _("Give the person's name.")
+                if noun == "person"
+                else _("Give the organization's name.")
+            )
         return None
     if choice == NEW:
         return NewName(name, confirmed=True)
@@ -57,11 +65,15 @@ def resolve_entity(
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise ValidationError(
-            f"Several {PLURALS.get(noun, noun + 's')} are called “{name}”: pick one below, "
-            "or “new” for another one.",
-            code="ambiguous",
+        several = (
+            _("Several people are called “%(name)s”: pick one below, or “new” for another one.")
+            if noun == "person"
+            else _(
+                "Several organizations are called “%(name)s”: pick one below, "
+                "or “new” for another one."
+            )
         )
+        raise ValidationError(several % {"name": name}, code="ambiguous")
     return NewName(name)
 
 
@@ -91,41 +103,46 @@ class CitationFields(forms.Form):
     """The source and quote behind a claim (shared by both desk forms)."""
 
     source_url = forms.CharField(
-        label="Source URL",
+        label=_("Source URL"),
         max_length=2100,
-        help_text="The full address of the post, release, memo, filing or article.",
+        help_text=_("The full address of the post, release, memo, filing or article."),
         widget=forms.URLInput(attrs={"autocomplete": "off", "inputmode": "url"}),
     )
-    source_title = forms.CharField(label="Source title", max_length=300, required=False)
-    source_publisher = forms.CharField(label="Publisher or site", max_length=200, required=False)
+    source_title = forms.CharField(label=_("Source title"), max_length=300, required=False)
+    source_publisher = forms.CharField(label=_("Publisher or site"), max_length=200, required=False)
     source_kind = forms.ChoiceField(
-        label="Kind of source", choices=SourceKind.choices, initial=SourceKind.POST, required=False
+        label=_("Kind of source"),
+        choices=SourceKind.choices,
+        initial=SourceKind.POST,
+        required=False,
     )
-    source_published = PartialDateField(label="Published", required=False)
+    source_published = PartialDateField(label=_("Published"), required=False)
     source_language = forms.CharField(
-        label="Source language", max_length=35, required=False, help_text=LANGUAGE_HELP
+        label=_("Source language"), max_length=35, required=False, help_text=LANGUAGE_HELP
     )
     quote = forms.CharField(
-        label="Quote",
+        label=_("Quote"),
         required=False,
         # The model's limit, with its message; no maxlength attribute, which would cut a
         # pasted quote short without a word.
         validators=Statement._meta.get_field("quote").validators,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The exact words, as the source has them. Leave empty to cite the source alone.",
+        help_text=_(
+            "The exact words, as the source has them. Leave empty to cite the source alone."
+        ),
     )
     context_before = forms.CharField(
-        label="Text just before the quote", max_length=500, required=False
+        label=_("Text just before the quote"), max_length=500, required=False
     )
     context_after = forms.CharField(
-        label="Text just after the quote", max_length=500, required=False
+        label=_("Text just after the quote"), max_length=500, required=False
     )
-    speaker_name = forms.CharField(label="Speaker", max_length=200, required=False)
+    speaker_name = forms.CharField(label=_("Speaker"), max_length=200, required=False)
     quote_language = forms.CharField(
-        label="Quote language", max_length=35, required=False, help_text=LANGUAGE_HELP
+        label=_("Quote language"), max_length=35, required=False, help_text=LANGUAGE_HELP
     )
     translation = forms.CharField(
-        label="Translation",
+        label=_("Translation"),
         required=False,
         validators=Statement._meta.get_field("translation").validators,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -199,24 +216,26 @@ class CitationFields(forms.Form):
 class RecordMoveForm(ServiceErrorsMixin, CitationFields):
     """Record a role change together with its quote and source, all or nothing."""
 
-    person_name = forms.CharField(label="Person", max_length=200)
-    organization_name = forms.CharField(label="Organization", max_length=200)
-    kind = forms.ChoiceField(label="What happened", choices=KIND_FORM_CHOICES)
+    person_name = forms.CharField(label=_("Person"), max_length=200)
+    organization_name = forms.CharField(label=_("Organization"), max_length=200)
+    kind = forms.ChoiceField(label=_("What happened"), choices=KIND_FORM_CHOICES)
     title = forms.CharField(
-        label="Title",
+        label=pgettext_lazy("a job title", "Title"),
         max_length=200,
-        help_text="The title started, held or, for a departure, ended: “Chief Technology Officer”.",
+        help_text=_(
+            "The title started, held or, for a departure, ended: “Chief Technology Officer”."
+        ),
     )
     previous_title = forms.CharField(
-        label="Previous title",
+        label=_("Previous title"),
         max_length=200,
         required=False,
-        help_text="Joined, appointed or promoted: a title that ends the same day.",
+        help_text=_("Joined, appointed or promoted: a title that ends the same day."),
     )
     leaves_organization = forms.BooleanField(
-        label="Leaves the organization (every title held there ends)", required=False
+        label=_("Leaves the organization (every title held there ends)"), required=False
     )
-    is_interim = forms.BooleanField(label="Interim", required=False)
+    is_interim = forms.BooleanField(label=_("Interim"), required=False)
     keeps_other_titles = forms.BooleanField(
         label=_("A second post held at once (the titles already held there go on)"),
         required=False,
@@ -235,10 +254,10 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
     confirm_warnings = forms.BooleanField(
         label=_("I checked the warnings above: record it as entered"), required=False
     )
-    effective = PartialDateField(label="Effective date")
-    announced = PartialDateField(label="Announced date", required=False)
+    effective = PartialDateField(label=_("Effective date"))
+    announced = PartialDateField(label=_("Announced date"), required=False)
     reason = forms.CharField(
-        label="Reason for leaving", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for leaving"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     field_order = [
@@ -301,7 +320,7 @@ class RecordMoveForm(ServiceErrorsMixin, CitationFields):
             if not candidates:
                 continue
             self.similar[field] = candidates
-            names = ", ".join(
+            names = pgettext("list separator", ", ").join(
                 candidate.name + (f" ({candidate.also})" if candidate.also else "")
                 for candidate in candidates
             )
@@ -397,16 +416,17 @@ class DecisionForm(forms.Form):
 
     decision = forms.ChoiceField(
         choices=[
-            (CitationState.VERIFIED, "Verify"),
-            (CitationState.DISPUTED, "Dispute"),
-            (CitationState.REJECTED, "Reject"),
+            (CitationState.VERIFIED, _("Verify")),
+            (CitationState.DISPUTED, _("Dispute")),
+            (CitationState.REJECTED, _("Reject")),
         ]
     )
     note = forms.CharField(
+        label=_("Note"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required to dispute or reject: the journalist reads it.",
+        help_text=_("Required to dispute or reject: the journalist reads it."),
     )
     seen_state = forms.ChoiceField(choices=CitationState.choices, widget=forms.HiddenInput)
 
@@ -418,7 +438,10 @@ class DecisionForm(forms.Form):
             and not cleaned.get("note", "").strip()
         ):
             self.add_error(
-                "note", f"Say why you {'dispute' if decision == 'disputed' else 'reject'} it."
+                "note",
+                _("Say why you dispute it.")
+                if decision == CitationState.DISPUTED
+                else _("Say why you reject it."),
             )
         return cleaned
 

@@ -75,3 +75,32 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_off_the_desk(client
     assert "Disallow: /desk/" in lines
     assert "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def test_every_page_is_listed_in_both_editions_with_its_alternates(client):
+    record(
+        PersonFactory(name="Mira Murati"),
+        OrganizationFactory(name="OpenAI"),
+        "joined",
+        "CTO",
+        "2018",
+    )
+    response = client.get(reverse("sitemap"))
+    root = ET.fromstring(response.content)  # noqa: S314 - the app's own output
+    alternates = {}
+    for url in root.findall(f"{SITEMAP}url"):
+        links = url.findall(f"{XHTML}link")
+        alternates[url.find(f"{SITEMAP}loc").text] = {
+            link.get("hreflang"): link.get("href") for link in links
+        }
+    expected = {
+        "en": "http://testserver/people/mira-murati/",
+        "ja": "http://testserver/ja/people/mira-murati/",
+        "x-default": "http://testserver/people/mira-murati/",
+    }
+    assert alternates["http://testserver/people/mira-murati/"] == expected
+    assert alternates["http://testserver/ja/people/mira-murati/"] == expected
+    assert "http://testserver/ja/" in alternates

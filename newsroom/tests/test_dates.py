@@ -80,7 +80,7 @@ def test_display_follows_the_readers_locale():
     with translation.override("ja"):
         assert PartialDate.parse("2017-01").display() == "2017年1月"
         assert PartialDate.parse("2024-09-25").display() == "2024年9月25日"
-        assert PartialDate.parse("2018").display() == "2018"
+        assert PartialDate.parse("2018").display() == "2018年"
 
 
 def test_partial_dates_compare_by_their_ranges_not_as_text():
@@ -152,3 +152,9 @@ def test_any_text_is_either_a_date_or_a_clear_refusal(text):
     else:
         assert value.earliest <= value.latest
         assert PartialDate.parse(value.isoformat()) == value
+
+
+def test_a_refused_date_is_explained_in_japanese_on_japanese_pages():
+    with translation.override("ja"), pytest.raises(InvalidPartialDate) as refused:
+        PartialDate.parse("2024-02-30")
+    assert "2024年2月は29日までなので" in str(refused.value)

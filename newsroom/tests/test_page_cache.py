@@ -60,12 +60,23 @@ def test_the_htmx_answer_and_the_page_are_kept_apart(client, openai):
     assert client.get(url, headers={"HX-Request": "true"}).content == partial
 
 
-def test_each_language_has_its_own_copy(client, openai):
-    english = client.get("/people/", headers={"Accept-Language": "en"})
-    japanese = client.get("/people/", headers={"Accept-Language": "ja"})
+def test_each_language_has_its_own_copy(client, openai, django_assert_num_queries):
+    """The language is the address's (/ja/ for Japanese): each edition is cached apart, and
+    Accept-Language changes neither which copy is served nor its language."""
+    english = client.get("/people/")
+    japanese = client.get("/ja/people/")
     assert english["Content-Language"] == "en"
     assert japanese["Content-Language"] == "ja"
-    assert client.get("/people/", headers={"Accept-Language": "ja"})["Content-Language"] == "ja"
+    assert english.content != japanese.content
+    assert '<html lang="ja">' in japanese.content.decode()
+    with django_assert_num_queries(0):
+        japanese_again = client.get("/ja/people/", headers={"Accept-Language": "en"})
+        english_again = client.get("/people/", headers={"Accept-Language": "ja"})
+    assert japanese_again.content == japanese.content
+    assert japanese_again["Content-Language"] == "ja"
+    assert english_again.content == english.content
+    assert english_again["Content-Language"] == "en"
+    assert japanese_again["ETag"] != english_again["ETag"]
 
 
 def test_a_conditional_request_gets_304(client, openai, django_assert_num_queries):

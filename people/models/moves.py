@@ -6,18 +6,19 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.dates import PartialDateFields, Precision
 
 
 class RoleChangeKind(models.TextChoices):
-    JOINED = "joined", "joined"
-    APPOINTED = "appointed", "appointed"
-    PROMOTED = "promoted", "promoted"
-    LEFT = "left", "left"
+    JOINED = "joined", _("joined")
+    APPOINTED = "appointed", _("appointed")
+    PROMOTED = "promoted", _("promoted")
+    LEFT = "left", _("left")
     # Not a move: the person is recorded in the post on the date ("Chief Strategy Officer
     # Jason Kwon posted…"), while when they took it up is unknown. Displayed as "was".
-    HELD = "held", "was"
+    HELD = "held", _("was")
 
     @property
     def opens_tenure(self) -> bool:
@@ -27,7 +28,7 @@ class RoleChangeKind(models.TextChoices):
 
 # The choices as forms offer them: "was" alone would not say what it records.
 KIND_FORM_CHOICES = [
-    (kind.value, "held (was in the post on that date; when they took it up is unknown)")
+    (kind.value, _("held (was in the post on that date; when they took it up is unknown)"))
     if kind == RoleChangeKind.HELD
     else (kind.value, kind.label)
     for kind in RoleChangeKind

@@ -8,18 +8,19 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.dates import PartialDateFields, Precision
 from newsroom.slugs import RemembersSlug
 
 
 class OrganizationKind(models.TextChoices):
-    COMPANY = "company", "company"
-    NONPROFIT = "nonprofit", "non-profit"
-    RESEARCH_LAB = "lab", "research lab"
-    UNIVERSITY = "university", "university"
-    GOVERNMENT = "government", "government body"
-    OTHER = "other", "other"
+    COMPANY = "company", _("company")
+    NONPROFIT = "nonprofit", _("non-profit")
+    RESEARCH_LAB = "lab", _("research lab")
+    UNIVERSITY = "university", _("university")
+    GOVERNMENT = "government", _("government body")
+    OTHER = "other", _("other")
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):

@@ -6,6 +6,7 @@ from django.contrib.postgres.fields import DateRangeField
 from django.db import connections, models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.dates import PartialDateFields, Precision
 
@@ -13,13 +14,13 @@ from newsroom.dates import PartialDateFields, Precision
 class TenureScope(models.TextChoices):
     """Tenures are derived twice: from every role change, and from confirmed ones only."""
 
-    DESK = "desk", "desk (all recorded changes)"
-    PUBLIC = "public", "public (confirmed changes only)"
+    DESK = "desk", _("desk (all recorded changes)")
+    PUBLIC = "public", _("public (confirmed changes only)")
 
 
 class Certainty(models.TextChoices):
-    CERTAIN = "certain", "certain"
-    UNCERTAIN = "uncertain", "uncertain"
+    CERTAIN = "certain", _("certain")
+    UNCERTAIN = "uncertain", _("uncertain")
 
 
 class PossibleSpan(models.Func):

@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class CitationState(models.TextChoices):
-    PENDING = "pending", "pending"
-    VERIFIED = "verified", "verified"
-    DISPUTED = "disputed", "disputed"
-    REJECTED = "rejected", "rejected"
+    PENDING = "pending", _("pending")
+    VERIFIED = "verified", _("verified")
+    DISPUTED = "disputed", _("disputed")
+    REJECTED = "rejected", _("rejected")
 
 
 class CitationQuerySet(models.QuerySet["Citation"]):

@@ -16,19 +16,19 @@ TRANSLATION_MAX_LENGTH = 4000
 
 
 class SourceKind(models.TextChoices):
-    POST = "post", "social media post"
-    PRESS_RELEASE = "press_release", "press release"
-    MEMO = "memo", "memo"
-    FILING = "filing", "filing"
-    ARTICLE = "article", "article"
-    OTHER = "other", "other"
+    POST = "post", _("social media post")
+    PRESS_RELEASE = "press_release", _("press release")
+    MEMO = "memo", _("memo")
+    FILING = "filing", _("filing")
+    ARTICLE = "article", _("article")
+    OTHER = "other", _("other")
 
 
 class LinkStatus(models.TextChoices):
-    UNCHECKED = "unchecked", "not checked yet"
-    LIVE = "live", "live"
-    DEAD = "dead", "dead"
-    CHANGED = "changed", "changed (a quote is no longer found)"
+    UNCHECKED = "unchecked", _("not checked yet")
+    LIVE = "live", _("live")
+    DEAD = "dead", _("dead")
+    CHANGED = "changed", _("changed (a quote is no longer found)")
 
 
 class Source(models.Model):

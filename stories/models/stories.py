@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StoryStatus(models.TextChoices):
-    DRAFT = "draft", "draft"
-    IN_REVIEW = "in_review", "in review"
-    PUBLISHED = "published", "published"
-    CORRECTED = "corrected", "corrected"
-    WITHDRAWN = "withdrawn", "withdrawn"
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    PUBLISHED = "published", _("published")
+    CORRECTED = "corrected", _("corrected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 PUBLIC_STATUSES = (StoryStatus.PUBLISHED, StoryStatus.CORRECTED)
@@ -27,7 +27,7 @@ class PublishedChange(models.TextChoices):
 
 class StoryLanguage(models.TextChoices):
     ENGLISH = "en", "English"
-    JAPANESE = "ja", "日本語 (Japanese)"
+    JAPANESE = "ja", _("日本語 (Japanese)")
 
 
 class StoryQuerySet(models.QuerySet["Story"]):
@@ -61,6 +61,16 @@ class Story(models.Model):
         help_text="Citation ids in the order the body first cites them: footnote 1, 2, ...",
     )
     language = models.CharField(max_length=5, choices=StoryLanguage, default=StoryLanguage.ENGLISH)
+    # A translation names its original; the original's ``translations`` are its versions in
+    # other languages. Each is reviewed and published on its own.
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text="The story this one translates (in another language).",
+    )
     status = models.CharField(max_length=10, choices=StoryStatus, default=StoryStatus.DRAFT)
     authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="stories")
     organizations = models.ManyToManyField(
@@ -204,8 +214,8 @@ class Correction(models.Model):
 
 
 class FlagResolution(models.TextChoices):
-    CORRECTION = "correction", "resolved by a correction"
-    WITHDRAWAL = "withdrawal", "closed when the story was withdrawn"
+    CORRECTION = "correction", _("resolved by a correction")
+    WITHDRAWAL = "withdrawal", _("closed when the story was withdrawn")
 
 
 class CorrectionFlag(models.Model):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from newsroom.audit import audit_record
 from newsroom.cache import touches
@@ -134,7 +135,7 @@ def statement_get_or_create(
     """
     quote = quote.strip()
     if not quote:
-        raise ValidationError({"quote": ["Give the exact words quoted from the source."]})
+        raise ValidationError({"quote": [_("Give the exact words quoted from the source.")]})
     same = _same_statement(source=source, quote=quote, speaker=speaker)
     existing = same.first()
     if existing is not None:
@@ -281,7 +282,7 @@ def statement_apply(
         for field in changed:
             setattr(statement, field, changes[field])
         if not str(statement.quote).strip():
-            raise ValidationError({"quote": ["The quote cannot be empty."]})
+            raise ValidationError({"quote": [_("The quote cannot be empty.")]})
         statement.full_clean(exclude=["created_by", "speaker", "source"])
         # The same words from the same speaker in one source are one statement: an edit may
         # not turn this one into a copy of another (the quote's field names the problem).
@@ -373,7 +374,7 @@ def citation_add(
 ) -> Citation:
     """Attach a statement (or a bare source) to a role change, pending an editor's check."""
     if statement is not None and statement.source_id != source.pk:
-        raise ValidationError({"quote": ["The quote must come from the cited source."]})
+        raise ValidationError({"quote": [_("The quote must come from the cited source.")]})
     duplicate = Citation.objects.filter(role_change=role_change, source=source)
     duplicate = (
         duplicate.filter(statement=statement)

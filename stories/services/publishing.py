@@ -79,11 +79,11 @@ def story_withdraw(*, story: Story, editor: AbstractBaseUser, note: str) -> Stor
     """
     require(editor, "stories.publish_story", "Only editors withdraw stories.")
     if not note.strip():
-        raise ValidationError({"note": ["Say why the story is withdrawn."]})
+        raise ValidationError({"note": [_("Say why the story is withdrawn.")]})
     with transaction.atomic():
         locked = Story.objects.select_for_update().get(pk=story.pk)
         if not locked.is_public:
-            raise ValidationError("Only a published story can be withdrawn.")
+            raise ValidationError(_("Only a published story can be withdrawn."))
         now = timezone.now()
         locked.status = StoryStatus.WITHDRAWN
         locked.withdrawal_note = note.strip()
@@ -148,7 +148,7 @@ def story_add_correction(
     with transaction.atomic():
         locked = Story.objects.select_for_update().get(pk=story.pk)
         if not locked.is_public:
-            raise ValidationError("Corrections are added to published stories.")
+            raise ValidationError(_("Corrections are added to published stories."))
         return correction_add(
             story=locked, editor=editor, text=text, resolved_flag_ids=resolved_flag_ids
         )
@@ -158,7 +158,7 @@ def correction_check(*, story: Story, text: str, resolved_flag_ids: Iterable[int
     """The open flags of ``story`` (locked) that a correction saying ``text`` resolves;
     ValidationError when the text is empty or a flag is not open on this story."""
     if not text.strip():
-        raise ValidationError({"text": ["Write the correction readers will see."]})
+        raise ValidationError({"text": [_("Write the correction readers will see.")]})
     wanted = set(resolved_flag_ids)
     flags = list(
         CorrectionFlag.objects.select_for_update()

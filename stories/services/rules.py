@@ -45,9 +45,9 @@ def require_edit(story: Story, user: AbstractBaseUser) -> None:
     author_ids = story.authors.values_list("pk", flat=True)
     if not can_edit(story, user, author_ids=author_ids):
         if story.status == StoryStatus.WITHDRAWN:
-            raise PermissionDenied("A withdrawn story cannot be edited.")
+            raise PermissionDenied(_("A withdrawn story cannot be edited."))
         if story.status in EDITABLE_BY_AUTHORS:
-            raise PermissionDenied("Only the story's authors and editors can edit it.")
+            raise PermissionDenied(_("Only the story's authors and editors can edit it."))
         raise PermissionDenied(
             "A published story is changed by an editor, through an edit or a correction."
         )

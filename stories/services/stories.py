@@ -113,12 +113,24 @@ def story_create(
     body: str = "",
     language: str = StoryLanguage.ENGLISH,
     citations: Iterable[Citation] = (),
+    translation_of: Story | None = None,
 ) -> Story:
     """Start a draft with the citations picked for it (the new-story page's picker); its
-    markers must name those. Nothing is written when anything is refused."""
+    markers must name those. Nothing is written when anything is refused.
+
+    ``translation_of``: the story this one translates (a translation of a translation names
+    the original), in another language; the two are linked both ways.
+    """
     require(author, "stories.add_story", "Only journalists and editors write stories.")
     if not title.strip():
-        raise ValidationError({"title": ["Give the story a title."]})
+        raise ValidationError({"title": [_("Give the story a title.")]})
+    if translation_of is not None:
+        if translation_of.translation_of_id:
+            translation_of = Story.objects.get(pk=translation_of.translation_of_id)
+        if translation_of.language == language:
+            raise ValidationError(
+                {"translation_of": [_("A translation is in another language than its original.")]}
+            )
     citations = list(citations)
     errors = marker_errors(body, attached_ids=[citation.pk for citation in citations])
     if errors:
@@ -129,6 +141,7 @@ def story_create(
             dek=dek.strip(),
             body=body,
             language=language,
+            translation_of=translation_of,
             created_by=author,
         )
         story.slug = unique_slug(story, story.title)
@@ -375,7 +388,8 @@ def story_submit(*, story: Story, user: AbstractBaseUser) -> Story:
         require_edit(locked, user)
         if locked.status != StoryStatus.DRAFT:
             raise ValidationError(
-                f"Only a draft can be submitted; this story is {locked.get_status_display()}."
+                _("Only a draft can be submitted; this story is %(status)s.")
+                % {"status": locked.get_status_display()}
             )
         errors = marker_errors(locked.body, locked.citations.values_list("pk", flat=True))
         if errors:
@@ -391,13 +405,13 @@ def story_send_back(*, story: Story, editor: AbstractBaseUser, note: str) -> Sto
     """Return a story in review to its authors, with a note saying what to fix."""
     require(editor, "stories.publish_story", "Only editors send stories back.")
     if not note.strip():
-        raise ValidationError({"note": ["Tell the authors what to fix."]})
+        raise ValidationError({"note": [_("Tell the authors what to fix.")]})
     with transaction.atomic():
         locked = Story.objects.select_for_update().get(pk=story.pk)
         if locked.status != StoryStatus.IN_REVIEW:
             raise ValidationError(
-                "Only a story in review can be sent back; "
-                f"this one is {locked.get_status_display()}."
+                _("Only a story in review can be sent back; this one is %(status)s.")
+                % {"status": locked.get_status_display()}
             )
         locked.status = StoryStatus.DRAFT
         locked.review_note = note.strip()

@@ -180,9 +180,9 @@ def citation_decide(
     decision = CitationState(decision)
     note = note.strip()
     if not editor.has_perm("stories.verify_citation"):
-        raise PermissionDenied("Only editors can verify, dispute or reject citations.")
+        raise PermissionDenied(_("Only editors can verify, dispute or reject citations."))
     if decision == CitationState.PENDING:
-        raise ValidationError({"decision": ["Choose verified, disputed or rejected."]})
+        raise ValidationError({"decision": [_("Choose verified, disputed or rejected.")]})
     if decision in NOTE_REQUIRED and not note:
         raise ValidationError(
             {"note": [f"Say why the citation is {decision.label}: the journalist will read it."]}

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -133,6 +135,7 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
     """Read the story and render its pieces; ``None`` when this audience may not see it."""
     story = (
         Story.objects.prefetch_related("authors", "corrections", "organizations")
+        .annotate(has_editions=_has_other_editions())
         .filter(slug=slug)
         .first()
     )
@@ -156,6 +159,7 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
         "sources": sources,
         "authors": list(story.authors.all()),
         "corrections": corrections,
+        "editions": _other_editions(story),
         # Absolute and without the request's query string: one URL per story for search
         # engines and link previews, however the reader arrived (?utm_source=...).
         "canonical_url": request.build_absolute_uri(story.get_absolute_url()),
@@ -186,6 +190,38 @@ def _build_article(request: HttpRequest, slug: str, *, desk: bool) -> Article | 
             corrections=corrections,
         ),
     )
+
+
+def _has_other_editions() -> Exists:
+    """Whether a story has a published version in another language: asked within the story's
+    own query, so a story without one (most) costs nothing more."""
+    original = Coalesce(OuterRef("translation_of_id"), OuterRef("pk"))
+    return Exists(
+        Story.objects.published()
+        .filter(Q(pk=original) | Q(translation_of_id=original))
+        .exclude(pk=OuterRef("pk"))
+        .exclude(language=OuterRef("language"))
+    )
+
+
+def _other_editions(story: Story) -> list[Story]:
+    """The story's published versions in other languages (its original, the original's other
+    translations, or its own translations), each at its address in its language's edition."""
+    if not story.has_editions:
+        return []
+    original = story.translation_of_id or story.pk
+    others = list(
+        Story.objects.published()
+        .filter(Q(pk=original) | Q(translation_of_id=original))
+        .exclude(pk=story.pk)
+        .exclude(language=story.language)
+        .only("slug", "title", "language")
+        .order_by("language", "pk")
+    )
+    for other in others:
+        with translation.override(other.language):
+            other.edition_url = other.get_absolute_url()
+    return others
 
 
 def _sources(story: Story, corrections: list[Correction]) -> list[SourceEntry]:

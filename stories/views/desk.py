@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from newsroom.forms import PartialDateField
@@ -105,10 +106,10 @@ def move_record(request: HttpRequest) -> HttpResponse:
         result = form.save(recorded_by=request.user)
         if result is not None:
             if result.role_change_created:
-                messages.success(request, "Move recorded. Its citation waits for an editor.")
+                messages.success(request, _("Move recorded. Its citation waits for an editor."))
             else:
                 messages.success(
-                    request, "This move was already on record: your citation was added to it."
+                    request, _("This move was already on record: your citation was added to it.")
                 )
             _tell_if_source_reused_as_is(request, form, result.citation.source)
             return redirect("stories:move-detail", pk=result.role_change.pk)
@@ -158,7 +159,7 @@ def move_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         citation = form.save(role_change=role_change, recorded_by=request.user)
         if citation is not None:
-            messages.success(request, "Citation added. It waits for an editor.")
+            messages.success(request, _("Citation added. It waits for an editor."))
             _tell_if_source_reused_as_is(request, form, citation.source)
             return redirect("stories:move-detail", pk=pk)
     citations = (
@@ -228,13 +229,21 @@ def _next_url(request: HttpRequest) -> str:
 
 
 class SourceEditForm(forms.ModelForm):
-    url = forms.CharField(label="URL", max_length=2100)
-    published = PartialDateField(label="Published", required=False)
+    url = forms.CharField(label=gettext_lazy("URL"), max_length=2100)
+    published = PartialDateField(label=gettext_lazy("Published"), required=False)
 
     class Meta:
         model = Source
         fields = ["title", "publisher", "kind", "language", "archive_url", "archive_date"]
         widgets = {"archive_date": forms.DateInput(attrs={"type": "date"})}
+        labels = {
+            "title": gettext_lazy("Title"),
+            "publisher": gettext_lazy("Publisher or site"),
+            "kind": gettext_lazy("Kind"),
+            "language": gettext_lazy("Language"),
+            "archive_url": gettext_lazy("Archive URL"),
+            "archive_date": gettext_lazy("Archive date"),
+        }
 
 
 @require_http_methods(["GET", "POST"])
@@ -309,6 +318,14 @@ class StatementEditForm(forms.ModelForm):
         model = Statement
         fields = ["quote", "context_before", "context_after", "language", "translation"]
         widgets = {"quote": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "quote": gettext_lazy("Exact quoted words"),
+            "context_before": gettext_lazy("Text just before the quote"),
+            "context_after": gettext_lazy("Text just after the quote"),
+            "language": gettext_lazy("Language"),
+            "translation": gettext_lazy("Translation"),
+        }
+        help_texts = {"translation": gettext_lazy("In English, when the quote is not.")}
 
 
 @require_http_methods(["GET", "POST"])

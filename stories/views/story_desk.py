@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -39,24 +39,29 @@ from stories.views.access import desk_member_required, editor_required
 
 
 class StoryForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    dek = forms.CharField(label="Dek", max_length=500, required=False)
-    language = forms.ChoiceField(choices=StoryLanguage.choices, initial=StoryLanguage.ENGLISH)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    dek = forms.CharField(label=gettext_lazy("Dek"), max_length=500, required=False)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"), choices=StoryLanguage.choices, initial=StoryLanguage.ENGLISH
+    )
     body = forms.CharField(
+        label=gettext_lazy("Body"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 18, "class": "story-body", "spellcheck": "true"}),
-        help_text="Markdown. Cite with a marker like [^c12]: pick one from the citations below.",
+        help_text=gettext_lazy(
+            "Markdown. Cite with a marker like [^c12]: pick one from the citations below."
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # An editor's edit of published text (the service refuses it without one).
     change = forms.ChoiceField(
-        label=_("This edit of published text is"),
+        label=gettext_lazy("This edit of published text is"),
         choices=PublishedChange.choices,
         widget=forms.RadioSelect,
         required=False,
     )
     correction = forms.CharField(
-        label=_("The correction readers see (dated, never edited)"),
+        label=gettext_lazy("The correction readers see (dated, never edited)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -141,7 +146,14 @@ def story_new(request: HttpRequest) -> HttpResponse:
     picker = {"query": query, "chosen": chosen, "moves": _attach_candidates(query)}
     if request.method == "GET" and request.htmx:
         return render(request, "desk/story_new.html#picker-results", picker)
-    form = StoryForm(request.POST or None)
+    # ?translation_of=<id>: the draft is that story's version in another language.
+    original = _original(data.get("translation_of", ""))
+    other_language = next(
+        (code for code in StoryLanguage.values if original and code != original.language), None
+    )
+    form = StoryForm(
+        request.POST or None, initial={"language": other_language} if original else None
+    )
     if request.method == "POST" and "find" not in request.POST and form.is_valid():
         try:
             story = services.story_create(
@@ -151,6 +163,7 @@ def story_new(request: HttpRequest) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 language=form.cleaned_data["language"],
                 citations=chosen,
+                translation_of=original,
             )
         except ValidationError as refused:
             _add_errors(form, refused)
@@ -165,7 +178,17 @@ def story_new(request: HttpRequest) -> HttpResponse:
     if "find" in request.POST:
         form = StoryForm(request.POST)  # shown again as typed, without errors
         form.errors.clear()
-    return render(request, "desk/story_new.html", {"form": form, **picker})
+    return render(request, "desk/story_new.html", {"form": form, "original": original, **picker})
+
+
+def _original(value: str) -> Story | None:
+    """The story a new draft translates, from the address or the form (none if unknown)."""
+    pk = parse_id(value)
+    return (
+        Story.objects.only("pk", "title", "language", "translation_of_id").filter(pk=pk).first()
+        if pk
+        else None
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -357,7 +380,7 @@ def story_attach(request: HttpRequest, pk: int) -> HttpResponse:
         for message in refused.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "Attached.")
+        messages.success(request, _("Attached."))
     return _back_to_editor(request, story)
 
 
@@ -377,7 +400,7 @@ def story_detach(request: HttpRequest, pk: int) -> HttpResponse:
         for message in refused.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "Detached.")
+        messages.success(request, _("Detached."))
     return _back_to_editor(request, story)
 
 
@@ -415,31 +438,31 @@ def _back_to_editor(request: HttpRequest, story: Story) -> HttpResponse:
 WORKFLOW = {
     "submit": (
         lambda story, user, data: services.story_submit(story=story, user=user),
-        "Sent to the editors for review.",
+        gettext_lazy("Sent to the editors for review."),
     ),
     "send-back": (
         lambda story, user, data: services.story_send_back(
             story=story, editor=user, note=data.get("note", "")
         ),
-        "Sent back to the authors.",
+        gettext_lazy("Sent back to the authors."),
     ),
     "publish": (
         lambda story, user, data: services.story_publish(story=story, editor=user),
-        "Published.",
+        gettext_lazy("Published."),
     ),
     "schedule": (
         lambda story, user, data: _schedule(story, user, data),
-        _lazy("Scheduled: it will be published then, and shows nowhere before."),
+        gettext_lazy("Scheduled: it will be published then, and shows nowhere before."),
     ),
     "unschedule": (
         lambda story, user, data: services.story_unschedule(story=story, editor=user),
-        _lazy("Pulled: the story stays in review, unpublished."),
+        gettext_lazy("Pulled: the story stays in review, unpublished."),
     ),
     "withdraw": (
         lambda story, user, data: services.story_withdraw(
             story=story, editor=user, note=data.get("note", "")
         ),
-        "Withdrawn: readers now get its tombstone, with your notice.",
+        gettext_lazy("Withdrawn: readers now get its tombstone, with your notice."),
     ),
     "correct": (
         lambda story, user, data: services.story_add_correction(
@@ -448,7 +471,7 @@ WORKFLOW = {
             text=data.get("note", ""),
             resolved_flag_ids=_ids(data.getlist("resolves")),
         ),
-        "Correction added to the article.",
+        gettext_lazy("Correction added to the article."),
     ),
 }
 

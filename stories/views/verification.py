@@ -8,6 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -142,7 +143,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if not request.htmx:
                 messages.success(
-                    request, f"Citation {citation.pk} marked {citation.get_state_display()}."
+                    request,
+                    _("Citation %(number)s marked %(state)s.")
+                    % {"number": citation.pk, "state": citation.get_state_display()},
                 )
                 return redirect("stories:verify-queue")
     else:

@@ -198,7 +198,7 @@ def test_main_pages_have_no_serious_accessibility_violations(new_page):
     if not AXE_SCRIPT.exists():
         missing(f"axe-core is not installed at {AXE_SCRIPT}: run `make browser-deps`")
     call_command("load_demo_desk", verbosity=0)
-    published = Story.objects.published().get()
+    published = Story.objects.published().get(language="en")
     in_review = Story.objects.get(status=StoryStatus.IN_REVIEW)
     pending = Citation.objects.pending().order_by("pk").first()
     reader_pages = {
@@ -245,7 +245,7 @@ def tab_to(page, target, *, limit: int = 80) -> None:
 
 def test_readers_and_editors_can_do_everything_with_the_keyboard(new_page):
     call_command("load_demo_desk", verbosity=0)
-    story = Story.objects.published().get()
+    story = Story.objects.published().get(language="en")
     reader = new_page(name="reader")
 
     # The first Tab offers to skip the navigation; Enter moves the focus to the content.
