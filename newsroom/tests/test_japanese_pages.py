@@ -27,6 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from exchange.models import MovesUpload, UploadState
 from newsroom.models import Notification
 from people.models import Organization, Person, RoleChange
 from people.tests.factories import editor
@@ -140,7 +141,7 @@ def _data_corpus() -> str:
     """Every text the desk holds (names, titles, quotes, sources, stories, users), one per
     line: what pages show as written, in whatever language it was written."""
     values: list[str] = []
-    for label in ("people", "stories", "auth", "newsroom"):
+    for label in ("people", "stories", "exchange", "auth", "newsroom"):
         for model in apps.get_app_config(label).get_models():
             fields = [
                 field.attname
@@ -211,6 +212,7 @@ def japanese_pages(db, client):
         reverse("stories:statement-edit", args=[citation.statement_id]),
         reverse("stories:audit-log"),
         reverse("data:moves-import"),
+        reverse("data:moves-upload", args=[_an_upload_running(user).pk]),
         reverse("password_change"),
         # Issues 14, 16 and 19: the inbox, background jobs, a scheduled story, the archived
         # copy of a dead source (its snapshot also on the citation's page).
@@ -220,6 +222,18 @@ def japanese_pages(db, client):
         reverse("stories:source-archived", args=[archived_source.pk]),
     ]
     return client, [f"/ja{url}" for url in urls]
+
+
+def _an_upload_running(user) -> MovesUpload:
+    """The desk's import page while its job runs (issue 16): the bar, rows, speed."""
+    return MovesUpload.objects.create(
+        uploaded_by=user,
+        filename="moves.csv",
+        content="date,person\n",
+        state=UploadState.RUNNING,
+        rows_total=40,
+        started_at=timezone.now(),
+    )
 
 
 def _issues_14_16_19_pages(user) -> tuple:
