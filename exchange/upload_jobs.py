@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from exchange.csv_format import moves_parse
 from exchange.imports import ImportNotAllowed, import_verifier, moves_import
-from exchange.models import MovesUpload, UploadState
+from exchange.models import FINISHED, MovesUpload, UploadState
 from newsroom.jobs import job
 
 PROGRESS_TTL = 24 * 3600
@@ -93,7 +93,18 @@ def _finish(upload: MovesUpload, state: UploadState, summary: str, errors: list)
     upload.save(update_fields=["state", "summary", "errors", "finished_at"])
 
 
-@job(max_attempts=3)
+def moves_upload_gave_up(upload_id: int, *, error: str) -> None:
+    """Every attempt failed (or the last one's worker was lost): the page says so for good,
+    instead of waiting for a worker that will not come."""
+    MovesUpload.objects.filter(pk=upload_id).exclude(state__in=FINISHED).update(
+        state=UploadState.FAILED,
+        finished_at=timezone.now(),
+        summary=_("Every attempt failed and was rolled back; nothing was imported (%(error)s).")
+        % {"error": error[:500]},
+    )
+
+
+@job(max_attempts=3, on_give_up=moves_upload_gave_up)
 def moves_upload_run(upload_id: int) -> str:
     """Import an uploaded file (all or nothing) and record the result on its upload."""
     upload = MovesUpload.objects.filter(pk=upload_id).first()

@@ -45,18 +45,31 @@ from newsroom.models import ScheduledRun, WorkerHeartbeat
 logger = logging.getLogger("newsroom.jobs")
 
 _MAX_ATTEMPTS: dict[str, int] = {}
+# What a job does once it has failed for good: called with its arguments and the error.
+_ON_GIVE_UP: dict[str, Callable[..., None]] = {}
 WORKER_LOST = "newsroom.jobs.WorkerLost"
 
 
 def job(
-    *, max_attempts: int | None = None, priority: int = 0, queue_name: str = "default"
+    *,
+    max_attempts: int | None = None,
+    priority: int = 0,
+    queue_name: str = "default",
+    on_give_up: Callable[..., None] | None = None,
 ) -> Callable[[Callable[..., Any]], Task]:
-    """``@task`` with a retry policy: at most ``max_attempts`` runs (JOBS_MAX_ATTEMPTS)."""
+    """``@task`` with a retry policy: at most ``max_attempts`` runs (JOBS_MAX_ATTEMPTS).
+
+    ``on_give_up(*args, error=..., **kwargs)`` runs once the job has failed for good (its
+    last attempt raised, or its worker was lost on it), with the job's arguments and the
+    error's last line, so what waits on the job (a page, a row) can say that it failed.
+    """
 
     def decorate(function: Callable[..., Any]) -> Task:
         defined = task(priority=priority, queue_name=queue_name)(function)
         if max_attempts is not None:
             _MAX_ATTEMPTS[defined.module_path] = max_attempts
+        if on_give_up is not None:
+            _ON_GIVE_UP[defined.module_path] = on_give_up
         return defined
 
     return decorate
@@ -70,6 +83,18 @@ def max_attempts_for(task_path: str) -> int:
         except ImportError:
             return 1  # the job's code is gone: trying again cannot help
     return _MAX_ATTEMPTS.get(task_path, settings.JOBS_MAX_ATTEMPTS)
+
+
+def _give_up(task_path: str, args: list, kwargs: dict, error: str) -> None:
+    """Tell the job's ``on_give_up`` (if it has one) that it failed for good."""
+    max_attempts_for(task_path)  # imports the job, which registers its policy
+    callback = _ON_GIVE_UP.get(task_path)
+    if callback is None:
+        return
+    try:
+        callback(*args, error=error, **kwargs)
+    except Exception:
+        logger.exception("The give-up of job %s failed", task_path)
 
 
 def backoff_delay(attempts: int) -> timedelta:
@@ -87,6 +112,9 @@ def retry_if_attempts_left(sender: type, task_result: Any, **kwargs: Any) -> Non
     attempts = len(task_result.worker_ids)
     if attempts >= max_attempts_for(task_result.task.module_path):
         logger.error("Job %s failed for good after %d attempts", task_result.id, attempts)
+        errors = task_result.errors
+        error = errors[-1].traceback.strip().splitlines()[-1] if errors else ""
+        _give_up(task_result.task.module_path, task_result.args, task_result.kwargs, error)
         return
     retry_at = timezone.now() + backoff_delay(attempts)
     DBTaskResult.objects.filter(pk=task_result.id, status=TaskResultStatus.FAILED).update(
@@ -112,7 +140,7 @@ def jobs_requeue_stalled(*, now: datetime | None = None) -> int:
     )
     running = DBTaskResult.objects.running().filter(started_at__lt=cutoff)
     recovered = 0
-    for row in running.only("id", "worker_ids", "task_path", "started_at"):
+    for row in running.only("id", "worker_ids", "task_path", "started_at", "args_kwargs"):
         last_worker = row.worker_ids[-1] if row.worker_ids else ""
         if last_worker in alive:
             continue
@@ -121,7 +149,7 @@ def jobs_requeue_stalled(*, now: datetime | None = None) -> int:
         )
         attempts = len(row.worker_ids)
         if attempts >= max_attempts_for(row.task_path):
-            same_claim.update(
+            lost = same_claim.update(
                 status=TaskResultStatus.FAILED,
                 finished_at=now,
                 exception_class_path=WORKER_LOST,
@@ -130,6 +158,14 @@ def jobs_requeue_stalled(*, now: datetime | None = None) -> int:
                     f"(attempt {attempts}, the last allowed)."
                 ),
             )
+            if lost:
+                arguments = row.args_kwargs or {}
+                _give_up(
+                    row.task_path,
+                    arguments.get("args", []),
+                    arguments.get("kwargs", {}),
+                    f"The worker {last_worker} stopped while running this job.",
+                )
         else:
             same_claim.update(status=TaskResultStatus.READY, run_after=now)
         recovered += 1

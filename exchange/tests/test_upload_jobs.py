@@ -123,3 +123,53 @@ def test_a_verified_upload_by_someone_no_longer_an_editor_is_refused():
     upload.refresh_from_db()
     assert upload.errors[0][0] == 1 and "group" in upload.errors[0][1]
     assert not RoleChange.objects.exists()
+
+
+def test_an_import_whose_every_attempt_fails_says_so_on_its_page(monkeypatch, client):
+    """After its last attempt (three, run by the worker with the backoff skipped) the upload
+    is failed for good: its page stops waiting for a worker and says nothing was imported."""
+    from django.tasks import TaskResultStatus
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from newsroom.jobs import jobs_run_due
+
+    upload = an_upload([row()])
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(upload_jobs, "_finish", broken)
+    result = moves_upload_run.enqueue(upload.pk)
+    for _ in range(3):
+        DBTaskResult.objects.filter(pk=result.id).update(run_after=timezone.now())
+        jobs_run_due()
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.FAILED
+    upload = MovesUpload.objects.select_related("uploaded_by").get(pk=upload.pk)
+    assert upload.state == UploadState.FAILED and upload.finished_at
+    assert "disk full" in upload.summary and "nothing was imported" in upload.summary
+    assert not RoleChange.objects.exists()
+    client.force_login(upload.uploaded_by)
+    page = client.get(reverse("data:moves-upload", args=[upload.pk])).content.decode()
+    assert "hx-trigger" not in page and "disk full" in page
+
+
+def test_an_import_whose_last_worker_was_lost_says_so_on_its_page():
+    from datetime import timedelta
+
+    from django.tasks import TaskResultStatus
+    from django.utils import timezone
+
+    from newsroom.jobs import jobs_requeue_stalled
+
+    upload = an_upload([row()])
+    result = moves_upload_run.enqueue(upload.pk)
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING,
+        started_at=timezone.now() - timedelta(hours=1),
+        worker_ids=["a", "b", "c"],  # its three attempts, the last one cut short
+    )
+    assert jobs_requeue_stalled() == 1
+    upload.refresh_from_db()
+    assert upload.state == UploadState.FAILED
+    assert "The worker c stopped while running this job." in upload.summary
