@@ -44,6 +44,18 @@ from newsroom.models import ScheduledRun, WorkerHeartbeat
 
 logger = logging.getLogger("newsroom.jobs")
 
+
+class _QuietBatches(logging.Filter):
+    """Our worker runs django-tasks-db's worker in batches, one per poll: the start and the
+    end of each batch would fill the console (`make run`) with two lines a second. Jobs
+    started, finished and failed are still logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("Starting worker", "No more tasks to run"))
+
+
+logging.getLogger("django_tasks_db").addFilter(_QuietBatches())
+
 _MAX_ATTEMPTS: dict[str, int] = {}
 # What a job does once it has failed for good: called with its arguments and the error.
 _ON_GIVE_UP: dict[str, Callable[..., None]] = {}

@@ -3,6 +3,7 @@ worker dies mid-job (a real worker process, killed with SIGKILL)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sqlite3
@@ -186,3 +187,16 @@ def test_worker_killed_mid_job_and_the_job_completes_on_another_worker(tmp_path)
         second.wait(timeout=LIMIT)
     assert (folder / "done").read_text() == "done"
     assert len((folder / "attempts").read_text().splitlines()) == 2
+
+
+@pytest.mark.django_db
+def test_a_worker_polling_an_empty_queue_logs_nothing(caplog):
+    """`make run`'s console is not filled with a line per poll; a job run is still logged."""
+    with caplog.at_level(logging.DEBUG, logger="django_tasks_db"):
+        jobs_run_due()
+        jobs_run_due()
+    assert [record.getMessage() for record in caplog.records] == []
+    with caplog.at_level(logging.DEBUG, logger="django_tasks_db"):
+        fail_times.enqueue("/nonexistent-folder", 0)
+        jobs_run_due()
+    assert any("fail_times" in record.getMessage() for record in caplog.records)
