@@ -56,7 +56,9 @@ run: venv compilemessages
 	DEBUG=1 $(PY) manage.py load_demo_desk
 	@# The background worker beside the development server, as one command: when the server
 	@# stops (Ctrl-C, or it exits), the trap stops the worker too, and waits for it.
-	@DEBUG=1 $(PY) manage.py run_worker & worker=$$!; \
+	@# E-mails link to this server (SITE_URL), on whatever PORT it was given.
+	@export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
+		DEBUG=1 $(PY) manage.py run_worker & worker=$$!; \
 		trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 		DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
