@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import total_ordering
 
@@ -190,6 +191,22 @@ def parse_iso_day(text: str, *, what: str = "date") -> datetime.date:
             % {"what": what, "text": text.strip(), "precision": value.precision.label}
         )
     return value.date
+
+
+def count_within(
+    dates: Iterable[PartialDate], first: datetime.date, last: datetime.date
+) -> tuple[int, int]:
+    """How many of ``dates`` fall between two days, both included, as (certain, possible):
+    "May 2024" in a window that starts on May 20 may or may not be inside it."""
+    certain = possible = 0
+    for day in dates:
+        if day.latest < first or day.earliest > last:
+            continue
+        if first <= day.earliest and day.latest <= last:
+            certain += 1
+        else:
+            possible += 1
+    return certain, possible
 
 
 class PartialDateFields:

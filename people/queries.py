@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from newsroom.dates import count_within
 from people.models import Organization, Person, RoleChange, Tenure
 from people.models.tenures import TenureQuerySet
 from people.succession import with_succession
@@ -101,14 +102,7 @@ def count_in_window(
 ) -> WindowCount:
     """Count ``changes`` between two days (both included) at their precision: "May 2024" in
     a window that starts on May 20 may or may not be inside it."""
-    certain = possible = 0
-    for change in changes:
-        if change.effective_latest < first_day or change.effective_date > last_day:
-            continue
-        if first_day <= change.effective_date and change.effective_latest <= last_day:
-            certain += 1
-        else:
-            possible += 1
+    certain, possible = count_within((change.effective for change in changes), first_day, last_day)
     return WindowCount(certain=certain, possible=possible)
 
 

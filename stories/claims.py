@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from newsroom.dates import PartialDate
+from newsroom.dates import PartialDate, count_within
 from people.checks import acronym, fold
 from people.queries import months_before
 
@@ -420,18 +420,11 @@ def departures_between(
 ) -> tuple[int, int]:
     """(certain, possible) departures from the organization between two days, both included:
     possible when a month or a year straddles the window's edge."""
-    certain = possible = 0
-    for departure in record.departures:
-        if departure.organization_id != organization_id:
-            continue
-        effective = departure.effective
-        if effective.latest < first or effective.earliest > last:
-            continue
-        if first <= effective.earliest and effective.latest <= last:
-            certain += 1
-        else:
-            possible += 1
-    return certain, possible
+    return count_within(
+        (d.effective for d in record.departures if d.organization_id == organization_id),
+        first,
+        last,
+    )
 
 
 def _check_count(sentence, record, context, organizations) -> list[ClaimFlag]:
